@@ -1,0 +1,55 @@
+"""sacro_kit: re-analyse a published cohort from its summary statistics, and pool it with the literature.
+
+The public API is flat: ``import sacro_kit as sk`` then ``sk.wilcoxon(...)``, ``sk.load_cohort()``.
+Names are loaded on first use so that ``import sacro_kit`` stays fast in a notebook.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_API = {
+    # quantiles.py: Hyndman-Fan types 1-9 and Tukey hinges
+    "quantile": "quantiles", "describe": "quantiles", "order_statistic": "quantiles",
+    "QUANTILE_METHODS": "quantiles", "METHOD_LABEL": "quantiles", "Description": "quantiles",
+    # paired.py: paired tests and estimates
+    "wilcoxon": "paired", "WilcoxonResult": "paired", "sign_test": "paired", "SignTestResult": "paired",
+    "hodges_lehmann": "paired", "paired_t": "paired", "min_attainable_p": "paired",
+    # responders.py: proportions and responder analysis
+    "proportion_ci": "responders", "ProportionCI": "responders", "responders": "responders",
+    "ResponderResult": "responders", "responder_curve": "responders", "percent_change": "responders",
+    # card.py: the reported-statistics card
+    "load_reported": "card", "ReportedCard": "card", "CardError": "card", "Printed": "card",
+    # cohort.py: patient-level cohort files
+    "load_cohort": "cohort", "CohortError": "cohort", "COHORT_COLUMNS": "cohort", "attrition": "cohort",
+    # consistency.py: checks of reported numbers
+    "check_reported": "consistency", "quartile_types": "consistency", "check_percentage": "consistency",
+    # reconstruct.py: patient-level reconstructions
+    "count_samples": "reconstruct", "reconstruct": "reconstruct", "verify_cohort": "reconstruct",
+    "reconstruction_range": "reconstruct",
+    # meansd.py and meta.py: literature synthesis
+    "estimate_mean_sd": "meansd", "MeanSD": "meansd",
+    "meta_analysis": "meta", "MetaResult": "meta", "mean_change": "meta", "correlation_sensitivity": "meta",
+    "load_studies": "literature", "forest_plot": "metaplots", "funnel_plot": "metaplots",
+    # book helpers
+    "responder_explorer": "widgets", "check_answer": "exercises",
+}
+
+__all__ = sorted(_API) + ["__version__"]
+
+
+def __getattr__(name: str):
+    try:
+        module = _API[name]
+    except KeyError:
+        raise AttributeError(f"module 'sacro_kit' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"sacro_kit.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

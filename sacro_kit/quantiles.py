@@ -1,0 +1,212 @@
+"""Sample quantiles under every common definition, and the order statistics behind them.
+
+Hyndman & Fan (1996) list nine definitions (types 1-9); R's default is type 7, SAS's type 2,
+SPSS and Minitab use type 6, and Tukey's hinges (R ``fivenum``) are a tenth rule. On small
+integer samples they give visibly different IQRs, which is why a printed IQR is evidence about
+the software that produced it.
+
+References
+----------
+Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50(4):361-365.
+doi:10.1080/00031305.1996.10473566
+Tukey JW. Exploratory Data Analysis. Addison-Wesley, 1977 (hinges; R ``stats::fivenum``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterable, Union
+
+import numpy as np
+
+Method = Union[int, str]
+
+#: Every quantile definition the kit knows: Hyndman-Fan types 1-9 and Tukey's hinges.
+QUANTILE_METHODS: tuple[Method, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 9, "tukey")
+
+#: numpy's name for each Hyndman-Fan type (numpy >= 1.22).
+NUMPY_METHOD = {
+    1: "inverted_cdf",
+    2: "averaged_inverted_cdf",
+    3: "closest_observation",
+    4: "interpolated_inverted_cdf",
+    5: "hazen",
+    6: "weibull",
+    7: "linear",
+    8: "median_unbiased",
+    9: "normal_unbiased",
+}
+
+#: Where each definition is the default, for tables and prose.
+METHOD_LABEL = {
+    1: "type 1 (inverse ECDF; SAS PCTLDEF=3)",
+    2: "type 2 (averaged inverse ECDF; SAS default, Stata)",
+    3: "type 3 (nearest even order statistic; SAS PCTLDEF=2)",
+    4: "type 4 (linear interpolation of the ECDF)",
+    5: "type 5 (Hazen; piecewise linear midpoints)",
+    6: "type 6 (Weibull; SPSS, Minitab)",
+    7: "type 7 (R, numpy, pandas, Excel default)",
+    8: "type 8 (median-unbiased; Hyndman-Fan's choice)",
+    9: "type 9 (normal-unbiased)",
+    "tukey": "Tukey hinges (R fivenum)",
+}
+
+
+def check_method(method: Method) -> Method:
+    """Return ``method`` normalised (1-9 or ``"tukey"``), or raise ValueError naming the choices."""
+    if isinstance(method, str) and method.lower() in {"tukey", "hinges", "fivenum"}:
+        return "tukey"
+    if isinstance(method, (int, np.integer)) and not isinstance(method, bool) and 1 <= int(method) <= 9:
+        return int(method)
+    raise ValueError(f"method must be a Hyndman-Fan type 1-9 or 'tukey', got {method!r}")
+
+
+@dataclass(frozen=True)
+class OrderStatistic:
+    """A quantile as a weighted pair of order statistics: ``(1 - gamma) * x[lo] + gamma * x[hi]``.
+
+    ``lo`` and ``hi`` are 1-based positions in the sorted sample (already clamped to 1..n), and
+    ``gamma`` is exact (a Fraction), so reasoning about integer data involves no rounding.
+    """
+
+    lo: int
+    hi: int
+    gamma: Fraction
+
+    def value(self, sorted_x) -> float:
+        """Evaluate on an ascending sequence (1-based positions)."""
+        a, b = sorted_x[self.lo - 1], sorted_x[self.hi - 1]
+        return float((1 - self.gamma) * Fraction(a) + self.gamma * Fraction(b)) if self.gamma else float(a)
+
+
+def order_statistic(n: int, p: float, method: Method = 7) -> OrderStatistic:
+    """Which order statistics make the ``p``-quantile of a sample of size ``n``, and how they are weighted.
+
+    Implements Hyndman & Fan's Q(p) = (1 - gamma) x_j + gamma x_(j+1) with exact arithmetic.
+
+    >>> order_statistic(29, 0.75, method=6)
+    OrderStatistic(lo=22, hi=23, gamma=Fraction(1, 2))
+    """
+    method = check_method(method)
+    if n < 1:
+        raise ValueError("a quantile needs at least one observation")
+    # A float p stands for the decimal the caller meant (0.1, not 0.1000000000000000055...).
+    p = Fraction(p).limit_denominator(10**6) if isinstance(p, float) else Fraction(p)
+    if not 0 <= p <= 1:
+        raise ValueError(f"p must lie in [0, 1], got {float(p)}")
+
+    def clamp(i: int) -> int:
+        return min(max(i, 1), n)
+
+    if method == "tukey":
+        n4 = Fraction(math.floor(Fraction(n + 3, 2)), 2)
+        depth = {Fraction(0): Fraction(1), Fraction(1, 4): n4, Fraction(1, 2): Fraction(n + 1, 2),
+                 Fraction(3, 4): n + 1 - n4, Fraction(1): Fraction(n)}
+        if p not in depth:
+            raise ValueError("Tukey hinges define only p = 0, 0.25, 0.5, 0.75 and 1")
+        d = depth[p]
+        lo, hi = math.floor(d), math.ceil(d)
+        return OrderStatistic(lo, hi, Fraction(0) if lo == hi else Fraction(1, 2))
+
+    if method in (1, 2, 3):
+        m = Fraction(-1, 2) if method == 3 else Fraction(0)
+        np_m = n * p + m
+        j = math.floor(np_m)
+        g = np_m - j
+        if method == 1:
+            gamma = Fraction(0) if g == 0 else Fraction(1)
+        elif method == 2:
+            gamma = Fraction(1, 2) if g == 0 else Fraction(1)
+        else:
+            gamma = Fraction(0) if (g == 0 and j % 2 == 0) else Fraction(1)
+    else:
+        alpha, beta = {
+            4: (Fraction(0), Fraction(1)),
+            5: (Fraction(1, 2), Fraction(1, 2)),
+            6: (Fraction(0), Fraction(0)),
+            7: (Fraction(1), Fraction(1)),
+            8: (Fraction(1, 3), Fraction(1, 3)),
+            9: (Fraction(3, 8), Fraction(3, 8)),
+        }[method]
+        # m = alpha + p (1 - alpha - beta): Hyndman & Fan, eq. (1) and Table 1.
+        np_m = n * p + alpha + p * (1 - alpha - beta)
+        j = math.floor(np_m)
+        gamma = np_m - j
+    lo, hi = clamp(j), clamp(j + 1)
+    if lo == hi or gamma == 0:
+        return OrderStatistic(lo, lo, Fraction(0)) if gamma == 0 else OrderStatistic(hi, hi, Fraction(0))
+    return OrderStatistic(lo, hi, gamma)
+
+
+def _finite(x: Iterable[float]) -> np.ndarray:
+    arr = np.asarray(x, dtype=float).ravel()
+    return arr[~np.isnan(arr)]
+
+
+def quantile(x: Iterable[float], p, method: Method = 7):
+    """The ``p``-quantile(s) of ``x`` under Hyndman-Fan type ``method`` (1-9) or ``"tukey"`` hinges.
+
+    Missing values (NaN) are ignored; use :func:`describe` to see how many there were.
+    Types 1-9 are computed by numpy; hinges follow R's ``fivenum``.
+
+    >>> quantile([1, 2, 3, 4, 5, 6], 0.25, method=6)
+    1.75
+    >>> quantile([1, 2, 3, 4, 5, 6], 0.25, method="tukey")
+    2.0
+    """
+    method = check_method(method)
+    values = _finite(x)
+    if values.size == 0:
+        raise ValueError("quantile of an empty sample (no non-missing values)")
+    scalar = np.ndim(p) == 0
+    ps = np.atleast_1d(np.asarray(p, dtype=float))
+    if np.any((ps < 0) | (ps > 1)):
+        raise ValueError(f"p must lie in [0, 1], got {p!r}")
+    if method == "tukey":
+        sorted_x = np.sort(values)
+        out = np.array([order_statistic(values.size, float(q), "tukey").value(sorted_x) for q in ps])
+    else:
+        out = np.quantile(values, ps, method=NUMPY_METHOD[method])
+    return float(out[0]) if scalar else out
+
+
+@dataclass(frozen=True)
+class Description:
+    """Five-number summary of one variable, with the count of missing values shown, not hidden."""
+
+    n: int
+    n_missing: int
+    median: float
+    q1: float
+    q3: float
+    min: float
+    max: float
+    method: Method
+
+    @property
+    def iqr(self) -> float:
+        return self.q3 - self.q1
+
+    def __str__(self) -> str:
+        return (f"median {self.median:g} (IQR {self.q1:g}-{self.q3:g}), range {self.min:g}-{self.max:g}, "
+                f"n={self.n}, missing {self.n_missing}")
+
+
+def describe(x: Iterable[float], method: Method = 7) -> Description:
+    """Median, quartiles, range and counts of ``x`` under one quantile definition.
+
+    >>> describe([7, 8, None, 4], method=6)
+    Description(n=3, n_missing=1, median=7.0, q1=4.0, q3=8.0, min=4.0, max=8.0, method=6)
+    """
+    raw = np.asarray([np.nan if v is None else v for v in x], dtype=float).ravel()
+    values = raw[~np.isnan(raw)]
+    n_missing = int(raw.size - values.size)
+    method = check_method(method)
+    if values.size == 0:
+        nan = float("nan")
+        return Description(0, n_missing, nan, nan, nan, nan, nan, method)
+    q1, med, q3 = quantile(values, [0.25, 0.5, 0.75], method=method)
+    return Description(int(values.size), n_missing, float(med), float(q1), float(q3),
+                       float(values.min()), float(values.max()), method)

@@ -33,6 +33,7 @@ _API = {
     # meansd.py and meta.py: literature synthesis
     "estimate_mean_sd": "meansd", "MeanSD": "meansd",
     "meta_analysis": "meta", "MetaResult": "meta", "mean_change": "meta", "correlation_sensitivity": "meta",
+    "standardized_mean_change": "meta", "pooling_table": "literature", "StudiesError": "literature",
     "load_studies": "literature", "forest_plot": "metaplots", "funnel_plot": "metaplots",
     # book helpers
     "responder_explorer": "widgets", "check_answer": "exercises",

@@ -1,0 +1,322 @@
+"""Estimate a sample mean and SD from a median with its IQR and/or range, for meta-analysis.
+
+Studies that report ``median (IQR)`` cannot enter an inverse-variance meta-analysis of means until a
+mean and an SD are estimated from the quantiles. The closed-form estimators here all assume roughly
+normal data; the result therefore carries warnings (skewness, values at the floor or ceiling of a
+bounded scale) instead of pretending the conversion is exact.
+
+Scenarios (Wan et al. 2014): S1 = {min, median, max}; S2 = {q1, median, q3}; S3 = all five.
+
+References
+----------
+Hozo SP, Djulbegovic B, Hozo I. Estimating the mean and variance from the median, range, and the size of
+    a sample. BMC Med Res Methodol 2005;5:13. doi:10.1186/1471-2288-5-13
+Wan X, Wang W, Liu J, Tong T. Estimating the sample mean and standard deviation from the sample size,
+    median, range and/or interquartile range. BMC Med Res Methodol 2014;14:135. doi:10.1186/1471-2288-14-135
+Bland M. Estimating mean and standard deviation from the sample size, three quartiles, minimum, and
+    maximum. Int J Stat Med Res 2015;4(1):57-64.
+Luo D, Wan X, Liu J, Tong T. Optimally estimating the sample mean from the sample size, median,
+    mid-range, and/or mid-quartile range. Stat Methods Med Res 2018;27(6):1785-1805. doi:10.1177/0962280216669183
+Shi J, Luo D, Weng H, et al. Optimally estimating the sample standard deviation from the five-number
+    summary. Res Synth Methods 2020;11(5):641-654. doi:10.1002/jrsm.1429
+Shi J, Luo D, Wan X, et al. Detecting the skewness of data from the five-number summary and its
+    application in meta-analysis. Stat Methods Med Res 2023;32(7):1338-1360.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+from scipy.stats import norm
+
+__all__ = ["MeanSD", "estimate_mean_sd", "wan_xi", "wan_eta", "WAN_TABLE1_XI", "WAN_TABLE2_ETA",
+           "MEAN_METHODS", "SD_METHODS"]
+
+MEAN_METHODS = ("luo", "wan", "hozo", "bland")
+SD_METHODS = ("wan", "shi", "hozo")
+
+#: Wan et al. (2014) Table 1: xi(n) for n = 1..50 (the expected range of a standard normal sample).
+#: Transcribed from the published table (BMC Med Res Methodol 14:135, Table 1) and identical to
+#: R package meta's internal ``Wan2014.Table1``.
+WAN_TABLE1_XI = (
+    0.000, 1.128, 1.693, 2.059, 2.326, 2.534, 2.704, 2.847, 2.970, 3.078,
+    3.173, 3.259, 3.336, 3.407, 3.472, 3.532, 3.588, 3.640, 3.689, 3.735,
+    3.778, 3.819, 3.858, 3.895, 3.931, 3.964, 3.997, 4.027, 4.057, 4.086,
+    4.113, 4.139, 4.165, 4.189, 4.213, 4.236, 4.259, 4.280, 4.301, 4.322,
+    4.341, 4.361, 4.379, 4.398, 4.415, 4.433, 4.450, 4.466, 4.482, 4.498,
+)
+
+#: Wan et al. (2014) Table 2: eta(n) for n = 4Q + 1, Q = 1..50 (twice the expected (3Q+1)-th order
+#: statistic of a standard normal sample), as in R package meta's internal ``Wan2014.Table2``.
+WAN_TABLE2_ETA = (
+    0.990, 1.144, 1.206, 1.239, 1.260, 1.274, 1.284, 1.292, 1.298, 1.303,
+    1.307, 1.311, 1.313, 1.316, 1.318, 1.320, 1.322, 1.323, 1.324, 1.326,
+    1.327, 1.328, 1.329, 1.330, 1.330, 1.331, 1.332, 1.332, 1.333, 1.333,
+    1.334, 1.334, 1.335, 1.335, 1.336, 1.336, 1.336, 1.337, 1.337, 1.337,
+    1.338, 1.338, 1.338, 1.338, 1.339, 1.339, 1.339, 1.339, 1.339, 1.340,
+)
+
+
+def wan_xi(n: int) -> float:
+    """Wan et al.'s closed form xi(n) = 2 Phi^-1((n - 0.375) / (n + 0.25)), the range divisor."""
+    return float(2 * norm.ppf((n - 0.375) / (n + 0.25)))
+
+
+def wan_eta(n: int) -> float:
+    """Wan et al.'s closed form eta(n) = 2 Phi^-1((0.75 n - 0.125) / (n + 0.25)), the IQR divisor."""
+    return float(2 * norm.ppf((0.75 * n - 0.125) / (n + 0.25)))
+
+
+@dataclass(frozen=True)
+class MeanSD:
+    """An estimated mean and SD, how they were obtained, and why they may mislead.
+
+    ``xi`` and ``eta`` are the range and IQR divisors actually used (None when not used), and
+    ``constants`` says whether they came from Wan's closed forms or Wan's tables. ``skewness`` is the
+    quantile skewness statistic of Shi et al. (2023) for the scenario (Bowley's for S2) and
+    ``skewness_critical`` its 5% critical value. ``warnings`` lists, in words, every reason to doubt
+    the normal-theory conversion; nothing is printed or raised as a Python warning.
+    """
+
+    mean: float
+    sd: float
+    scenario: str
+    mean_method: str
+    sd_method: str
+    n: int
+    xi: Optional[float]
+    eta: Optional[float]
+    constants: str
+    skewness: float
+    skewness_critical: float
+    warnings: tuple[str, ...]
+
+    def __str__(self) -> str:
+        flag = f" ({len(self.warnings)} warning{'s' * (len(self.warnings) != 1)})" if self.warnings else ""
+        return (f"mean {self.mean:.3f}, SD {self.sd:.3f} from {self.scenario} (n={self.n}; "
+                f"{self.mean_method} mean, {self.sd_method} SD, {self.constants}){flag}")
+
+
+def _number(name: str, value) -> Optional[float]:
+    if value is None:
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if math.isnan(out):
+        return None
+    if not math.isfinite(out):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return out
+
+
+def _sample_size(n) -> int:
+    if isinstance(n, bool):
+        raise ValueError(f"n must be an integer sample size >= 2, got {n!r}")
+    try:
+        as_float = float(n)
+    except (TypeError, ValueError):
+        raise ValueError(f"n must be an integer sample size >= 2, got {n!r}") from None
+    if not math.isfinite(as_float) or as_float != int(as_float) or as_float < 2:
+        raise ValueError(f"n must be an integer sample size >= 2, got {n!r}")
+    return int(as_float)
+
+
+def _divisors(n: int, use_xi: bool, use_eta: bool, xi_eta: str) -> tuple[Optional[float], Optional[float], str]:
+    """Range and IQR divisors, from Wan's closed forms or (where they exist) Wan's tables."""
+    xi = wan_xi(n) if use_xi else None
+    eta = wan_eta(n) if use_eta else None
+    if xi_eta == "formula":
+        return xi, eta, "closed-form xi/eta (Wan 2014)"
+    parts = []
+    if use_xi:
+        if n <= len(WAN_TABLE1_XI):
+            xi = WAN_TABLE1_XI[n - 1]
+            parts.append(f"xi({n}) = {xi:.3f} from Wan 2014 Table 1")
+        else:
+            parts.append(f"xi({n}) closed form (Table 1 stops at n = 50)")
+    if use_eta:
+        q, rest = divmod(n - 1, 4)
+        if rest == 0 and 1 <= q <= len(WAN_TABLE2_ETA):
+            eta = WAN_TABLE2_ETA[q - 1]
+            parts.append(f"eta({n}) = {eta:.3f} from Wan 2014 Table 2")
+        else:
+            parts.append(f"eta({n}) closed form (Table 2 covers only n = 4Q + 1 <= 201)")
+    return xi, eta, "; ".join(parts)
+
+
+def _skewness_test(scenario: str, n: int, a, q1, m, q3, b) -> tuple[float, float]:
+    """Shi et al. (2023) skewness statistic and its 5% critical value, as in metamedian's describe_studies()."""
+    if scenario == "S1":
+        return (a + b - 2 * m) / (b - a), 1 / math.log(n + 9) + 2.5 / (n + 1)
+    bowley = (q1 + q3 - 2 * m) / (q3 - q1)
+    if scenario == "S2":
+        return bowley, 2.65 / math.sqrt(n) - 6 / n ** 2
+    t1 = (a + b - 2 * m) / (b - a)
+    # metamedian takes max(c*|T1|, T2); the absolute value of T2 is used here so that left skew counts too.
+    return max(2.65 * math.log(0.6 * n) / math.sqrt(n) * abs(t1), abs(bowley)), 3 / math.sqrt(n) - 40 / n ** 3
+
+
+def estimate_mean_sd(n, *, min=None, q1=None, median=None, q3=None, max=None,  # noqa: A002 - names as printed
+                     mean_method: str = "luo", sd_method: Optional[str] = None,
+                     scale: Optional[tuple[float, float]] = None, xi_eta: str = "formula") -> MeanSD:
+    """Estimate the sample mean and SD from a median plus IQR (S2), range (S1) or both (S3).
+
+    The scenario follows from which quantiles are given. Defaults follow R ``meta::metamean``: Luo et al.
+    (2018) mean, Wan et al. (2014) SD for S1/S2 and Shi et al. (2020) SD for S3.
+
+    Methods
+    -------
+    mean_method: ``"luo"`` (S1, S2, S3; optimal weights, Luo 2018); ``"wan"`` (S1: Hozo's formula
+    (a + 2m + b)/4 + (a - 2m + b)/(4n), Wan's eq. 2; S2: (q1 + m + q3)/3; S3: (a + 2q1 + 2m + 2q3 + b)/8);
+    ``"bland"`` (S3 only, the same S3 formula as published by Bland 2015); ``"hozo"`` (S1 only, Hozo's
+    recommendation: the formula above for n <= 25, the median itself for n > 25).
+    sd_method: ``"wan"`` (S1: (b - a)/xi(n); S2: (q3 - q1)/eta(n); S3: the average of the two);
+    ``"shi"`` (S3 only: (b - a)/theta1 + (q3 - q1)/theta2, Shi 2020 eq. 11); ``"hozo"`` (S1 only, Hozo's
+    recommendation as summarised by Wan 2014 eq. 6: sqrt(((a - 2m + b)^2/4 + (b - a)^2)/12) for n <= 15,
+    range/4 for 15 < n <= 70, range/6 for n > 70).
+    xi_eta: ``"formula"`` uses Wan's closed forms xi(n) = 2 Phi^-1((n - 0.375)/(n + 0.25)) and
+    eta(n) = 2 Phi^-1((0.75n - 0.125)/(n + 0.25)) (as metaBLUE, estmeansd and metamedian do); ``"table"``
+    uses Wan's exact Table 1 (xi, n <= 50) and Table 2 (eta, n = 4Q + 1 <= 201) where they exist and the
+    closed form otherwise; ``constants`` in the result says which was used.
+    scale: the bounds of a bounded scale, e.g. ``(0, 10)`` for an 11-point NRS; quantiles at a bound
+    (floor or ceiling) are reported in ``warnings`` because the data are then censored, not normal.
+
+    >>> r = estimate_mean_sd(29, q1=4, median=7, q3=8.5, scale=(0, 10))
+    >>> round(r.mean, 3), round(r.sd, 3), r.scenario
+    (6.465, 3.509, 'S2')
+    >>> round(estimate_mean_sd(30, min=1, median=4, max=10).mean, 6)  # metaBLUE Luo.mean(c(1, 4, 10), 30, "S1")
+    4.356748
+    """
+    n = _sample_size(n)
+    a, lo, m, hi, b = (_number(k, v) for k, v in
+                       (("min", min), ("q1", q1), ("median", median), ("q3", q3), ("max", max)))
+    if m is None:
+        raise ValueError("median is required for every scenario (S1, S2, S3)")
+    has_range = a is not None and b is not None
+    has_iqr = lo is not None and hi is not None
+    if (a is None) != (b is None):
+        raise ValueError("give both min and max, or neither")
+    if (lo is None) != (hi is None):
+        raise ValueError("give both q1 and q3, or neither")
+    if has_range and has_iqr:
+        scenario = "S3"
+    elif has_range:
+        scenario = "S1"
+    elif has_iqr:
+        scenario = "S2"
+    else:
+        raise ValueError("need q1 and q3 (S2), min and max (S1), or all five (S3) besides the median")
+
+    ordered = [(k, v) for k, v in (("min", a), ("q1", lo), ("median", m), ("q3", hi), ("max", b)) if v is not None]
+    for (k1, v1), (k2, v2) in zip(ordered, ordered[1:]):
+        if v1 > v2:
+            raise ValueError(f"quantiles out of order: {k1} = {v1:g} > {k2} = {v2:g}")
+    if has_iqr and hi == lo:
+        raise ValueError(f"q1 = q3 = {lo:g}: a zero IQR gives no information on the SD")
+    if has_range and b == a:
+        raise ValueError(f"min = max = {a:g}: a zero range gives no information on the SD")
+
+    mean_method = str(mean_method).lower()
+    if mean_method not in MEAN_METHODS:
+        raise ValueError(f"mean_method must be one of {MEAN_METHODS}, got {mean_method!r}")
+    if sd_method is None:
+        sd_method = "shi" if scenario == "S3" else "wan"
+    sd_method = str(sd_method).lower()
+    if sd_method not in SD_METHODS:
+        raise ValueError(f"sd_method must be one of {SD_METHODS}, got {sd_method!r}")
+    if xi_eta not in ("formula", "table"):
+        raise ValueError(f"xi_eta must be 'formula' or 'table', got {xi_eta!r}")
+    valid_mean = {"luo": ("S1", "S2", "S3"), "wan": ("S1", "S2", "S3"), "hozo": ("S1",), "bland": ("S3",)}
+    valid_sd = {"wan": ("S1", "S2", "S3"), "shi": ("S3",), "hozo": ("S1",)}
+    if scenario not in valid_mean[mean_method]:
+        raise ValueError(f"mean_method={mean_method!r} is defined only for {valid_mean[mean_method]}, "
+                         f"not {scenario}")
+    if scenario not in valid_sd[sd_method]:
+        raise ValueError(f"sd_method={sd_method!r} is defined only for {valid_sd[sd_method]}, not {scenario}")
+
+    # ---- mean ----
+    if mean_method == "luo":
+        if scenario == "S1":
+            w = 4 / (4 + n ** 0.75)
+            mean = w * (a + b) / 2 + (1 - w) * m
+        elif scenario == "S2":
+            mean = (0.7 + 0.39 / n) * (lo + hi) / 2 + (0.3 - 0.39 / n) * m
+        else:
+            w1 = 2.2 / (2.2 + n ** 0.75)
+            w2 = 0.7 - 0.72 / n ** 0.55
+            mean = w1 * (a + b) / 2 + w2 * (lo + hi) / 2 + (1 - w1 - w2) * m
+    elif mean_method == "wan":
+        if scenario == "S1":
+            mean = (a + 2 * m + b) / 4 + (a - 2 * m + b) / (4 * n)
+        elif scenario == "S2":
+            mean = (lo + m + hi) / 3
+        else:
+            mean = (a + 2 * lo + 2 * m + 2 * hi + b) / 8
+    elif mean_method == "bland":
+        mean = (a + 2 * lo + 2 * m + 2 * hi + b) / 8
+    else:  # hozo, S1
+        mean = (a + 2 * m + b) / 4 + (a - 2 * m + b) / (4 * n) if n <= 25 else m
+
+    # ---- SD ----
+    xi = eta = None
+    constants = "not used (Hozo's rules)"
+    if sd_method == "hozo":
+        if n <= 15:
+            sd = math.sqrt(((a - 2 * m + b) ** 2 / 4 + (b - a) ** 2) / 12)
+        elif n <= 70:
+            sd = (b - a) / 4
+        else:
+            sd = (b - a) / 6
+    else:
+        xi, eta, constants = _divisors(n, scenario in ("S1", "S3"), scenario in ("S2", "S3"), xi_eta)
+        if sd_method == "wan":
+            if scenario == "S1":
+                sd = (b - a) / xi
+            elif scenario == "S2":
+                sd = (hi - lo) / eta
+            else:
+                sd = 0.5 * (b - a) / xi + 0.5 * (hi - lo) / eta
+        else:  # shi, S3: theta1 = (2 + 0.14 n^0.6) Phi^-1(.), theta2 = (2 + 2/(0.07 n^0.6)) Phi^-1(.)
+            w = 1 / (1 + 0.07 * n ** 0.6)
+            sd = w * (b - a) / xi + (1 - w) * (hi - lo) / eta
+
+    # ---- warnings ----
+    notes: list[str] = []
+    stat, critical = _skewness_test(scenario, n, a, lo, m, hi, b)
+    if abs(stat) > critical:
+        notes.append(f"skewed: Shi et al. (2023) skewness statistic {stat:+.3f} exceeds its 5% critical value "
+                     f"{critical:.3f} for n = {n}; a normal-theory conversion is biased")
+    if has_iqr and m in (lo, hi):
+        which = "q1" if m == lo else "q3"
+        notes.append(f"median equals {which} ({m:g}): at least a quarter of the sample shares one value "
+                     "(heaped or censored data)")
+    if has_range and m in (a, b):
+        which = "min" if m == a else "max"
+        notes.append(f"median equals the {which} ({m:g}): at least half of the sample shares one value")
+    if scale is not None:
+        try:
+            floor, ceiling = (float(x) for x in scale)
+        except (TypeError, ValueError):
+            raise ValueError(f"scale must be a (low, high) pair, got {scale!r}") from None
+        if not floor < ceiling:
+            raise ValueError(f"scale must be (low, high) with low < high, got {scale!r}")
+        for k, v in ordered:
+            if v < floor or v > ceiling:
+                raise ValueError(f"{k} = {v:g} lies outside the scale {floor:g}-{ceiling:g}")
+        at_floor = [k for k, v in ordered if v == floor]
+        at_ceiling = [k for k, v in ordered if v == ceiling]
+        if at_floor:
+            notes.append(f"floor effect: {', '.join(at_floor)} at the scale minimum {floor:g}; the data are "
+                         "censored at the floor, so the normal-based mean and SD are unreliable")
+        if at_ceiling:
+            notes.append(f"ceiling effect: {', '.join(at_ceiling)} at the scale maximum {ceiling:g}; the data "
+                         "are censored at the ceiling, so the normal-based mean and SD are unreliable")
+        if mean < floor or mean > ceiling:
+            notes.append(f"estimated mean {mean:.3f} lies outside the scale {floor:g}-{ceiling:g}")
+    return MeanSD(mean=float(mean), sd=float(sd), scenario=scenario, mean_method=mean_method,
+                  sd_method=sd_method, n=n, xi=xi, eta=eta, constants=constants, skewness=float(stat),
+                  skewness_critical=float(critical), warnings=tuple(notes))

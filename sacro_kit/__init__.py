@@ -22,9 +22,9 @@ _API = {
     "proportion_ci": "responders", "ProportionCI": "responders", "responders": "responders",
     "ResponderResult": "responders", "responder_curve": "responders", "percent_change": "responders",
     # card.py: the reported-statistics card
-    "load_reported": "card", "ReportedCard": "card", "CardError": "card", "Printed": "card",
+    "load_reported": "card", "check_card_against_cohort": "card", "ReportedCard": "card", "CardError": "card", "Printed": "card",
     # cohort.py: patient-level cohort files
-    "load_cohort": "cohort", "CohortError": "cohort", "COHORT_COLUMNS": "cohort", "attrition": "cohort",
+    "load_cohort": "cohort", "CohortWarning": "cohort", "CohortError": "cohort", "COHORT_COLUMNS": "cohort", "attrition": "cohort",
     # consistency.py: checks of reported numbers
     "check_reported": "consistency", "quartile_types": "consistency", "check_percentage": "consistency",
     # reconstruct.py: patient-level reconstructions

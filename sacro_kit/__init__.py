@@ -17,7 +17,7 @@ _API = {
     "QUANTILE_METHODS": "quantiles", "METHOD_LABEL": "quantiles", "Description": "quantiles",
     # paired.py: paired tests and estimates
     "wilcoxon": "paired", "WilcoxonResult": "paired", "sign_test": "paired", "SignTestResult": "paired",
-    "hodges_lehmann": "paired", "paired_t": "paired", "min_attainable_p": "paired",
+    "hodges_lehmann": "paired", "HodgesLehmann": "paired", "PairedT": "paired", "paired_t": "paired", "min_attainable_p": "paired",
     # responders.py: proportions and responder analysis
     "proportion_ci": "responders", "ProportionCI": "responders", "responders": "responders",
     "ResponderResult": "responders", "responder_curve": "responders", "percent_change": "responders",

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUILD := _build
 
-.PHONY: install book test unit nbval notebooks lab bench clean
+.PHONY: install book test nbval browser chromium notebooks lab bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,12 +22,26 @@ book: $(STAMP)
 
 ## test: unit and property tests, nbval over every chapter, then the book build
 test: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/browser
 	$(MAKE) nbval
 	$(MAKE) book
+	$(MAKE) browser
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with book/nbval_sanitize.cfg book
+
+## browser: open every page of the built book in headless Chromium (Debian's package; no browser download)
+browser: $(STAMP) chromium
+	$(BIN)/python -m pytest tests/browser
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium package for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is not installed and cannot be installed here: run 'apt-get install chromium' as root"; exit 1; \
+	  fi; }
 
 ## notebooks: re-execute every chapter in place, refreshing the stored outputs nbval compares against
 notebooks: $(STAMP)

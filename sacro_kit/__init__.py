@@ -35,6 +35,10 @@ _API = {
     "meta_analysis": "meta", "MetaResult": "meta", "mean_change": "meta", "correlation_sensitivity": "meta",
     "standardized_mean_change": "meta", "pooling_table": "literature", "StudiesError": "literature",
     "load_studies": "literature", "forest_plot": "metaplots", "funnel_plot": "metaplots",
+    # synthesis.py: the literature chapter's pooling workflow
+    "card_study_row": "synthesis", "synthesis_table": "synthesis", "pool_eligible": "synthesis",
+    "sensitivity_analyses": "synthesis", "conversion_table": "synthesis", "conversion_plot": "synthesis",
+    "correlation_plot": "synthesis",
     # book helpers
     "responder_explorer": "widgets", "check_answer": "exercises",
 }

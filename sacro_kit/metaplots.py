@@ -24,6 +24,7 @@ from matplotlib.patches import Polygon
 from matplotlib.transforms import blended_transform_factory, offset_copy
 from scipy import stats
 
+from ._figure import new_figure
 from .meta import MetaResult
 
 __all__ = ["forest_plot", "funnel_plot"]
@@ -62,7 +63,7 @@ def _fixed(x: float, decimals: int) -> str:
 
 def _figure_and_axes(ax, figsize):
     if ax is None:
-        fig = Figure(figsize=figsize, layout="constrained")
+        fig = new_figure(figsize)
         return fig, fig.add_subplot()
     return ax.get_figure(), ax
 

@@ -503,3 +503,13 @@ def test_large_sample_is_feasible():
     assert res.ci_low < res.hodges_lehmann < res.ci_high
     with pytest.raises(ValueError, match="method='asymptotic'"):
         hodges_lehmann(d, method="exact")
+
+
+def test_wilcoxon_without_interval_matches_scipy_and_skips_hl():
+    # conf_level=None: the test alone, for very large samples; p-value still exactly scipy's.
+    rng = np.random.default_rng(11)
+    x, y = rng.integers(0, 11, 500), rng.integers(0, 11, 500)
+    res = wilcoxon(x, y, method="asymptotic", conf_level=None)
+    ref = stats.wilcoxon(x - y, method="asymptotic")
+    assert res.pvalue == ref.pvalue and res.statistic == ref.statistic
+    assert np.isnan(res.hodges_lehmann) and np.isnan(res.ci_low) and res.ci_method == "none"

@@ -39,6 +39,11 @@ _API = {
     "card_study_row": "synthesis", "synthesis_table": "synthesis", "pool_eligible": "synthesis",
     "sensitivity_analyses": "synthesis", "conversion_table": "synthesis", "conversion_plot": "synthesis",
     "correlation_plot": "synthesis",
+    # plots.py and missing.py: attrition, slope plots, missing-data sensitivity
+    "attrition_figure": "plots", "slope_plot": "plots", "tipping_point_plot": "plots", "note_figure": "plots",
+    "best_worst_case": "missing", "tipping_point": "missing", "TippingPoint": "missing",
+    "no_change_sensitivity": "missing", "binary_outcome": "missing", "BinaryOutcome": "missing",
+    "fitting_methods": "consistency",
     # book helpers
     "responder_explorer": "widgets", "check_answer": "exercises",
 }

@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Iterable, Union
 
 import numpy as np
+import pandas as pd
 
 Method = Union[int, str]
 
@@ -140,8 +141,19 @@ def order_statistic(n: int, p: float, method: Method = 7) -> OrderStatistic:
     return OrderStatistic(lo, hi, gamma)
 
 
+def _as_float(x: Iterable[float]) -> np.ndarray:
+    """Values as a float array with every kind of missing (None, NaN, pandas NA) as NaN."""
+    if isinstance(x, (pd.Series, pd.Index)):
+        return x.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    try:
+        return np.asarray(x, dtype=float).ravel()
+    except TypeError:  # None or pandas NA among the values
+        pass
+    return pd.array(list(np.ravel(np.asarray(x, dtype=object))), dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
 def _finite(x: Iterable[float]) -> np.ndarray:
-    arr = np.asarray(x, dtype=float).ravel()
+    arr = _as_float(x)
     return arr[~np.isnan(arr)]
 
 
@@ -200,7 +212,7 @@ def describe(x: Iterable[float], method: Method = 7) -> Description:
     >>> describe([7, 8, None, 4], method=6)
     Description(n=3, n_missing=1, median=7.0, q1=4.0, q3=8.0, min=4.0, max=8.0, method=6)
     """
-    raw = np.asarray([np.nan if v is None else v for v in x], dtype=float).ravel()
+    raw = _as_float(x)
     values = raw[~np.isnan(raw)]
     n_missing = int(raw.size - values.size)
     method = check_method(method)

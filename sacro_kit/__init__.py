@@ -18,9 +18,9 @@ _API = {
     # paired.py: paired tests and estimates
     "wilcoxon": "paired", "WilcoxonResult": "paired", "sign_test": "paired", "SignTestResult": "paired",
     "hodges_lehmann": "paired", "HodgesLehmann": "paired", "PairedT": "paired", "paired_t": "paired", "min_attainable_p": "paired",
-    # responders.py: proportions and responder analysis
-    "proportion_ci": "responders", "ProportionCI": "responders", "responders": "responders",
-    "ResponderResult": "responders", "responder_curve": "responders", "percent_change": "responders",
+    # responder_analysis.py: proportions and responder analysis
+    "proportion_ci": "responder_analysis", "ProportionCI": "responder_analysis", "responders": "responder_analysis",
+    "ResponderResult": "responder_analysis", "responder_curve": "responder_analysis", "percent_change": "responder_analysis",
     # card.py: the reported-statistics card
     "load_reported": "card", "check_card_against_cohort": "card", "ReportedCard": "card", "CardError": "card", "Printed": "card",
     # cohort.py: patient-level cohort files
@@ -28,8 +28,8 @@ _API = {
     # consistency.py: checks of reported numbers
     "check_reported": "consistency", "quartile_types": "consistency", "check_percentage": "consistency",
     # reconstruct.py: patient-level reconstructions
-    "count_samples": "reconstruct", "reconstruct": "reconstruct", "verify_cohort": "reconstruct",
-    "reconstruction_range": "reconstruct",
+    "count_samples": "reconstruction", "reconstruct": "reconstruction", "verify_cohort": "reconstruction",
+    "reconstruction_range": "reconstruction",
     # meansd.py and meta.py: literature synthesis
     "estimate_mean_sd": "meansd", "MeanSD": "meansd",
     "meta_analysis": "meta", "MetaResult": "meta", "mean_change": "meta", "correlation_sensitivity": "meta",
@@ -43,7 +43,8 @@ _API = {
     "attrition_figure": "plots", "slope_plot": "plots", "tipping_point_plot": "plots", "note_figure": "plots",
     "best_worst_case": "missing", "tipping_point": "missing", "TippingPoint": "missing",
     "no_change_sensitivity": "missing", "binary_outcome": "missing", "BinaryOutcome": "missing",
-    "fitting_methods": "consistency",
+    "fitting_methods": "consistency", "card_decimals": "consistency", "quartile_type_table": "consistency",
+    "ReconstructionRange": "reconstruction", "responder_band": "reconstruction", "PercentageCheck": "consistency",
     # book helpers
     "responder_explorer": "widgets", "check_answer": "exercises",
 }

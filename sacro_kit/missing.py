@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from sacro_kit.paired import sign_test, wilcoxon
-from sacro_kit.responders import TOLERANCE, percent_change, proportion_ci
+from sacro_kit.responder_analysis import TOLERANCE, percent_change, proportion_ci
 
 #: Interval methods whose "lower limit above p0" is exactly a one-sided test of p <= p0 at level (1 - conf)/2:
 #: Wilson inverts the score test, Clopper-Pearson the exact binomial test.
@@ -125,7 +125,7 @@ def binary_outcome(cohort: pd.DataFrame, card, outcome: str = "pain_decreased") 
         change = pre - post
         excluded = np.zeros(pre.shape, dtype=bool)
     evaluable = complete & ~excluded
-    # "at least the threshold", with the same floating-point tolerance as sacro_kit.responders
+    # "at least the threshold", with the same floating-point tolerance as sacro_kit.responder_analysis
     k = int(np.count_nonzero(change[evaluable] >= claim.threshold - TOLERANCE))
     unit = "%" if claim.threshold_kind == "relative" else " points"
     amount = f"{100 * claim.threshold:g}" if claim.threshold_kind == "relative" else f"{claim.threshold:g}"

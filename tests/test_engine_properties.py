@@ -12,7 +12,7 @@ from scipy import stats
 
 from sacro_kit.paired import min_attainable_p, sign_test, wilcoxon
 from sacro_kit.quantiles import NUMPY_METHOD, quantile
-from sacro_kit.responders import responder_curve, responders
+from sacro_kit.responder_analysis import responder_curve, responders
 
 SETTINGS = dict(derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -16,7 +16,7 @@ from statsmodels.stats.proportion import binom_test, proportion_confint, proport
 
 from sacro_kit.card import load_reported
 from sacro_kit.missing import best_worst_case, binary_outcome, no_change_sensitivity, tipping_point
-from sacro_kit.responders import responders
+from sacro_kit.responder_analysis import responders
 
 
 CARD = load_reported()

@@ -45,6 +45,11 @@ _API = {
     "no_change_sensitivity": "missing", "binary_outcome": "missing", "BinaryOutcome": "missing",
     "fitting_methods": "consistency", "card_decimals": "consistency", "quartile_type_table": "consistency",
     "ReconstructionRange": "reconstruction", "responder_band": "reconstruction", "PercentageCheck": "consistency",
+    # figures.py: static figures and tables for the paired-test, responder and opioid chapters
+    "min_p_table": "figures", "min_p_plot": "figures", "wilcoxon_table": "figures", "differences_plot": "figures",
+    "spread_plot": "figures", "responder_plot": "figures", "paired_counts_plot": "figures",
+    "paired_distributions_plot": "figures",
+    "responder_bands": "widgets", "ResponderExplorer": "widgets",
     # book helpers
     "responder_explorer": "widgets", "check_answer": "exercises",
 }

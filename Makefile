@@ -22,7 +22,7 @@ book: $(STAMP)
 
 ## test: unit and property tests, nbval over every chapter, then the book build
 test: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/browser
+	$(BIN)/python -m pytest tests --ignore=tests/built_book
 	$(MAKE) nbval
 	$(MAKE) book
 	$(MAKE) browser
@@ -32,7 +32,7 @@ nbval: $(STAMP)
 
 ## browser: open every page of the built book in headless Chromium (Debian's package; no browser download)
 browser: $(STAMP) chromium
-	$(BIN)/python -m pytest tests/browser
+	$(BIN)/python -m pytest tests/built_book
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

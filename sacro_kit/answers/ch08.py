@@ -7,7 +7,7 @@ from sacro_kit.reconstruction import count_samples
 
 @answer("ch8-ex1")
 def _counts_printing_the_percentage(cohort, card):
-    claim = card["pain_decreased"]
+    claim = next(c for c in card if c.kind == "proportion")
     return sum(check_percentage(k, claim.n, claim.percent.text).consistent for k in range(claim.n + 1))
 
 

@@ -53,7 +53,7 @@ lab: $(STAMP)
 
 ## bench: timings (never part of pass/fail)
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py --book
 
 clean:
 	rm -rf $(BUILD) .pytest_cache .hypothesis

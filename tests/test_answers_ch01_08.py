@@ -5,11 +5,6 @@ import pytest
 import sacro_kit as sk
 
 
-@pytest.fixture(scope="module")
-def card():
-    return sk.load_reported()
-
-
 def test_ch1_followed_up_percent(card):
     # abstract: "45 patients with available data" of "57 patients" -> 78.9%
     assert sk.check_answer("ch1-ex1", 78.9, card=card)

@@ -9,19 +9,7 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 import sacro_kit as sk
-from sacro_kit.card import load_reported
-from sacro_kit.cohort import load_cohort
 from sacro_kit.exercises import check_answer, exercises
-
-
-@pytest.fixture(scope="module")
-def cohort():
-    return load_cohort()
-
-
-@pytest.fixture(scope="module")
-def card():
-    return load_reported()
 
 
 def rest_pairs(cohort):

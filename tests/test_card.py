@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,8 @@ from sacro_kit.cohort import COHORT_COLUMNS, load_cohort
 
 REPO = Path(__file__).resolve().parents[1]
 CARD_PATH = REPO / "data" / "reported" / "dougherty2014.yaml"
-ABSTRACT_PATH = REPO.parent / "shared" / "seed" / "000_d02e2d75b7969728.txt"
+ABSTRACT_PATH = REPO / "data" / "seed" / "dougherty2014_abstract.txt"  # provenance: data/seed/README.md
+ABSTRACT_SHA256 = "dfb626a56c8a4e0e4ca4f37e44fc4d543a54af814c2c4f266eff09eec3e7e3bc"
 
 
 def _squash(text: str) -> str:
@@ -45,7 +47,8 @@ def card():
 @pytest.fixture(scope="module")
 def abstract() -> str:
     assert ABSTRACT_PATH.is_file(), (
-        f"the abstract {ABSTRACT_PATH} is needed to prove the card faithful (it is part of the workspace and CI)")
+        f"the abstract {ABSTRACT_PATH} is needed to prove the card faithful (it ships in the repository)")
+    assert hashlib.sha256(ABSTRACT_PATH.read_bytes()).hexdigest() == ABSTRACT_SHA256, "the stored abstract was altered"
     text = ABSTRACT_PATH.read_text(encoding="utf-8")
     return _squash(text.split("AB - ", 1)[1])
 

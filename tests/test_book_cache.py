@@ -1,0 +1,97 @@
+"""A cached book build is never stale (book/_ext/cache_stamp.py).
+
+A tiny Jupyter Book in a temporary folder uses the book's own extension; its one notebook appends a line to a log
+each time it is executed, so the test counts executions instead of trusting build messages:
+
+1. a cold build executes the notebook once;
+2. a warm build with nothing changed executes nothing;
+3. editing a file of the hashed "package" re-executes it (jupyter-cache alone would not: the notebook is unchanged);
+4. changing SACRO_KIT_COHORT re-executes it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXT = REPO / "book" / "_ext"
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+
+sys.path.insert(0, str(EXT))
+from cache_stamp import input_stamp  # noqa: E402
+
+
+def test_stamp_changes_with_package_data_and_settings(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("id\n1\n")
+    base = input_stamp(tmp_path, ["pkg"], ["SACRO_KIT_COHORT"], {})
+    assert base == input_stamp(tmp_path, ["pkg"], ["SACRO_KIT_COHORT"], {})
+    (tmp_path / "pkg" / "__pycache__").mkdir()
+    (tmp_path / "pkg" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
+    assert base == input_stamp(tmp_path, ["pkg"], ["SACRO_KIT_COHORT"], {}), "byte-code must not count"
+    with_cohort = input_stamp(tmp_path, ["pkg"], ["SACRO_KIT_COHORT"], {"SACRO_KIT_COHORT": str(cohort)})
+    assert with_cohort != base
+    cohort.write_text("id\n2\n")
+    assert with_cohort != input_stamp(tmp_path, ["pkg"], ["SACRO_KIT_COHORT"], {"SACRO_KIT_COHORT": str(cohort)}), \
+        "the cohort file's contents count, not only its name"
+    (tmp_path / "pkg" / "a.py").write_text("x = 2\n")
+    assert base != input_stamp(tmp_path, ["pkg"], ["SACRO_KIT_COHORT"], {})
+
+
+def _tiny_book(root: Path, log: Path) -> None:
+    (root / "pkg").mkdir()
+    (root / "pkg" / "model.py").write_text("ANSWER = 1\n")
+    (root / "_config.yml").write_text(textwrap.dedent(f"""\
+        title: cache test
+        only_build_toc_files: true
+        exclude_patterns: [_build, pkg]
+        execute:
+          execute_notebooks: cache
+          cache: _build/.jupyter_cache
+        sphinx:
+          local_extensions:
+            cache_stamp: {EXT}
+          config:
+            sacro_kit_cache_inputs: ["pkg"]
+        """))
+    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: chapter\n")
+    (root / "index.md").write_text("# Cache test\n")
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Chapter"), nbformat.v4.new_code_cell(
+        f"with open({str(log)!r}, 'a') as log:\n    log.write('executed\\n')")]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, root / "chapter.ipynb")
+
+
+def _executions(root: Path, log: Path, env: dict[str, str]) -> int:
+    before = len(log.read_text().splitlines()) if log.exists() else 0
+    result = subprocess.run([str(JUPYTER_BOOK), "build", str(root), "--path-output", str(root)],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return len(log.read_text().splitlines()) - before
+
+
+@pytest.mark.slow
+def test_cached_build_reexecutes_exactly_when_inputs_change(tmp_path):
+    root, log = tmp_path / "book", tmp_path / "executions.log"
+    root.mkdir()
+    _tiny_book(root, log)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SACRO_KIT_")}
+    assert _executions(root, log, env) == 1, "a cold build executes the chapter"
+    assert _executions(root, log, env) == 0, "a warm build with no change executes nothing"
+    (root / "pkg" / "model.py").write_text("ANSWER = 2\n")
+    assert _executions(root, log, env) == 1, "a package edit must invalidate the cached execution"
+    assert _executions(root, log, env) == 0
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("id\n1\n")
+    assert _executions(root, log, {**env, "SACRO_KIT_COHORT": str(cohort)}) == 1, \
+        "a different cohort setting must invalidate the cached execution"

@@ -11,15 +11,19 @@ and what was expected -- and every problem at once, never a silently dropped or 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import io
+import math
 import re
 import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sacro_kit.config import default_cohort_path
@@ -67,6 +71,18 @@ COHORT_COLUMNS: dict[str, Column] = {
 
 #: How many problems a CohortError message lists before summarising the rest.
 MAX_LISTED = 20
+
+#: Cell texts read as missing by default: empty (pandas' ``to_csv``, spreadsheets), ``NA`` (R's ``write.csv``),
+#: ``N/A`` and ``#N/A`` (spreadsheets), ``.`` (Stata). Pass ``missing_values=`` to :func:`load_cohort` to change
+#: them; a marker that reads as a number (``0``, ``-99``) is refused, because it would turn data into "missing".
+MISSING_VALUES: tuple[str, ...] = ("", "NA", "N/A", "#N/A", ".")
+
+#: Texts a boolean column accepts, and what they mean (case-insensitive for the words): 0/1, and the
+#: ``True``/``False`` that pandas writes and the ``TRUE``/``FALSE`` that R and spreadsheets write.
+BOOLEAN_TEXTS: dict[str, bool] = {"0": False, "1": True, "false": False, "true": True}
+
+#: The largest magnitude an integer column holds (pandas' Int64).
+INT64_MAX = 2**63 - 1
 
 
 class CohortError(ValueError):
@@ -119,7 +135,7 @@ def _expected(column: Column) -> str:
     if column.type == "id":
         return "expected a non-empty, unique patient identifier"
     if column.type == "boolean":
-        what = "0 or 1"
+        what = "0 or 1 (or True/False)"
     else:
         noun = "an integer" if column.type == "integer" else "a number"
         if column.max is not None:
@@ -167,16 +183,24 @@ def _identifier_reason(header: str) -> str | None:
 # --------------------------------------------------------------------------------------------------------------------
 # Cells
 
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# Only ASCII digits are digits: Arabic-Indic, Devanagari, fullwidth or mathematical digits are refused, not read.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+# Real columns also take an exponent, as pandas writes floats of 1e16 and more ("9.2e+18"): still exact decimals.
+_REAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+", re.ASCII)
 
 
 def _number(text: str, column: Column) -> tuple[object, str | None]:
     """(value, None) for a valid non-empty cell, or (None, what is wrong)."""
     if column.type == "id":
         return text, None
-    if not _DECIMAL.fullmatch(text):
-        if re.fullmatch(r"[+-]?\d+,\d+", text):
+    if column.type == "boolean" and text.lower() in BOOLEAN_TEXTS:
+        return BOOLEAN_TEXTS[text.lower()], None
+    if not (_REAL if column.type == "real" else _DECIMAL).fullmatch(text):
+        if _DECIMAL_COMMA.fullmatch(text):
             return None, f"uses a decimal comma; write a decimal point; {_expected(column)}"
+        if any(ch.isdigit() for ch in text) and not text.isascii():
+            return None, f"has digits that are not ASCII 0-9; {_expected(column)}"
         return None, f"is not a number; {_expected(column)}"
     exact = Decimal(text)
     if column.type in ("integer", "boolean") and exact != exact.to_integral_value():
@@ -185,9 +209,16 @@ def _number(text: str, column: Column) -> tuple[object, str | None]:
             column.max is not None and exact > Decimal(column.max)):
         return None, f"is out of range; {_expected(column)}"
     if column.type == "real":
-        return float(exact), None
+        value = float(exact)
+        if not math.isfinite(value):
+            return None, f"is too large to be represented (it would become infinity); {_expected(column)}"
+        if value == 0 and exact != 0:
+            return None, f"is too small to be represented (it would become 0); {_expected(column)}"
+        return value, None
     if column.type == "boolean":
         return bool(int(exact)), None
+    if abs(exact) > INT64_MAX:
+        return None, f"is too large for a whole-number column (at most {INT64_MAX}); {_expected(column)}"
     return int(exact), None
 
 
@@ -195,24 +226,40 @@ def _number(text: str, column: Column) -> tuple[object, str | None]:
 # Loading
 
 
-def _read_records(path: Path) -> list[tuple[int, list[str]]]:
-    """(first line number, cells) for every record of the file; header included."""
+@contextlib.contextmanager
+def _no_field_size_limit() -> Iterator[None]:
+    """Lift the csv module's 131,072-character cell limit while reading (a long cell is reported by column)."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        line = data[: error.start].count(b"\n") + 1
         raise CohortError(path, [Problem(line, None, None, None,
                                          f"byte {error.object[error.start]:#04x} is not UTF-8 text; save the file "
                                          "as 'CSV UTF-8 (comma delimited)'")]) from None
+
+
+def _read_records(path: Path, text: str) -> list[tuple[int, list[str]]]:
+    """(first line number, cells) for every record of the file; header included."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records, start = [], 1
-    try:
-        for cells in reader:
-            records.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        span = f" (this record runs to line {reader.line_num}: an unclosed quote?)" if reader.line_num > start else ""
-        raise CohortError(path, [Problem(start, None, None, None, f"not valid CSV: {error}{span}")]) from None
+    with _no_field_size_limit():
+        try:
+            for cells in reader:
+                records.append((start, cells))
+                start = reader.line_num + 1
+        except csv.Error as error:
+            span = f" (this record runs to line {reader.line_num}: an unclosed quote?)" if reader.line_num > start else ""
+            raise CohortError(path, [Problem(start, None, None, None, f"not valid CSV: {error}{span}")]) from None
     return records
 
 
@@ -251,26 +298,143 @@ def _check_header(header: list[str]) -> tuple[list[str], list[Problem]]:
     return names, problems
 
 
-def load_cohort(path: str | Path | None = None) -> pd.DataFrame:
-    """Load and validate a cohort CSV (default ``$SACRO_KIT_COHORT`` or ``data/cohort_reconstructed.csv``).
+def _missing_markers(missing_values: Iterable[str]) -> frozenset[str]:
+    if isinstance(missing_values, str):
+        raise TypeError("missing_values must be a collection of strings, e.g. ('', 'NA'), not one string")
+    markers = []
+    for marker in missing_values:
+        if not isinstance(marker, str):
+            raise TypeError(f"missing_values must hold strings; got {marker!r}")
+        text = marker.strip()
+        if _REAL.fullmatch(text) or text.lower() in BOOLEAN_TEXTS:
+            raise ValueError(f"{marker!r} cannot be a missing-value marker: it reads as a value, so real data "
+                             "would silently become missing")
+        markers.append(text)
+    return frozenset(markers)
 
-    Returns one row per data line in file order: the schema columns in :data:`COHORT_COLUMNS` order with nullable
-    dtypes (``string``, ``Float64``, ``boolean``, ``Int64``; empty cells are ``<NA>``, never 0), then any extra
-    columns unchanged as text. ``attrs``: ``source`` (the path), ``extra_columns`` (their names), ``lines`` (the
-    file line of each row, header = line 1). Extra columns also raise a :class:`CohortWarning`.
 
-    Rules: UTF-8 with or without BOM, any line endings; cells are trimmed and a whitespace-only cell is empty;
-    integer columns accept "7" or "7.0" (integral) but not "7.5"; no exponents, no decimal commas; fully empty
-    lines at the end of the file are ignored, elsewhere they are an error; a header with no data rows is an error.
-    Every problem is collected and raised together as :class:`CohortError`.
+def _row_labels(names: list[str], records: list[tuple[int, list[str]]]) -> bool:
+    """True if column A is an unnamed column of row numbers 0..n-1 or 1..n (pandas' index, R's row names)."""
+    if len(names) < 2 or names[0] or any(len(cells) != len(names) for _, cells in records[1:]):
+        return False
+    labels = [cells[0].strip() for _, cells in records[1:]]
+    return bool(labels) and any(labels == [str(start + i) for i in range(len(labels))] for start in (0, 1))
 
-    >>> load_cohort("my_cohort.csv").dtypes["rest_pre"]       # doctest: +SKIP
-    Int64Dtype()
+
+_FAST_NUMBER_BYTES = np.frombuffer(b"0123456789.+-eE\0", dtype=np.uint8)
+#: Above this many distinct texts in a numeric column, cells are checked by vectorised byte tests, not one by one.
+_FAST_DISTINCT_LIMIT = 20_000
+
+
+def _every_record_has(text: str, fields: int) -> bool:
+    """Whether every record has exactly ``fields`` cells (pandas pads a short row with empty cells)."""
+    if '"' in text:
+        with _no_field_size_limit():
+            return all(len(cells) == fields for cells in csv.reader(io.StringIO(text, newline="")))
+    octets = np.frombuffer(text.encode(), dtype=np.uint8)
+    ends = np.flatnonzero(octets == ord("\n"))
+    if not len(ends) or ends[-1] != len(octets) - 1:
+        ends = np.append(ends, len(octets))
+    commas = np.searchsorted(np.flatnonzero(octets == ord(",")), ends)
+    return bool((np.diff(commas, prepend=0) == fields - 1).all())
+
+
+def _fast_numbers(texts: np.ndarray, column: Column, markers: frozenset[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """(values, missing) of one numeric or boolean column, or None if any cell needs the exact path."""
+    codes, distinct = pd.factorize(texts)
+    if len(distinct) <= _FAST_DISTINCT_LIMIT:
+        values = np.zeros(len(distinct) + 1)
+        missing = np.zeros(len(distinct) + 1, dtype=bool)
+        for index, text in enumerate(distinct):
+            text = text.strip()
+            if text in markers:
+                missing[index] = True
+                continue
+            value, wrong = _number(text, column)
+            if wrong is not None:
+                return None
+            values[index] = float(value)
+        return values[codes], missing[codes]
+    if column.type != "real":
+        return None
+    try:
+        octets = np.asarray(texts, dtype="S")
+    except UnicodeEncodeError:
+        return None
+    if octets.dtype.itemsize > 15:
+        return None
+    marker_bytes = [m.encode() for m in markers if m.isascii()]
+    missing = np.isin(octets, marker_bytes)
+    present = octets[~missing]
+    if not np.isin(present.view(np.uint8), _FAST_NUMBER_BYTES).all():
+        return None
+    values = np.zeros(len(octets))
+    try:
+        values[~missing] = present.astype(np.float64)
+    except ValueError:
+        return None
+    checked = values[~missing]
+    if (column.min is not None and (checked < column.min).any()) or (
+            column.max is not None and (checked > column.max).any()):
+        return None
+    return values, missing
+
+
+def _fast_frame(text: str, markers: frozenset[str]) -> pd.DataFrame | None:
+    """The loaded cohort for a plainly valid file, by vectorised checks; None to let the exact path decide.
+
+    Each distinct cell text is checked once by the same rules as the cell-by-cell path; a file with anything
+    unusual (quoted line breaks, ragged rows, a header the exact path would warn or refuse about, an invalid cell)
+    goes to the exact path, which reports every problem with its line. Both paths return the same frame.
     """
-    path = Path(path) if path is not None else default_cohort_path()
-    if not path.is_file():
-        raise FileNotFoundError(f"no cohort file at {path} (set SACRO_KIT_COHORT or pass a path)")
-    records = _read_records(path)
+    if not text or ("\r" in text and text.count("\r") != text.count("\r\n")):
+        return None
+    try:
+        raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, na_filter=False,
+                          skip_blank_lines=False, engine="c")
+    except (ValueError, pd.errors.ParserError, csv.Error):
+        return None
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if len(raw) != lines or len(raw) < 2:
+        return None
+    names = list(raw.iloc[0])
+    if any(name != name.strip() for name in names) or not _every_record_has(text, len(names)):
+        return None
+    _, problems = _check_header(names)
+    if problems:
+        return None
+    body = raw.iloc[1:].reset_index(drop=True)
+    position = {name: index for index, name in enumerate(names)}
+    columns: dict[str, object] = {}
+    for name, column in COHORT_COLUMNS.items():
+        texts = body[position[name]].to_numpy(dtype=object)
+        if column.type == "id":
+            ids = np.asarray(texts, dtype=str)
+            if (np.strings.strip(ids) != ids).any() or np.isin(ids, list(markers)).any() \
+                    or len(pd.unique(texts)) != len(texts):
+                return None
+            columns[name] = pd.array(texts, dtype="string")
+            continue
+        parsed = _fast_numbers(texts, column, markers)
+        if parsed is None:
+            return None
+        values, missing = parsed
+        if column.type == "real":
+            columns[name] = pd.arrays.FloatingArray(values, missing)
+        elif column.type == "boolean":
+            columns[name] = pd.arrays.BooleanArray(values.astype(bool), missing)
+        else:
+            columns[name] = pd.arrays.IntegerArray(values.astype(np.int64), missing)
+    frame = pd.DataFrame(columns)
+    for name in [n for n in names if n not in COHORT_COLUMNS]:
+        frame[name] = pd.array(body[position[name]].to_numpy(dtype=object), dtype="string")
+    frame.attrs["lines"] = list(range(2, len(frame) + 2))
+    return frame
+
+
+def _exact_frame(path: Path, text: str, markers: frozenset[str]) -> pd.DataFrame:
+    """The cohort read cell by cell with exact decimal arithmetic; raises CohortError listing every problem."""
+    records = _read_records(path, text)
     while records and not any(cell.strip() for cell in records[-1][1]):
         records.pop()
     if not records:
@@ -279,6 +443,11 @@ def load_cohort(path: str | Path | None = None) -> pd.DataFrame:
     if not any(cell.strip() for cell in records[0][1]):
         raise CohortError(path, [Problem(1, None, None, None, "the first line is empty; the header naming the "
                                                                "columns must be line 1")])
+    if _row_labels([c.strip() for c in records[0][1]], records):
+        warnings.warn(f"{path}: column A has no name and holds the row numbers 1..n or 0..n-1 (a pandas index or "
+                      "R's row names); it was not loaded. Write the file with index=False (pandas) or "
+                      "row.names=FALSE (R) to avoid this", CohortWarning, stacklevel=3)
+        records = [(line, cells[1:]) for line, cells in records]
     names, problems = _check_header(records[0][1])
     if problems:
         raise CohortError(path, problems)
@@ -304,21 +473,22 @@ def load_cohort(path: str | Path | None = None) -> pd.DataFrame:
         lines.append(line)
         for name, column in COHORT_COLUMNS.items():
             index = position[name]
-            text = cells[index].strip()
-            if not text:
+            text_cell = cells[index].strip()
+            if text_cell in markers:
                 if column.missing is None:
-                    problems.append(Problem(line, name, _letter(index), cells[index], f"is empty; {_expected(column)}"))
+                    what = "is empty" if not text_cell else "is a missing-value marker"
+                    problems.append(Problem(line, name, _letter(index), cells[index], f"{what}; {_expected(column)}"))
                 values[name].append(pd.NA)
                 continue
-            value, wrong = _number(text, column)
+            value, wrong = _number(text_cell, column)
             if wrong is not None:
-                problems.append(Problem(line, name, _letter(index), cells[index], wrong))
+                problems.append(Problem(line, name, _letter(index), _shown(cells[index]), wrong))
             elif column.type == "id":
-                if text in first_line_of_id:
-                    problems.append(Problem(line, name, _letter(index), text,
-                                            f"duplicates the patient_id on line {first_line_of_id[text]}; "
+                if text_cell in first_line_of_id:
+                    problems.append(Problem(line, name, _letter(index), text_cell,
+                                            f"duplicates the patient_id on line {first_line_of_id[text_cell]}; "
                                             "patient ids must be unique"))
-                first_line_of_id.setdefault(text, line)
+                first_line_of_id.setdefault(text_cell, line)
             values[name].append(value)
         for name in extra:
             raw_extra[name].append(cells[position[name]])
@@ -329,9 +499,53 @@ def load_cohort(path: str | Path | None = None) -> pd.DataFrame:
                           for name, column in COHORT_COLUMNS.items()})
     for name in extra:
         frame[name] = pd.array(raw_extra[name], dtype="string")
+    frame.attrs["lines"] = list(lines)
+    return frame
+
+
+def _shown(cell: str, limit: int = 60) -> str:
+    """A cell as an error message quotes it: long cells are cut, with their length said."""
+    return cell if len(cell) <= limit else f"{cell[:limit]}... ({len(cell):,} characters)"
+
+
+def load_cohort(path: str | Path | None = None, *, missing_values: Iterable[str] = MISSING_VALUES) -> pd.DataFrame:
+    """Load and validate a cohort CSV (default ``$SACRO_KIT_COHORT`` or ``data/cohort_reconstructed.csv``).
+
+    Returns one row per data line in file order: the schema columns in :data:`COHORT_COLUMNS` order with nullable
+    dtypes (``string``, ``Float64``, ``boolean``, ``Int64``; missing cells are ``<NA>``, never 0), then any extra
+    columns unchanged as text. ``attrs``: ``source`` (the path), ``extra_columns`` (their names), ``lines`` (the
+    file line of each row, header = line 1). Extra columns also raise a :class:`CohortWarning`.
+
+    Rules: UTF-8 with or without BOM, any line endings; cells are trimmed; a cell equal to one of
+    ``missing_values`` (default :data:`MISSING_VALUES`: empty, ``NA``, ``N/A``, ``#N/A``, ``.``) is missing, and
+    a marker that reads as a number is refused; numbers use ASCII digits and a decimal point (no decimal commas,
+    no other scripts' digits; only real columns take an exponent, as pandas writes floats from 1e16 up);
+    integer columns accept "7" or "7.0" but not "7.5"; boolean columns
+    accept 0/1 and True/False in any case; values too large for their column, or that would become infinite or
+    0 as floats, are errors; fully empty lines at the end of the file are ignored, elsewhere they are an error; a
+    header with no data rows is an error; an unnamed first column of row numbers (what ``DataFrame.to_csv()`` and
+    R's ``write.csv`` add) is skipped with a :class:`CohortWarning`. Every problem is collected and raised
+    together as :class:`CohortError`. What this loader returns, written with ``DataFrame.to_csv()``, loads again
+    to the same frame.
+
+    Examples
+    --------
+    >>> import sacro_kit as sk
+    >>> cohort = sk.load_cohort()
+    >>> cohort.dtypes["rest_pre"]
+    Int64Dtype()
+    """
+    markers = _missing_markers(missing_values)
+    path = Path(path) if path is not None else default_cohort_path()
+    if not path.is_file():
+        raise FileNotFoundError(f"no cohort file at {path} (set SACRO_KIT_COHORT or pass a path)")
+    text = _decode(path)
+    frame = _fast_frame(text, markers)
+    if frame is None:
+        frame = _exact_frame(path, text, markers)
+    extra = [name for name in frame.columns if name not in COHORT_COLUMNS]
     frame.attrs["source"] = str(path)
     frame.attrs["extra_columns"] = list(extra)
-    frame.attrs["lines"] = list(lines)
     if extra:
         warnings.warn(f"{path}: extra columns kept as text, not validated: {', '.join(extra)} "
                       "(listed in df.attrs['extra_columns'])", CohortWarning, stacklevel=2)

@@ -12,6 +12,7 @@ its variance (:func:`sacro_kit.meta.mean_change`) and says, row by row, why a ro
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from pathlib import Path
@@ -69,16 +70,51 @@ class StudiesError(ValueError):
         super().__init__(f"{len(self.problems)} problem(s) in the study table:\n  {shown}{more}")
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+
+
 def _parse_number(text: str, integer: bool) -> Optional[float]:
+    """A cell as a number: ASCII digits and a decimal point only (no ``2_9``, no other scripts' digits)."""
     text = text.strip()
     if text == "":
         return None
-    value = float(text)  # raises ValueError for non-numbers
+    if not _PLAIN_NUMBER.fullmatch(text):
+        raise ValueError("not a plain decimal number")
+    value = float(text)
     if not math.isfinite(value):
         raise ValueError("not a finite number")
     if integer and value != int(value):
         raise ValueError("not an integer")
+    if integer and abs(value) > 2**53:
+        raise ValueError("too large")
     return value
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line, cells), ...]) of a UTF-8 CSV (BOM allowed); StudiesError for anything unreadable."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise StudiesError([f"{path}:{line}: (file): byte {data[error.start]:#04x} is not UTF-8 text; "
+                            "save the table as UTF-8"]) from None
+    previous = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    rows: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for cells in reader:
+            rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise StudiesError([f"{path}:{start}: (row): not valid CSV: {error}"]) from None
+    finally:
+        csv.field_size_limit(previous)
+    if not rows:
+        raise StudiesError([f"{path}:1: (file): empty; expected a header naming {', '.join(STUDIES_COLUMNS)}"])
+    return rows[0][1], rows[1:]
 
 
 def load_studies(path: Union[str, Path, None] = None) -> pd.DataFrame:
@@ -99,35 +135,37 @@ def load_studies(path: Union[str, Path, None] = None) -> pd.DataFrame:
     path = Path(path) if path is not None else STUDIES_PATH
     problems: list[str] = []
     records: list[dict] = []
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = tuple(reader.fieldnames or ())
-        missing = [c for c in STUDIES_COLUMNS if c not in header]
-        extra = [c for c in header if c not in STUDIES_COLUMNS]
-        if missing or extra:
-            problems += [f"{path}:1: {c}: expected column is missing" for c in missing]
-            problems += [f"{path}:1: {c}: unexpected column" for c in extra]
-            raise StudiesError(problems)
-        for row_id, raw in enumerate(reader, start=1):
-            line = reader.line_num
-            where = f"{path}:{line}"
-            if None in raw or any(v is None for v in raw.values()):
-                problems.append(f"{where}: (row): wrong number of fields")
-                continue
-            rec: dict = {"row_id": row_id, "line": line}
-            for col in STUDIES_COLUMNS:
-                cell = raw[col]
-                if col in _INTEGER_COLUMNS or col in _FLOAT_COLUMNS:
-                    try:
-                        rec[col] = _parse_number(cell, col in _INTEGER_COLUMNS)
-                    except ValueError:
-                        kind = "an integer" if col in _INTEGER_COLUMNS else "a number"
-                        problems.append(f"{where}: {col}: expected {kind} or empty, got {cell!r}")
-                        rec[col] = None
-                else:
-                    rec[col] = cell.strip()
-            problems += [f"{where}: {msg}" for msg in _row_problems(rec)]
-            records.append(rec)
+    header_cells, rows = _read_rows(path)
+    header = [name.strip() for name in header_cells]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    missing = [c for c in STUDIES_COLUMNS if c not in header]
+    extra = [c for c in header if c not in STUDIES_COLUMNS]
+    if missing or extra or duplicated:
+        problems += [f"{path}:1: {c}: expected column is missing" for c in missing]
+        problems += [f"{path}:1: {c}: unexpected column" for c in extra]
+        problems += [f"{path}:1: {c}: duplicated column (it appears {header.count(c)} times)" for c in duplicated]
+        raise StudiesError(problems)
+    position = {name: index for index, name in enumerate(header)}
+    for row_id, (line, cells) in enumerate(rows, start=1):
+        where = f"{path}:{line}"
+        if len(cells) != len(header):
+            problems.append(f"{where}: (row): wrong number of fields ({len(cells)}, the header has {len(header)})")
+            continue
+        rec: dict = {"row_id": row_id, "line": line}
+        for col in STUDIES_COLUMNS:
+            cell = cells[position[col]]
+            if col in _INTEGER_COLUMNS or col in _FLOAT_COLUMNS:
+                try:
+                    rec[col] = _parse_number(cell, col in _INTEGER_COLUMNS)
+                except ValueError as error:
+                    kind = "an integer" if col in _INTEGER_COLUMNS else "a number"
+                    shown = cell if len(cell) <= 60 else f"{cell[:60]}... ({len(cell):,} characters)"
+                    problems.append(f"{where}: {col}: expected {kind} or empty, got {shown!r} ({error})")
+                    rec[col] = None
+            else:
+                rec[col] = cell.strip()
+        problems += [f"{where}: {msg}" for msg in _row_problems(rec)]
+        records.append(rec)
     if problems:
         raise StudiesError(problems)
     frame = pd.DataFrame.from_records(records, columns=["row_id", "line", *STUDIES_COLUMNS])

@@ -50,6 +50,13 @@ _API = {
     "spread_plot": "figures", "responder_plot": "figures", "paired_counts_plot": "figures",
     "paired_distributions_plot": "figures",
     "responder_bands": "widgets", "ResponderExplorer": "widgets",
+    # forensics/: consistency checks of printed numbers
+    "grim": "forensics.granularity",
+    "grimmer": "forensics.granularity",
+    "debit": "forensics.granularity",
+    "GrimResult": "forensics.granularity",
+    "GrimmerResult": "forensics.granularity",
+    "DebitResult": "forensics.granularity",
     # book helpers
     "responder_explorer": "widgets", "check_answer": "exercises",
 }

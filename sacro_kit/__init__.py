@@ -17,7 +17,7 @@ _API = {
     "QUANTILE_METHODS": "quantiles", "METHOD_LABEL": "quantiles", "Description": "quantiles",
     # paired.py: paired tests and estimates
     "wilcoxon": "paired", "WilcoxonResult": "paired", "sign_test": "paired", "SignTestResult": "paired",
-    "hodges_lehmann": "paired", "HodgesLehmann": "paired", "PairedT": "paired", "paired_t": "paired", "min_attainable_p": "paired",
+    "hodges_lehmann": "paired", "HodgesLehmann": "paired", "PairedT": "paired", "paired_t": "paired",
     # responder_analysis.py: proportions and responder analysis
     "proportion_ci": "responder_analysis", "ProportionCI": "responder_analysis", "responders": "responder_analysis",
     "ResponderResult": "responder_analysis", "responder_curve": "responder_analysis", "percent_change": "responder_analysis",
@@ -57,6 +57,13 @@ _API = {
     "GrimResult": "forensics.granularity",
     "GrimmerResult": "forensics.granularity",
     "DebitResult": "forensics.granularity",
+    "min_attainable_p": "forensics.attainable",
+    "max_attainable_p": "forensics.attainable",
+    "attainable_p": "forensics.attainable",
+    "AttainableP": "forensics.attainable",
+    "check_attainable_p": "forensics.attainable",
+    "PValueCheck": "forensics.attainable",
+    "canonical_test": "forensics.attainable",
     # book helpers
     "responder_explorer": "widgets", "check_answer": "exercises",
 }

@@ -537,48 +537,14 @@ def paired_t(x, y, *, alternative: str = "two-sided", conf_level: float = 0.95) 
 
 
 def min_attainable_p(n: int, test: str = "wilcoxon", method: str = "exact", *, ties: str = "any",
-                     correction: bool = False, alternative: str = "two-sided") -> float:
-    """The smallest p-value ``test`` can give with ``n`` non-zero paired differences.
+                     correction: bool = False, alternative: str = "two-sided", n2=None, k=None) -> float:
+    """The smallest p-value ``test`` can give; moved to :func:`sacro_kit.forensics.attainable.min_attainable_p`
+    (which also covers the rank-sum, Kruskal-Wallis, Friedman and Fisher tests). Kept here so that
+    ``from sacro_kit.paired import min_attainable_p`` keeps working.
 
-    A reported p below this value cannot have come from that test on n pairs. Every case is
-    attained when all n differences point the same way (for "less": all negative):
-
-    * exact signed-rank and exact sign test: only one sign pattern is that extreme, so
-      p = 1/2^n one-sided and min(1, 2/2^n) two-sided (the exact permutation test of tied data
-      gives the same value, so ``ties`` does not matter here);
-    * asymptotic sign test: z = (n/2 - c)/(sqrt(n)/2), c = 0.5 with ``correction`` else 0;
-    * asymptotic signed-rank (scipy's normal approximation with tie correction): R+ = n(n+1)/2,
-      z = (n(n+1)/4 - c)/sigma with sigma^2 = (n(n+1)(2n+1) - sum(t^3 - t)/2)/24 over tie groups of
-      sizes t. ``ties="none"``: no tie groups. ``ties="any"``: the minimum over every tie structure.
-      Proof: for fixed n, z grows as sum(t^3 - t) grows, and f(t) = t^3 - t is superadditive
-      (f(a+b) - f(a) - f(b) = 3ab(a+b) > 0), so merging groups always helps and one group of all n
-      is optimal: sigma = (n+1) sqrt(n)/4 and, without correction, z = sqrt(n). The tests confirm it
-      over all integer partitions of n (enumerated for n <= 30, by dynamic programming for n <= 60).
-
-    Zeros never help: with Wilcoxon's treatment they lower n, and with Pratt's or zsplit the
-    tests show by brute force (every tie structure and zero count, n <= 9) that zeros raise the minimum.
-
-    >>> f"{min_attainable_p(13):.3g}", f"{min_attainable_p(13, method='asymptotic', ties='none'):.3g}"
-    ('0.000244', '0.00147')
+    >>> f"{min_attainable_p(13):.3g}"
+    '0.000244'
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer number of non-zero differences, got {n!r}")
-    n = int(n)
-    test = _choice(test, ("wilcoxon", "sign"), "test")
-    method = _choice(method, ("exact", "asymptotic"), "method")
-    ties = _choice(ties, ("any", "none"), "ties")
-    alternative = _choice(alternative, _ALTERNATIVES, "alternative")
-    if correction not in (True, False):
-        raise ValueError(f"correction must be True or False, got {correction!r}")
-    sides = 2 if alternative == "two-sided" else 1
+    from sacro_kit.forensics.attainable import min_attainable_p as moved
 
-    if method == "exact":
-        return float(min(1.0, sides * 0.5 ** n))
-    shift = 0.5 if correction else 0.0
-    if test == "sign":
-        z = (n / 2 - shift) / (math.sqrt(n) / 2)
-    else:
-        tie_term = (n ** 3 - n) if ties == "any" else 0
-        sigma = math.sqrt((n * (n + 1) * (2 * n + 1) - tie_term / 2) / 24)
-        z = (n * (n + 1) / 4 - shift) / sigma
-    return float(min(1.0, sides * stats.norm.sf(z)))
+    return moved(n, test, method, n2=n2, k=k, ties=ties, correction=correction, alternative=alternative)

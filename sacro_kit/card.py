@@ -26,6 +26,7 @@ import yaml
 
 from sacro_kit.cohort import COHORT_COLUMNS
 from sacro_kit.config import default_card_path
+from sacro_kit.yaml_reader import compose_yaml, read_yaml_text
 
 SCHEMA = "sacro_kit.reported-card/1"
 CENTER_LABELS = ("mean", "median")
@@ -335,13 +336,9 @@ class _Source:
     def __init__(self, path: Path):
         self.path = path
         self.lines: dict[tuple, int] = {}
+        text = read_yaml_text(path, CardError)
+        node, loader = compose_yaml(path, text, CardError)
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise CardError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
             self.data = None if node is None else self._build(loader, node, ())
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)

@@ -340,3 +340,83 @@ def test_shipped_studies_round_trip_through_pandas(tmp_path):
     raw.to_csv(path, index=False)
     pdt.assert_frame_equal(load_studies(path), studies)
     assert isinstance(sk.load_studies, object)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Reported cards (YAML)
+
+from sacro_kit.card import CardError, load_reported  # noqa: E402
+from sacro_kit.yaml_reader import MAX_CARD_BYTES, MAX_DEPTH  # noqa: E402
+
+CARD = REPO / "data" / "reported" / "dougherty2014.yaml"
+
+
+def _card_refused(path: Path, *fragments: str) -> str:
+    with pytest.raises(CardError) as raised:
+        load_reported(path)
+    message = str(raised.value)
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
+@pytest.mark.parametrize("character", ["\x0c", "\x00", "\x1b", "\ufffe", "\x7f", "\x9b"],
+                         ids=["form-feed", "nul", "esc", "u+fffe", "del", "c1-csi"])
+def test_control_characters_in_a_card_are_a_card_error_with_their_place(tmp_path, character):
+    text = CARD.read_text(encoding="utf-8")
+    index = text.index("\n", 200) + 3
+    path = _write(tmp_path, text[:index] + character + text[index:], "card.yaml")
+    line = text.count("\n", 0, index) + 1
+    _card_refused(path, f":{line}: column 3: character U+{ord(character):04X}")
+
+
+def test_recursive_aliases_are_refused(tmp_path):
+    path = _write(tmp_path, "schema: &a [*a]\n", "card.yaml")
+    _card_refused(path, ":1:", "anchors and aliases")
+
+
+def test_an_alias_bomb_is_refused_before_it_grows(tmp_path):
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
+    path = _write(tmp_path, "\n".join(lines) + "\n", "card.yaml")
+    _card_refused(path, ":1:", "anchors and aliases")
+
+
+def test_deep_nesting_is_refused(tmp_path):
+    path = _write(tmp_path, "schema: " + "[" * 30 + "]" * 30 + "\n", "card.yaml")
+    _card_refused(path, f"nested more than {MAX_DEPTH} levels")
+    very_deep = _write(tmp_path, "schema: " + "[" * 50_000 + "]" * 50_000 + "\n", "deep.yaml")
+    message = _card_refused(very_deep, ":1:")
+    assert "nest" in message, "libyaml's own depth limit or ours: either way a CardError, no RecursionError"
+
+
+def test_an_oversized_card_is_refused_unread(tmp_path):
+    path = _write(tmp_path, "# " + "x" * MAX_CARD_BYTES + "\n", "card.yaml")
+    _card_refused(path, "bytes; a card is at most")
+
+
+def test_card_fuzz_corpus_raises_only_card_errors(tmp_path):
+    rng = random.Random(57)
+    base = CARD.read_text(encoding="utf-8")
+    pieces = ["&x ", "*x", "\x0c", "\x00", ": ", "- ", "{", "}", "[", "]", "'", '"', "\t", "  ", "\n", "!!python/object ",
+              "? ", "|", ">", "%YAML 1.1\n", "---\n", "...\n", "\ufeff", "\U0001d7d0", "~", "null", "1e400", "&x [*x]"]
+    loaded = refused = 0
+    for number in range(300):
+        text = base
+        for _ in range(rng.randint(1, 4)):
+            index = rng.randrange(len(text))
+            if rng.random() < 0.3:
+                text = text[:index] + text[index + rng.randint(1, 20):]
+            else:
+                text = text[:index] + rng.choice(pieces) + text[index:]
+        path = _write(tmp_path, text, f"card{number}.yaml")
+        try:
+            load_reported(path)
+            loaded += 1
+        except CardError as error:
+            assert str(path) in str(error)
+            refused += 1
+        except Exception as error:  # pragma: no cover - the failure this test exists to catch
+            pytest.fail(f"card corpus file {number}: {type(error).__name__}: {error}")
+    assert refused > 150, (loaded, refused)

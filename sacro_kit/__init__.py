@@ -25,6 +25,13 @@ _API = {
     "load_reported": "card", "check_card_against_cohort": "card", "ReportedCard": "card", "CardError": "card", "Printed": "card",
     # cohort.py: patient-level cohort files
     "load_cohort": "cohort", "CohortWarning": "cohort", "CohortError": "cohort", "COHORT_COLUMNS": "cohort", "attrition": "cohort",
+    # card_schema.py: card schema 2 (any paper's outcomes, groups, time points, summaries and tests)
+    "load_card": "card_schema",
+    "Card": "card_schema",
+    "canonical_test": "card_schema",
+    "TEST_NAMES": "card_schema",
+    # checking.py: every check a card permits, with verdicts and proofs
+    "check_card": "checking",
     # consistency.py: checks of reported numbers
     "check_reported": "consistency", "quartile_types": "consistency", "check_percentage": "consistency",
     # reconstruct.py: patient-level reconstructions

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -244,6 +244,8 @@ class ReportedCard:
     study: Study
     scales: Mapping[str, Scale]
     claims: Mapping[str, Claim]
+    #: The schema-2 card this is the cohort view of (None for a card read from a version-1 file).
+    card2: Any = field(default=None, compare=False)
 
     def __getitem__(self, key: str) -> Claim:
         try:
@@ -646,18 +648,8 @@ def _check_links(v: _Validator, claims: Mapping[str, Claim]) -> None:
                                f"{variable!r} is on scale {first[0]!r} in claim {first[1]!r}, not {claim.scale!r}")
 
 
-def load_reported(path: str | Path | None = None) -> ReportedCard:
-    """Load and validate a reported card (default: ``$SACRO_KIT_CARD`` or ``data/reported/dougherty2014.yaml``).
-
-    Raises FileNotFoundError for a missing file and :class:`CardError` for any problem with its contents.
-
-    >>> load_reported()["rest_responders"].percent.text
-    '76%'
-    """
-    path = Path(path) if path is not None else default_card_path()
-    if not path.is_file():
-        raise FileNotFoundError(f"no reported card at {path} (set SACRO_KIT_CARD or pass a path)")
-    source = _Source(path)
+def _parse_v1(source: "_Source") -> ReportedCard:
+    """Validate the parsed YAML of a version-1 card."""
     v = _Validator(source)
     raw = v.mapping(source.data, (), required=("schema", "study", "claims"), optional=("scales",))
     if raw["schema"] != SCHEMA:
@@ -672,7 +664,33 @@ def load_reported(path: str | Path | None = None) -> ReportedCard:
     if claims["treated"].kind != "count":
         source.fail(("claims", "treated", "kind"), "'treated' must be a count claim")
     _check_links(v, claims)
-    return ReportedCard(path, study, MappingProxyType(scales), MappingProxyType(claims))
+    return ReportedCard(source.path, study, MappingProxyType(scales), MappingProxyType(claims))
+
+
+def load_reported(path: str | Path | None = None) -> ReportedCard:
+    """Load and validate a reported card (default: ``$SACRO_KIT_CARD`` or ``data/reported/dougherty2014.yaml``).
+
+    Reads both schemas: a schema-2 card (``sacro_kit.reported-card/2``) is returned as its cohort view
+    (:func:`sacro_kit.card_schema.cohort_view`; the schema-2 card itself is ``.card2``), a version-1 card as it is.
+    Raises FileNotFoundError for a missing file and :class:`CardError` for any problem with its contents.
+    For checking any paper's card use :func:`sacro_kit.card_schema.load_card`, which needs no cohort columns.
+
+    >>> load_reported()["rest_responders"].percent.text
+    '76%'
+    """
+    path = Path(path) if path is not None else default_card_path()
+    if not path.is_file():
+        raise FileNotFoundError(f"no reported card at {path} (set SACRO_KIT_CARD or pass a path)")
+    from sacro_kit import card_schema
+
+    source = card_schema.read_yaml(path)
+    schema = source.data.get("schema") if isinstance(source.data, dict) else None
+    if schema == card_schema.SCHEMA_V2:
+        return card_schema.cohort_view(card_schema._parse_v2(source))
+    if isinstance(source.data, dict) and "schema" in source.data and schema != SCHEMA:
+        source.fail(("schema",), f"{_show(schema)} is not {card_schema.SCHEMA_V2!r} (or the older {SCHEMA!r}); "
+                                 f"start the card with the line 'schema: {card_schema.SCHEMA_V2}'")
+    return _parse_v1(source)
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ ROUNDING_RULES = ("up_or_down", "half_up", "half_down", "half_even")
 #: depend on it once it reaches the largest printed quartile; check_reported says so in its detail.
 COUNT_MAX = 20
 
-VERDICTS = ("consistent", "inconsistent", "unverifiable")
+VERDICTS = ("consistent", "inconsistent", "unverifiable")  # statuses; a verdict is "unverifiable: <why>"
 _COLUMNS = ["claim", "check", "printed", "verdict", "detail"]
 _P_LEVELS = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
 _P_LABELS = ("Q1", "median", "Q3")
@@ -462,48 +462,6 @@ def _p_reachable(p_min: float, printed) -> bool:
     return p_min <= value + _half_unit(printed.decimals)
 
 
-def _p_row(claim, direction) -> tuple:
-    from sacro_kit.paired import min_attainable_p
-
-    n, printed = claim.n, claim.p
-    named = (claim.test or "").lower()
-    candidates = _P_CANDIDATES
-    if "signed" in named or "wilcoxon" in named:
-        candidates = [c for c in _P_CANDIDATES if c[1]["test"] == "wilcoxon"]
-    elif "sign" in named:
-        candidates = [c for c in _P_CANDIDATES if c[1]["test"] == "sign"]
-    elif named:
-        return (claim.key, "p-value attainable by the test", printed.text, "unverifiable",
-                f"The paper names the test ({claim.test}); only rank tests (Wilcoxon signed-rank, sign test) have a "
-                "smallest attainable p that a printed p can be checked against.")
-    found = []
-    for label, kwargs in candidates:
-        p = min_attainable_p(n, **kwargs)
-        found.append((label, p, _p_reachable(p, printed)))
-    listing = "; ".join(f"{label} {p:.3g}" for label, p, _ in found)
-    reachable = [label for label, _, ok in found if ok]
-    source = f"The paper names the test ({claim.test})." if named else "The abstract does not name the test."
-    detail = (f"{source} Smallest two-sided p with n = {n} pairs, all moving the "
-              f"same way: {listing}. Zero differences only lower the effective n.")
-    if reachable:
-        verdict = "consistent"
-        detail += f" {printed.text} is reachable, e.g. by the {reachable[0]}."
-    else:
-        verdict = "inconsistent"
-        detail += (f" None reaches {printed.text}: no {'such' if named else 'Wilcoxon signed-rank or sign'} test on "
-                   f"{n} pairs can give it; only a parametric test (e.g. a paired t-test, whose p has no such floor) "
-                   "could.")
-    if direction is not None:
-        down, up = direction.decreased.k, direction.increased.k
-        if down + up:
-            p = stats.binomtest(down, down + up, 0.5).pvalue
-            ok = _p_reachable(p, printed)
-            detail += (f" With the reported directions ({down} decreased, {up} increased, "
-                       f"{direction.unchanged.k} unchanged) the exact sign test gives p = {p:.3g}, which "
-                       f"{'prints' if ok else 'does not print'} as {printed.text}.")
-    return (claim.key, "p-value attainable by a rank test", printed.text, verdict, detail)
-
-
 # --------------------------------------------------------------------------------------------------------------------
 # The whole card
 
@@ -531,208 +489,38 @@ def _integer_lattice(scale, count_max: int) -> _Lattice:
     return _lattice((scale.min or 0, scale.max if scale.max is not None else count_max), 1)
 
 
-def _open_scale_note(n: int, summaries, scale, count_max: int, rounding: str, decimals: int) -> str:
-    """For a scale with no stated maximum: the range of maxima over which the verdict is the same.
-
-    Attainability can only grow with the maximum, so equal answers at the smallest sensible maximum (the largest
-    printed value, rounded up) and at ``count_max`` hold for every maximum in between.
-    """
-    if scale.max is not None:
-        return ""
-    low = _exact_number(scale.min or 0, "scale min")
-    smallest = max(math.ceil(Fraction(Decimal(p.text))) for s in summaries for p in (s.q1, s.center, s.q3))
-    smallest = max(smallest, math.ceil(low) + 1)
-    if smallest >= count_max:
-        return f" The scale has no stated maximum; checked on {_show(low)}-{count_max}."
-    answers = []
-    for top in (smallest, count_max):
-        lattice = _lattice((low, top), 1)
-        answers.append([{v.method for v in _summary_types(n, s, lattice, rounding, decimals) if v.fits}
-                        for s in summaries])
-    same = "the same" if answers[0] == answers[1] else "different"
-    return (f" The scale has no stated maximum; checked on {_show(low)}-{count_max}. With a maximum of {smallest} "
-            f"(the largest printed value) the fitting definitions are {same}"
-            + (", so any maximum from " f"{smallest} to {count_max} gives this answer." if same == "the same" else "."))
-
-
 def _summary_types(n, summary, lattice, rounding, decimals):
     targets = _read_triple(summary, None, None, decimals)
     return _type_verdicts(n, targets, lattice, rounding, QUANTILE_METHODS)
 
 
-def _types_text(verdicts) -> str:
-    fits = [_method_name(v.method) for v in verdicts if v.fits]
-    return ", ".join(fits) if fits else "no definition"
-
-
-def _quartile_rows(claim, scale, rounding, decimals, count_max):
-    """Rows for one paired summary's pre, post and joint quartile definitions; also returns the joint set."""
-    lattice = _integer_lattice(scale, count_max)
-    note = _open_scale_note(claim.n, (claim.pre, claim.post), scale, count_max, rounding, decimals)
-    rows, sets = [], []
-    for part, summary in (("pre", claim.pre), ("post", claim.post)):
-        verdicts = _summary_types(claim.n, summary, lattice, rounding, decimals)
-        fitting = [v for v in verdicts if v.fits]
-        sets.append({v.method for v in fitting})
-        lines = [f"n = {claim.n} integers on {lattice.describe()}, values read at {decimals} decimal(s), "
-                 f"rounding {rounding}.{note} Fits: {_types_text(verdicts)}."]
-        if fitting:
-            lines.append(f"Witness ({_method_name(fitting[0].method)}: {fitting[0].formulas}): "
-                         f"{fitting[0].evidence}.")
-        excluded = [v for v in verdicts if not v.fits]
-        if excluded:
-            lines.append("Excluded: " + "; ".join(f"{_method_name(v.method)} ({v.evidence})" for v in excluded) + ".")
-        rows.append((claim.key, f"quartile definition ({part})", _summary_text(summary),
-                     "consistent" if fitting else "inconsistent", " ".join(lines)))
-    joint = sets[0] & sets[1]
-    ordered = [m for m in QUANTILE_METHODS if m in joint]
-    rows.append((claim.key, "quartile definition (pre and post together)",
-                 f"{_summary_text(claim.pre)} to {_summary_text(claim.post)}",
-                 "consistent" if ordered else "inconsistent",
-                 f"Definitions that fit both: {', '.join(map(_method_name, ordered)) or 'none'}."))
-    return rows, set(joint)
-
-
 def check_reported(card=None, *, rounding: str = "up_or_down", decimals: int | None = None,
-                   count_max: int = COUNT_MAX) -> pd.DataFrame:
-    """Check every claim of a reported card for internal consistency; one row per check.
+                   count_max: int | None = None) -> pd.DataFrame:
+    """Check every claim of a reported card for internal consistency; one row per check, inconsistent rows first.
 
-    Columns: ``claim`` (card key, or "all summaries"), ``check``, ``printed``, ``verdict`` (consistent,
-    inconsistent or unverifiable) and ``detail`` (the proof, in words and numbers). Checks: percentages
-    against k/n (GRIM), parts against their whole and percentages against 100, subgroup sizes against the
-    treated count, the quartile definitions that can print each integer-scale summary (pre, post, jointly,
-    and one definition for all), and each p-value against the smallest p any rank test reaches at that n.
-    Summaries on a real-valued scale, and a mean printed with an IQR, are "unverifiable" and say why.
+    ``card`` is a schema-2 card (:func:`sacro_kit.card_schema.load_card`), a card from :func:`load_reported`, a path
+    or None (the default card). Columns: ``claim``, ``check``, ``printed``, ``verdict`` ("consistent",
+    "inconsistent" or "unverifiable: <why>"), ``status`` (its first word), ``reason`` (one line), ``detail`` (the
+    proof) and ``line`` (of the card). Every printed value is read at its own precision; ``decimals`` reads centres
+    and quartiles at least at that many decimals instead (a sensitivity reading). Open scales are never closed
+    silently: the detail says which maximum was used and whether the verdict depends on it. See
+    :func:`sacro_kit.checking.check_card`.
 
-    ``decimals=None`` reads centres and quartiles at the card's reporting precision (the most decimals any
-    of them is printed with); ``count_max`` closes a count scale with no stated maximum.
+    ``count_max`` is deprecated and ignored (it used to close open scales at 20).
 
     >>> table = check_reported()
-    >>> table.loc[table.claim == "activity_pain", "verdict"].tolist()[-1]
+    >>> table.loc[table.claim == "activity_pain", "verdict"].tolist()[0]
     'inconsistent'
     """
-    if card is None or isinstance(card, (str, Path)):
-        from sacro_kit.card import load_reported
-        card = load_reported(card)
-    rounding = _check_rounding(rounding)
-    if decimals is None:
-        decimals = card_decimals(card)
-    rows: list[tuple] = []
-    treated = card.get("treated")
-    n_treated = int(treated.n.value) if treated is not None else None
-    directions = {tuple(c.variables): c for c in card if c.kind == "paired_direction"}
-    paired = {tuple(c.variables): c for c in card if c.kind == "paired_summary"}
-    joint_sets: list[tuple[str, set]] = []
+    import warnings
 
-    for claim in card:
-        kind = claim.kind
-        if kind == "count" and claim.of is not None:
-            parent = card[claim.of]
-            ok = claim.n.value <= parent.n.value
-            rows.append((claim.key, f"subset of {claim.of}", claim.n.text, "consistent" if ok else "inconsistent",
-                         f"{claim.n.text} of the {parent.n.text} {claim.of} patients."))
-        n = getattr(claim, "n", None)
-        if kind != "count" and isinstance(n, int) and n_treated is not None:
-            ok = n <= n_treated
-            rows.append((claim.key, "n within treated", str(n), "consistent" if ok else "inconsistent",
-                         f"n = {n} {'does not exceed' if ok else 'exceeds'} the {n_treated} treated."))
+    from sacro_kit.checking import check_card
 
-        if kind == "summary":
-            s = claim.summary
-            if s.center_label == "mean":
-                rows.append((claim.key, "mean printed with an IQR", _summary_text(s), "unverifiable",
-                             f"A mean ({s.center.text}) is printed with quartiles ({s.q1.text}–{s.q3.text}); "
-                             "quartiles usually accompany a median, and a mean constrains the quartiles only "
-                             "loosely (it may even lie outside them), so nothing can be checked"
-                             + ("" if claim.n is not None else "; the number of patients is not stated either")
-                             + "."))
-            scale = card.scales[claim.scale]
-            if scale.type == "real":
-                order_ok = s.q1.value <= s.q3.value and (s.center_label != "median"
-                                                        or s.q1.value <= s.center.value <= s.q3.value)
-                if s.center_label == "median":
-                    rows.append((claim.key, "quartile order", _summary_text(s),
-                                 "consistent" if order_ok else "inconsistent",
-                                 f"Q1 {s.q1.text} ≤ median {s.center.text} ≤ Q3 {s.q3.text}."))
-                rows.append((claim.key, "quartile definition", _summary_text(s), "unverifiable",
-                             f"The {scale.name} scale ({scale.label}) is real-valued: any quantile definition can give these numbers from "
-                             f"{'n = ' + str(claim.n) if claim.n else 'an unstated number of'} values, so their "
-                             "granularity carries no evidence."))
-            elif s.center_label == "median" and claim.n is not None:
-                lattice = _integer_lattice(scale, count_max)
-                note = _open_scale_note(claim.n, (s,), scale, count_max, rounding, decimals)
-                verdicts = _summary_types(claim.n, s, lattice, rounding, decimals)
-                fits = {v.method for v in verdicts if v.fits}
-                joint_sets.append((claim.key, fits))
-                rows.append((claim.key, "quartile definition", _summary_text(s),
-                             "consistent" if fits else "inconsistent",
-                             f"n = {claim.n} on {lattice.describe()}.{note} Fits: {_types_text(verdicts)}."))
-
-        elif kind in ("proportion", "responders"):
-            check = check_percentage(claim.k, claim.n, claim.percent, rounding=rounding)
-            rows.append((claim.key, "percentage vs k/n", claim.percent.text,
-                         "consistent" if check.consistent else "inconsistent", check.detail + "."))
-            if kind == "responders":
-                summary = paired.get(tuple(claim.variables))
-                if summary is not None:
-                    ok = summary.n == claim.n
-                    rows.append((claim.key, f"n equals {summary.key} n", str(claim.n),
-                                 "consistent" if ok else "inconsistent",
-                                 f"{claim.n} responders' denominator vs {summary.n} patients in {summary.key}."))
-
-        elif kind == "paired_summary":
-            scale = card.scales[claim.scale]
-            if scale.type == "integer" and claim.pre.center_label == "median":
-                quartile_rows, joint = _quartile_rows(claim, scale, rounding, decimals, count_max)
-                rows += quartile_rows
-                joint_sets.append((claim.key, joint))
-            else:
-                rows.append((claim.key, "quartile definition", f"{_summary_text(claim.pre)} to "
-                             f"{_summary_text(claim.post)}", "unverifiable",
-                             "Only medians and quartiles of integer-scale data carry granularity evidence."))
-            if claim.p is not None:
-                rows.append(_p_row(claim, directions.get(tuple(claim.variables))))
-
-        elif kind == "paired_direction":
-            parts = (claim.decreased, claim.unchanged, claim.increased)
-            total = sum(p.k for p in parts)
-            rows.append((claim.key, "parts add up to n", f"{' + '.join(str(p.k) for p in parts)}",
-                         "consistent" if total == claim.n else "inconsistent",
-                         f"{' + '.join(str(p.k) for p in parts)} = {total}, reported n = {claim.n}."))
-            for name, part in zip(("decreased", "unchanged", "increased"), parts):
-                check = check_percentage(part.k, claim.n, part.percent, rounding=rounding)
-                rows.append((claim.key, f"percentage vs k/n ({name})", part.percent.text,
-                             "consistent" if check.consistent else "inconsistent", check.detail + "."))
-            printed_sum = sum(Fraction(Decimal(p.percent.text.rstrip("%"))) for p in parts)
-            slack = sum(_half_unit(p.percent.decimals) for p in parts)
-            ok = abs(printed_sum - 100) <= slack
-            rows.append((claim.key, "percentages add up to 100",
-                         " + ".join(p.percent.text for p in parts), "consistent" if ok else "inconsistent",
-                         f"{' + '.join(p.percent.text.rstrip('%') for p in parts)} = {_show(printed_sum)}; "
-                         f"rounding each part can move the sum away from 100 by at most {_show(slack)}."))
-            summary = paired.get(tuple(claim.variables))
-            if summary is not None:
-                ok = summary.n == claim.n
-                rows.append((claim.key, f"n equals {summary.key} n", str(claim.n),
-                             "consistent" if ok else "inconsistent",
-                             f"{claim.n} patients counted by direction vs {summary.n} in {summary.key}."))
-
-    if joint_sets:
-        common = set(QUANTILE_METHODS)
-        for _, s in joint_sets:
-            common &= s
-        ordered = [m for m in QUANTILE_METHODS if m in common]
-        per_claim = "; ".join(f"{key}: {', '.join(map(_method_name, [m for m in QUANTILE_METHODS if m in s])) or 'none'}"
-                              for key, s in joint_sets)
-        rows.append(("all summaries", "one quartile definition for every integer-scale summary",
-                     ", ".join(map(_method_name, ordered)) or "none",
-                     "consistent" if ordered else "inconsistent",
-                     f"Definitions fitting each claim (pre and post together): {per_claim}. Fitting all: "
-                     f"{', '.join(map(_method_name, ordered)) or 'none'} -- the software that printed the abstract "
-                     "used one of these" + ("." if ordered else " (or different software for different summaries).")))
-    frame = pd.DataFrame(rows, columns=_COLUMNS)
-    frame.attrs.update(rounding=rounding, decimals=decimals, count_max=count_max)
-    return frame
+    if count_max is not None:
+        warnings.warn("check_reported(count_max=...) is deprecated and ignored: open scales are checked at the "
+                      "smallest maximum that reaches the printed values and at a maximum beyond which nothing "
+                      "changes", DeprecationWarning, stacklevel=2)
+    return check_card(card, rounding=rounding, decimals=decimals)
 
 
 def fitting_methods(card, *, rounding: str = "up_or_down", decimals: int | None = None,

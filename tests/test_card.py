@@ -119,6 +119,14 @@ ABSTRACT_N = {"followup_time": 45, "pain_decreased": 45, "activity_pain": 13, "r
               "rest_responders": 29, "opioids": 57, "opioid_change": 57, "pain_duration": None}
 
 
+def test_the_v1_card_and_the_schema_2_card_read_the_same(card):
+    # the seed card was migrated to schema 2 losslessly: its cohort view equals the version-1 card in every value
+    old = load_reported(V1_PATH)
+    assert old.to_frame().equals(card.to_frame())
+    assert [old[k] for k in old.keys()] == [card[k] for k in card.keys()]
+    assert dict(old.scales) == dict(card.scales) and old.study == card.study
+
+
 def test_card_figures_match_the_abstract(card):
     frame = card.to_frame()
     assert dict(zip(zip(frame["key"], frame["field"]), frame["printed"])) == ABSTRACT_FIGURES
@@ -259,7 +267,10 @@ def test_missing_card_file(tmp_path):
 # ---------------------------------------------------------------------------------------------------------------------
 # Malformed cards: each names the file, the line and the key path
 
-REAL = CARD_PATH.read_text(encoding="utf-8")
+# The version-1 card (schema sacro_kit.reported-card/1, as shipped before schema 2): version-1 files still load and
+# are validated exactly as before. Schema-2 malformed cards are tested in test_card_schema.py.
+V1_PATH = REPO / "tests" / "data" / "dougherty2014_v1.yaml"
+REAL = V1_PATH.read_text(encoding="utf-8")
 
 
 def _line_of(text: str, marker: str, after: str | None = None) -> int:
@@ -326,8 +337,8 @@ MALFORMED = [
      "tests: null", None),
     ("duplicate_key", [('    q3: {printed: "5"}\n', '    q3: {printed: "5"}\n    q3: {printed: "6"}\n')],
      "claims.pain_duration.q3", "duplicate key", 'q3: {printed: "6"}', None),
-    ("wrong_schema", [("schema: sacro_kit.reported-card/1", "schema: sacro_kit.reported-card/2")], "schema",
-     "is not 'sacro_kit.reported-card/1'", "schema:", None),
+    ("wrong_schema", [("schema: sacro_kit.reported-card/1", "schema: sacro_kit.reported-card/3")], "schema",
+     "is not 'sacro_kit.reported-card/2'", "schema:", None),
     ("of_unknown", [("of: treated", "of: everyone")], "claims.followed_up.of", "not a count claim", "of: everyone",
      None),
     ("of_exceeded", [('n: {printed: "45"}', 'n: {printed: "60"}')], "claims.followed_up.n.printed",

@@ -241,9 +241,12 @@ def test_p_value_verdicts(table):
 
 
 def test_check_reported_shape(table):
-    assert list(table.columns) == ["claim", "check", "printed", "verdict", "detail"]
-    assert set(table.verdict) <= set(VERDICTS)
+    assert list(table.columns) == ["claim", "check", "printed", "verdict", "status", "reason", "detail", "line"]
+    assert set(table.status) <= set(VERDICTS)
+    assert (table.verdict.str.split(":").str[0] == table.status).all()
+    assert table[table.status == "unverifiable"].verdict.str.match(r"unverifiable: \S").all()
     assert table.detail.str.len().min() > 10
+    assert list(table.status) == sorted(table.status, key=["inconsistent", "unverifiable", "consistent"].index)
 
 
 def test_check_reported_seed_verdicts(table):
@@ -257,7 +260,6 @@ def test_check_reported_seed_verdicts(table):
         ("opioid_change", "percentage vs k/n (increased)"): "consistent",
         ("followed_up", "subset of treated"): "consistent",
         ("pain_duration", "mean printed with an IQR"): "unverifiable",
-        ("pain_duration", "quartile definition"): "unverifiable",
         ("followup_time", "quartile definition"): "unverifiable",
         ("rest_pain", "quartile definition (pre and post together)"): "consistent",
         ("activity_pain", "quartile definition (post)"): "consistent",
@@ -265,7 +267,7 @@ def test_check_reported_seed_verdicts(table):
         ("all summaries", "one quartile definition for every integer-scale summary"): "consistent",
     }
     for (claim, check), verdict in expected.items():
-        assert _row(table, claim, check).verdict == verdict, (claim, check)
+        assert _row(table, claim, check).status == verdict, (claim, check)
     rest = _row(table, "rest_pain", "quartile definition (pre)").detail
     assert "Fits: type 4, type 5, type 6." in rest
     for name in ("type 1 (", "type 2 (", "type 3 (", "type 7 (", "Tukey hinges ("):
@@ -278,30 +280,37 @@ def test_check_reported_seed_verdicts(table):
 
 def test_check_reported_flags_a_wrong_card(card, tmp_path):
     # the same card with an impossible percentage and a median no integer sample of 13 gives under any definition
-    text = card.path.read_text(encoding="utf-8").replace('{printed: "82%"}', '{printed: "81%"}')
-    text = text.replace('q3: {printed: "6.8"}', 'q3: {printed: "6.1"}')
+    text = card.path.read_text(encoding="utf-8").replace('percent: "82%"', 'percent: "81%"')
+    text = text.replace('median: "6", q1: "4", q3: "6.8"', 'median: "6", q1: "4", q3: "6.1"')
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
     table = check_reported(load_reported(bad))
     assert _row(table, "pain_decreased", "percentage vs k/n").verdict == "inconsistent"
     assert _row(table, "activity_pain", "quartile definition (post)").verdict == "inconsistent"
+    # the impossible summary is flagged once, in its own row; the joint rows only combine summaries that fit
     assert _row(table, "all summaries", "one quartile definition for every integer-scale summary").verdict \
-        == "inconsistent"
+        == "consistent"
+    assert (table.status == "inconsistent").sum() == 3  # with the activity p of the shipped card
 
 
-def test_count_scale_maximum_does_not_change_verdicts(card):
-    assert check_reported(card, count_max=2).verdict.tolist() == check_reported(card, count_max=50).verdict.tolist()
+def test_count_max_is_deprecated_and_changes_nothing(card):
+    with pytest.warns(DeprecationWarning, match="count_max"):
+        old = check_reported(card, count_max=2)
+    assert old.verdict.tolist() == check_reported(card).verdict.tolist()
 
 
 def test_a_named_test_narrows_the_p_check(card, tmp_path):
     text = card.path.read_text(encoding="utf-8")
-    activity = text.index("  activity_pain:")
-    named = text[:activity] + text[activity:].replace("test: null", "test: paired t-test", 1)
-    path = tmp_path / "named.yaml"
-    path.write_text(named, encoding="utf-8")
-    table = check_reported(load_reported(path))
-    assert _row(table, "activity_pain", "p-value attainable by the test").verdict == "unverifiable"
-    signed = text[:activity] + text[activity:].replace("test: null", "test: Wilcoxon signed-rank", 1)
-    path.write_text(signed, encoding="utf-8")
-    row = _row(check_reported(load_reported(path)), "activity_pain", "p-value attainable by a rank test")
+    activity = text.index("  activity_pain:\n")
+
+    def named(name):
+        path = tmp_path / "named.yaml"
+        path.write_text(text[:activity] + text[activity:].replace("{name: null,", f"{{name: {name},", 1),
+                        encoding="utf-8")
+        return check_reported(load_reported(path))
+
+    table = named("paired t-test")  # in the vocabulary: a paired t p has no floor, and no statistic is printed
+    row = _row(table, "activity_pain", "p-value attainable by the named test")
+    assert row.verdict.startswith("unverifiable: a paired t p has no smallest attainable value")
+    row = _row(named("Wilcoxon signed-rank"), "activity_pain", "p-value attainable by the named test")
     assert row.verdict == "inconsistent" and "sign test" not in row.detail

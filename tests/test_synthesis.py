@@ -102,7 +102,8 @@ def test_card_row_rejects_claims_that_cannot_be_converted(card):
 
 
 def test_card_row_rejects_a_mean_with_an_iqr(tmp_path):
-    path = edited_card(tmp_path, {"    n: 29\n    center_label: median": "    n: 29\n    center_label: mean"})
+    path = edited_card(tmp_path, {'{at: pre, median: "7", q1: "4", q3: "8.5"}': '{at: pre, mean: "7", q1: "4", q3: "8.5"}',
+                                  '{at: post, median: "2", q1: "1", q3: "3.5"}': '{at: post, mean: "2", q1: "1", q3: "3.5"}'})
     with pytest.raises(ValueError, match="only a median"):
         card_study_row(load_reported(path), "rest_pain")
 
@@ -157,8 +158,7 @@ def test_another_card_follows_the_card_and_keeps_the_seed_paper(tmp_path, studie
         'doi: "10.1136/neurintsurg-2012-010599"': 'doi: "10.9999/another-study"',
         'pmid: "23345629"': 'pmid: "99999999"',
         'id: dougherty2014': 'id: otherstudy',
-        "      center: {printed: \"7\"}\n      q1: {printed: \"4\"}\n      q3: {printed: \"8.5\"}":
-            "      center: {printed: \"8\"}\n      q1: {printed: \"6\"}\n      q3: {printed: \"9\"}",
+        '{at: pre, median: "7", q1: "4", q3: "8.5"}': '{at: pre, median: "8", q1: "6", q3: "9"}',
     })
     other = load_reported(path)
     out = synthesis_table(other, studies=studies)

@@ -1,0 +1,318 @@
+"""The ``sacro-kit`` command line (also ``python -m sacro_kit``).
+
+``sacro-kit check CARD.yaml [CARD ...]`` checks every printed number of each card and prints a verdict table,
+inconsistent rows first, each with its one-line reason; ``--report out.md`` or ``--report out.html`` writes a report
+with the proofs; ``sacro-kit check --csv claims.csv`` checks a table of many papers' claims, one row per claim
+(columns in :data:`CSV_COLUMNS`, documented in ``docs/cli.md``). The exit status is 1 when anything is inconsistent,
+2 when a card or table cannot be read, and 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import io
+import re
+import sys
+import time
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+
+from sacro_kit.card import CardError
+
+#: The columns of a batch table (``--csv``); every one is optional except ``paper``.
+CSV_COLUMNS = ("paper", "outcome", "group", "n", "q1", "median", "q3", "mean", "sd", "min", "max", "percent", "k",
+               "test", "p", "statistic", "df", "scale_min", "scale_max", "step")
+_STATUS_LABEL = {"inconsistent": "INCONSISTENT", "unverifiable": "unverifiable", "consistent": "consistent"}
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Batch tables
+
+
+class _CsvSource:
+    """Stands in for a card's YAML source: maps a key path back to the CSV line and column it came from."""
+
+    def __init__(self, path: Path, data: dict, where: dict):
+        self.path, self.data, self.where = path, data, where
+
+    def line(self, keys):
+        return self.where.get(tuple(keys[:2]), (None,))[0]
+
+    def fail(self, keys, message, line=None):
+        line, columns = self.where.get(tuple(keys[:2]), (None, {}))
+        field = next((str(k) for k in reversed(keys) if isinstance(k, str) and k in columns), None)
+        column = columns.get(field, field) if field else None
+        where = f":{line}" if line is not None else ""
+        what = f"column {column}: " if column else ""
+        raise CardError(f"{self.path}{where}: {what}{message}")
+
+
+def _cell_text(row: dict, name: str) -> str | None:
+    value = (row.get(name) or "").strip()
+    return value or None
+
+
+_STATISTIC = re.compile(r"^\s*(t|F|chi2|χ2|χ²|z|U|W|H)\s*[=:]?\s*(.+)$")
+
+
+def _csv_cards(path: Path) -> list:
+    """One schema-2 card per paper of a batch table (each row one claim; errors name the line and column)."""
+    from sacro_kit.card_schema import WITHIN_TESTS, Card, _claim2, _outcome, canonical_test, _V2
+
+    text = path.read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or "paper" not in [f.strip() for f in reader.fieldnames]:
+        raise CardError(f"{path}:1: the header must name the column 'paper' (columns: {', '.join(CSV_COLUMNS)})")
+    unknown = [f for f in reader.fieldnames if f.strip() not in CSV_COLUMNS]
+    if unknown:
+        raise CardError(f"{path}:1: unknown column(s) {', '.join(map(repr, unknown))}; "
+                        f"expected some of {', '.join(CSV_COLUMNS)}")
+    papers: dict[str, list] = {}
+    for index, raw in enumerate(reader):
+        line = index + 2
+        row = {k.strip(): v for k, v in raw.items() if k is not None}
+        paper = _cell_text(row, "paper")
+        if paper is None:
+            raise CardError(f"{path}:{line}: column paper: empty; every row names its paper")
+        papers.setdefault(paper, []).append((line, row))
+    cards = []
+    from sacro_kit.card import Study
+
+    for paper, rows in papers.items():
+        outcomes, groups, claims, where = {}, {}, {}, {}
+        data = {"claims": {}}
+        source = _CsvSource(path, data, where)
+        v = _V2(source)
+        timepoints = {}
+        for line, row in rows:
+            key = f"line {line}"
+            name = f"r{line}"
+            columns = {c: c for c in CSV_COLUMNS}
+            columns.update({"median": "median", "min": "min", "max": "max", "type": "step", "step": "step"})
+            where[("claims", key)] = (line, columns)
+            where[("outcomes", name)] = (line, {"min": "scale_min", "max": "scale_max", "step": "step",
+                                                "type": "step"})
+            scale = {}
+            low, high, step = (_cell_text(row, c) for c in ("scale_min", "scale_max", "step"))
+            if step is not None:
+                scale = {"type": "integer" if re.fullmatch(r"\d+", step) else "real", "step": step}
+            elif low is not None or high is not None:
+                scale = {"type": "real"}
+            if scale:
+                scale.update({"min": low, "max": high})
+            spec = {"label": _cell_text(row, "outcome") or "outcome"}
+            if scale:
+                spec["scale"] = scale
+            outcomes[name] = _outcome(v, name, spec, ("outcomes", name), {}, timepoints)
+            n_text = _cell_text(row, "n")
+            sizes = None
+            if n_text is not None and re.fullmatch(r"\d+\s*[+/]\s*\d+", n_text):
+                sizes = [int(x) for x in re.split(r"[+/]", n_text)]
+            elif n_text is not None and not re.fullmatch(r"\d+", n_text):
+                source.fail(("claims", key, "n"), f"{n_text!r} is not a whole number (or 'n1+n2' for two groups)")
+            n = None if n_text is None or sizes else int(n_text)
+            context = {"outcomes": outcomes, "groups": groups, "timepoints": timepoints}
+            stats = {c: _cell_text(row, c) for c in ("q1", "median", "q3", "mean", "sd", "min", "max")}
+            stats = {c: x for c, x in stats.items() if x is not None}
+            percent, k = _cell_text(row, "percent"), _cell_text(row, "k")
+            test, p = _cell_text(row, "test"), _cell_text(row, "p")
+            made = []
+            if stats:
+                made.append((key if not (percent or p) else f"{key} summary",
+                             {"kind": "summary", "outcome": name, "n": n, "values": [stats], "quote": paper}))
+            if percent or k:
+                if k is not None and not re.fullmatch(r"\d+", k):
+                    source.fail(("claims", key, "k"), f"{k!r} is not a whole number")
+                if percent is not None and not percent.endswith("%"):
+                    percent += "%"
+                made.append((key if not (stats or p) else f"{key} percentage",
+                             {"kind": "proportion", "outcome": name, "n": n, "k": None if k is None else int(k),
+                              "percent": percent, "quote": paper}))
+            if p or _cell_text(row, "statistic"):
+                spec_test = {"name": test, "p": p}
+                statistic = _cell_text(row, "statistic")
+                if statistic is not None:
+                    match = _STATISTIC.match(statistic)
+                    if match is None:
+                        source.fail(("claims", key, "statistic"), f"{statistic!r}: write the statistic as 't = 2.31', "
+                                    "'F = 4.1', 'chi2 = 3.9' or 'z = 2.0'")
+                    label = {"χ2": "chi2", "χ²": "chi2"}.get(match[1], match[1])
+                    spec_test["statistic"] = {"name": label, "value": match[2].strip()}
+                if _cell_text(row, "df") is not None:
+                    spec_test["df"] = [x.strip() for x in _cell_text(row, "df").split(",")]
+                canonical = canonical_test(test)
+                if sizes is not None:
+                    for i, size in enumerate(sizes):
+                        groups.setdefault(f"{name}g{i + 1}", None)
+                        from sacro_kit.card_schema import Group
+                        groups[f"{name}g{i + 1}"] = Group(f"{name}g{i + 1}", f"group {i + 1}", size, None)
+                    spec_test["between"] = [f"{name}g{i + 1}" for i in range(len(sizes))]
+                elif canonical is None or canonical in WITHIN_TESTS:
+                    for point in ("t0", "t1"):
+                        from sacro_kit.card_schema import TimePoint
+                        timepoints.setdefault(point, TimePoint(point, point, None))
+                    spec_test["within"] = ["t0", "t1"]
+                made.append((key if not (stats or percent or k) else f"{key} test",
+                             {"kind": "summary", "outcome": name, "n": n, "tests": [spec_test], "quote": paper}))
+            if not made:
+                source.fail(("claims", key), "the row holds no statistic, percentage or p-value")
+            for claim_key, spec in made:
+                where[("claims", claim_key)] = (line, columns)
+                spec = {k2: x for k2, x in spec.items() if x is not None}
+                claims[claim_key] = _claim2(v, claim_key, spec, context)
+        study = Study(paper, paper, None, None, "batch table", None, None, None, None)
+        cards.append(Card(path, study, MappingProxyType({}), MappingProxyType(outcomes), MappingProxyType(groups),
+                          MappingProxyType(timepoints), MappingProxyType(claims), None, None))
+    return cards
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Output
+
+
+def _table_text(frame: pd.DataFrame, *, brief: bool) -> str:
+    lines = []
+    shown = frame[frame.status != "consistent"] if brief else frame
+    header = f"{'verdict':<13} {'where':<34} {'check':<46} printed"
+    lines.append(header)
+    lines.append("-" * len(header))
+    for _, row in shown.iterrows():
+        where = f"{row['source']}:{row['line']}" if pd.notna(row["line"]) else row["source"]
+        where = f"{where} {row['claim']}"
+        lines.append(f"{_STATUS_LABEL[row['status']]:<13} {where:<34} {row['check']:<46} {row['printed']}")
+        reason = row["verdict"] if row["status"] == "unverifiable" else row["reason"]
+        lines.append(f"{'':<13} -> {reason}")
+    return "\n".join(lines)
+
+
+def _summary_line(frame: pd.DataFrame) -> str:
+    counts = frame.status.value_counts()
+    return (f"{int(counts.get('inconsistent', 0))} inconsistent, {int(counts.get('unverifiable', 0))} unverifiable, "
+            f"{int(counts.get('consistent', 0))} consistent ({len(frame)} checks)")
+
+
+def _markdown(results: list[tuple], elapsed: float) -> str:
+    out = ["# sacro-kit check report", "",
+           "Verdicts: *consistent* (the printed numbers can all be true), *inconsistent* (they cannot: the proof "
+           "says why), *unverifiable: why* (the numbers alone cannot settle it). Every value is read at its own "
+           "printed precision.", ""]
+    for label, study, frame in results:
+        out += [f"## {study.id}", "", f"{study.citation}  ", f"Card: `{label}`  ", f"Result: {_summary_line(frame)}",
+                "", "| verdict | line | claim | check | printed | reason |", "|---|---|---|---|---|---|"]
+        for _, row in frame.iterrows():
+            cells = [row["verdict"], "" if pd.isna(row["line"]) else str(row["line"]), row["claim"], row["check"],
+                     row["printed"], row["reason"]]
+            out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+        out += ["", "### Proofs", ""]
+        for i, row in frame.iterrows():
+            out += [f"{i + 1}. **{row['claim']} — {row['check']}** ({row['verdict']}): {row['detail']}"]
+        out.append("")
+    out.append(f"Checked in {elapsed:.1f} s by sacro-kit.")
+    return "\n".join(out) + "\n"
+
+
+def _html(results: list[tuple], elapsed: float) -> str:
+    esc = html.escape
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             "<title>sacro-kit check report</title><style>",
+             "body{font-family:system-ui,sans-serif;max-width:70rem;margin:1rem auto;padding:0 1rem;line-height:1.4}",
+             "table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem;"
+             "vertical-align:top;text-align:left}.inconsistent{background:#fde2e2}.unverifiable{background:#f4f4f4}",
+             "details{margin:.2rem 0}code{font-size:.9em}</style></head><body>",
+             "<h1>sacro-kit check report</h1>",
+             "<p>Verdicts: <em>consistent</em> (the printed numbers can all be true), <em>inconsistent</em> (they "
+             "cannot: the proof says why), <em>unverifiable: why</em> (the numbers alone cannot settle it). Every "
+             "value is read at its own printed precision.</p>"]
+    for label, study, frame in results:
+        parts += [f"<h2>{esc(study.id)}</h2>", f"<p>{esc(study.citation)}<br>Card: <code>{esc(label)}</code><br>"
+                  f"Result: {esc(_summary_line(frame))}</p>",
+                  "<table><thead><tr><th>verdict</th><th>line</th><th>claim</th><th>check</th><th>printed</th>"
+                  "<th>reason and proof</th></tr></thead><tbody>"]
+        for _, row in frame.iterrows():
+            line = "" if pd.isna(row["line"]) else str(row["line"])
+            parts.append(f'<tr class="{esc(row["status"])}"><td>{esc(row["verdict"])}</td><td>{line}</td>'
+                         f"<td>{esc(row['claim'])}</td><td>{esc(row['check'])}</td><td>{esc(row['printed'])}</td>"
+                         f"<td>{esc(row['reason'])}<details><summary>proof</summary>{esc(row['detail'])}"
+                         "</details></td></tr>")
+        parts.append("</tbody></table>")
+    parts.append(f"<p>Checked in {elapsed:.1f} s by sacro-kit.</p></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Commands
+
+
+def check(cards: list[str], *, csv_path: str | None = None, report: str | None = None, brief: bool = False,
+          rounding: str = "up_or_down", out=None) -> int:
+    """Run ``sacro-kit check``; return the exit status (1 when anything is inconsistent)."""
+    from sacro_kit.card_schema import load_card
+    from sacro_kit.checking import check_card
+
+    out = out or sys.stdout
+    start = time.perf_counter()
+    loaded = []
+    for name in cards:
+        loaded.append((name, load_card(name)))
+    if csv_path is not None:
+        loaded += [(f"{csv_path} [{c.study.id}]", c) for c in _csv_cards(Path(csv_path))]
+    if not loaded:
+        raise CardError("nothing to check: name one or more cards, or a table with --csv")
+    results, frames = [], []
+    for label, card in loaded:
+        frame = check_card(card, rounding=rounding)
+        results.append((label, card.study, frame))
+        tagged = frame.assign(source=Path(label.split(" [")[0]).name if "[" not in label else label,
+                              card=card.study.id)
+        frames.append(tagged)
+    combined = pd.concat(frames, ignore_index=True)
+    order = {"inconsistent": 0, "unverifiable": 1, "consistent": 2}
+    combined = combined.sort_values("status", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    elapsed = time.perf_counter() - start
+    print(_table_text(combined, brief=brief), file=out)
+    print("", file=out)
+    for label, study, frame in results:
+        print(f"{study.id} ({label}): {_summary_line(frame)}", file=out)
+    print(f"checked in {elapsed:.1f} s", file=out)
+    if report is not None:
+        target = Path(report)
+        if target.suffix.lower() in (".html", ".htm"):
+            target.write_text(_html(results, elapsed), encoding="utf-8")
+        elif target.suffix.lower() == ".md":
+            target.write_text(_markdown(results, elapsed), encoding="utf-8")
+        else:
+            raise CardError(f"--report {report}: write a .md or a .html report")
+        print(f"report with the proofs: {target}", file=out)
+    return 1 if (combined.status == "inconsistent").any() else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sacro-kit", description="Check the printed numbers of published papers.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    checker = commands.add_parser("check", help="check reported-statistics cards (YAML) or a table of claims (CSV)",
+                                  description="Check every printed number of each card; inconsistent rows first. "
+                                              "Exit status 1 when anything is inconsistent.")
+    checker.add_argument("cards", nargs="*", metavar="CARD.yaml", help="reported-statistics cards (schema 1 or 2)")
+    checker.add_argument("--csv", dest="csv_path", metavar="claims.csv",
+                         help=f"a table of claims, one per row; columns: {', '.join(CSV_COLUMNS)}")
+    checker.add_argument("--report", metavar="out.md|out.html", help="also write a report with every proof")
+    checker.add_argument("--brief", action="store_true", help="list only inconsistent and unverifiable rows")
+    checker.add_argument("--rounding", default="up_or_down", choices=("up_or_down", "half_up", "half_down",
+                                                                      "half_even"),
+                         help="how the paper rounded (default: either way at a tie, as scrutiny does)")
+    args = parser.parse_args(argv)
+    try:
+        return check(args.cards, csv_path=args.csv_path, report=args.report, brief=args.brief,
+                     rounding=args.rounding)
+    except (CardError, FileNotFoundError) as error:
+        print(f"sacro-kit: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

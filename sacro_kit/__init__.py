@@ -28,8 +28,6 @@ _API = {
     # card_schema.py: card schema 2 (any paper's outcomes, groups, time points, summaries and tests)
     "load_card": "card_schema",
     "Card": "card_schema",
-    "canonical_test": "card_schema",
-    "TEST_NAMES": "card_schema",
     # checking.py: every check a card permits, with verdicts and proofs
     "check_card": "checking",
     # consistency.py: checks of reported numbers

@@ -27,7 +27,6 @@ version-1 :class:`~sacro_kit.card.ReportedCard` the book and the reconstruction 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -47,6 +46,8 @@ from sacro_kit.card import (
     _Validator,
 )
 from sacro_kit.config import default_card_path
+from sacro_kit.forensics.attainable import TEST_NAMES as _TEST_NAMES
+from sacro_kit.forensics.attainable import canonical_test as _canonical_test
 
 SCHEMA_V1 = "sacro_kit.reported-card/1"
 SCHEMA_V2 = "sacro_kit.reported-card/2"
@@ -58,50 +59,22 @@ KINDS = ("count", "summary", "proportion", "responders", "direction")
 # --------------------------------------------------------------------------------------------------------------------
 # The controlled vocabulary of tests
 
-#: Canonical test names, and the spellings papers use for each (matched exactly after normalisation, never by
-#: substring: "paired t-test (two-sided)" is not a name, and "Wilcoxon" alone could be signed-rank or rank-sum).
-TEST_NAMES: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "wilcoxon signed-rank": ("wilcoxon signed-rank", "wilcoxon signed rank", "wilcoxon signed ranks",
-                             "signed-rank", "signed rank", "wilcoxon matched-pairs signed-rank",
-                             "wilcoxon matched pairs", "wilcoxon matched-pairs"),
-    "sign test": ("sign test", "sign", "exact sign test", "binomial sign test"),
-    "paired t": ("paired t", "paired t-test", "paired t test", "paired student t-test", "paired student's t-test",
-                 "paired samples t-test", "dependent t-test", "paired student t"),
-    "wilcoxon rank-sum": ("wilcoxon rank-sum", "wilcoxon rank sum", "mann-whitney", "mann-whitney u",
-                          "mann whitney", "mann whitney u", "mann-whitney u test", "wilcoxon-mann-whitney",
-                          "u test", "wilcoxon rank-sum test", "mann-whitney test"),
-    "kruskal-wallis": ("kruskal-wallis", "kruskal wallis", "kruskal-wallis h", "kruskal-wallis test"),
-    "friedman": ("friedman", "friedman test", "friedman's test"),
-    "fisher exact": ("fisher exact", "fisher's exact", "fisher exact test", "fisher's exact test", "fisher"),
-    "chi-squared": ("chi-squared", "chi-square", "chi squared", "chi square", "χ2", "χ²", "pearson chi-squared",
-                    "chi-squared test", "chi-square test", "pearson's chi-squared test"),
-    "t": ("t", "t-test", "t test", "student t-test", "student's t-test", "independent t-test", "unpaired t-test",
-          "two-sample t-test", "welch t-test", "welch's t-test", "independent samples t-test", "student t"),
-    "anova": ("anova", "one-way anova", "analysis of variance", "f-test", "f test"),
-})
+#: Canonical test names and their spellings: the controlled vocabulary of :mod:`sacro_kit.forensics.attainable`
+#: (matched whole, never by substring: "Wilcoxon rank-sum" is not the signed-rank test).
+TEST_NAMES = _TEST_NAMES
 #: Tests that compare time points of the same patients, and tests that compare groups.
-WITHIN_TESTS = ("wilcoxon signed-rank", "sign test", "paired t", "friedman")
-BETWEEN_TESTS = ("wilcoxon rank-sum", "kruskal-wallis", "fisher exact", "chi-squared", "t", "anova")
+WITHIN_TESTS = ("wilcoxon", "sign", "paired-t", "friedman")
+BETWEEN_TESTS = ("rank-sum", "kruskal", "fisher", "chi2", "t", "anova")
 STATISTIC_NAMES = ("t", "F", "chi2", "z", "U", "W", "H", "V")
 
 
-def _normalise_test(text: str) -> str:
-    text = text.strip().lower().replace("’", "'").replace("–", "-").replace("—", "-")
-    return re.sub(r"\s+", " ", text)
-
-
-_TEST_LOOKUP = {_normalise_test(alias): name for name, aliases in TEST_NAMES.items() for alias in aliases}
-
-
 def canonical_test(name: str | None) -> str | None:
-    """The controlled-vocabulary name of a printed test name, or None when the name is not in the vocabulary.
+    """The controlled-vocabulary name of a printed test name (None when not named or not in the vocabulary).
 
-    >>> canonical_test("Mann-Whitney U"), canonical_test("paired t-test (two-sided significance level 0.05)")
-    ('wilcoxon rank-sum', None)
+    >>> canonical_test("Mann-Whitney U"), canonical_test("Jonckheere-Terpstra"), canonical_test(None)
+    ('rank-sum', None, None)
     """
-    if name is None:
-        return None
-    return _TEST_LOOKUP.get(_normalise_test(name))
+    return None if name is None else _canonical_test(name)
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from scipy import stats
 from sacro_kit.card_schema import (
     BETWEEN_TESTS,
     TEST_NAMES,
+    WITHIN_TESTS,
     Card,
     Cell,
     OutcomeScale,
@@ -336,44 +337,22 @@ def _floor_rows(claim, spec: TestSpec, n: int, candidates, named: bool, directio
     return _Row(claim.key, check, printed.text, verdict, reason, detail, line)
 
 
-def _rank_sum_floor(n1: int, n2: int) -> list[tuple[str, float]]:
-    """Smallest two-sided p of the Wilcoxon rank-sum / Mann-Whitney test with groups of n1 and n2 (complete
-    separation): exact 2/C(n1+n2, n1); normal approximation without ties, with and without continuity correction."""
-    exact = min(1.0, 2 / math.comb(n1 + n2, n1))
-    mu = n1 * n2 / 2
-    sigma = math.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
-    plain = min(1.0, 2 * stats.norm.sf((n1 * n2 - mu) / sigma))
-    corrected = min(1.0, 2 * stats.norm.sf((n1 * n2 - mu - 0.5) / sigma))
-    return [("exact rank-sum", exact), ("rank-sum normal approximation", plain),
-            ("the same with continuity correction", corrected)]
+def _named_floor_row(claim, spec: TestSpec, sizes: dict, line) -> _Row:
+    """A named rank or exact test's floor (and ceiling) at the printed sizes, by sacro_kit.forensics."""
+    from sacro_kit.forensics.attainable import check_attainable_p
 
-
-def _between_floor_row(claim, spec: TestSpec, card: Card, line) -> _Row:
-    ns = [card.group_n(g) for g in spec.between]
-    if any(n is None for n in ns):
-        why = f"the group sizes of {', '.join(spec.between)} are not stated"
-        return _Row(claim.key, "p-value attainable by the named test", spec.p.text, _unverifiable(why), why + ".",
-                    why + ".", line)
-    function = _forensics("min_attainable_p")
-    found = []
-    if len(ns) == 2:
-        found = _rank_sum_floor(*ns)
-    detail_source = "exact enumeration 2/C(n1+n2, n1) and the normal approximation at complete separation"
-    if not found:
-        why = "the rank-sum floor is computed for two groups"
-        return _Row(claim.key, "p-value attainable by the named test", spec.p.text, _unverifiable(why), why + ".",
-                    why + ".", line)
-    del function
-    reachable = [label for label, p in found if _p_reachable(p, spec.p)]
-    listing = "; ".join(f"{label} {p:.3g}" for label, p in found)
-    detail = (f"Groups of {ns[0]} and {ns[1]}: smallest two-sided p ({detail_source}): {listing}.")
-    if reachable:
-        return _Row(claim.key, "p-value attainable by the named test", spec.p.text, "consistent",
-                    f"{spec.p.text} is reachable by the {reachable[0]}.", detail, line)
-    smallest = min(p for _, p in found)
-    return _Row(claim.key, "p-value attainable by the named test", spec.p.text, "inconsistent",
-                f"{spec.p.text} is below the smallest p a rank-sum test reaches with groups of {ns[0]} and {ns[1]} "
-                f"({smallest:.3g}).", detail, line)
+    result = check_attainable_p(spec.p.text, test=spec.name, **sizes)
+    shown = ", ".join(map(str, result.sizes))
+    if result.verdict == "consistent":
+        reason = f"{spec.p.text} is within the p-values the {_label(result.test)} can give at sizes {shown}."
+    elif result.verdict == "inconsistent":
+        smallest = min(f[1] for f in result.floors)
+        reason = (f"{spec.p.text} is outside the p-values any variant of the {_label(result.test)} can give at sizes "
+                  f"{shown} (smallest {smallest:.3g}).")
+    else:
+        reason = result.detail
+    return _Row(claim.key, "p-value attainable by the named test", spec.p.text, result.verdict, reason,
+                result.detail, line)
 
 
 def _recompute_row(claim, spec: TestSpec, line) -> _Row:
@@ -412,61 +391,81 @@ def _recompute_row(claim, spec: TestSpec, line) -> _Row:
                 reason, detail, line)
 
 
+def _label(test: str) -> str:
+    from sacro_kit.forensics.attainable import _LABEL
+
+    return _LABEL.get(test, test)
+
+
 def _test_rows(claim, spec: TestSpec, card: Card, directions) -> list[_Row]:
     line = spec.line
     if spec.p is None:
         return []
-    label = spec.describe()
+
+    def unverifiable(check, why, printed=None):
+        return _Row(claim.key, check, printed or spec.p.text, _unverifiable(why), why + ".", why + ".", line)
+
     if spec.name is not None and spec.test is None:
-        why = (f"unknown test {spec.name!r}: name one of {', '.join(TEST_NAMES)} (or leave it out if the paper does "
-               "not name the test)")
-        return [_Row(claim.key, "p-value and the named test", spec.p.text, _unverifiable(f"unknown test {spec.name!r}"),
-                     why + ".", why + ".", line)]
+        why = f"unknown test {spec.name!r}"
+        return [_Row(claim.key, "p-value and the named test", spec.p.text, _unverifiable(why),
+                     f"{why}: name one of {', '.join(TEST_NAMES)}, or leave the name out if the paper gives none.",
+                     f"{spec.name!r} is not in the vocabulary of tests ({', '.join(TEST_NAMES)}), so what p-values "
+                     "it can give is unknown.", line)]
+    test = spec.test
+    if test is not None and spec.between is not None and test in WITHIN_TESTS:
+        return [unverifiable("p-value and the named test", f"the {_label(test)} compares time points of the same "
+                             f"patients, but the card says this p compares groups ({', '.join(spec.between)})")]
+    if test is not None and spec.within is not None and test in BETWEEN_TESTS:
+        return [unverifiable("p-value and the named test", f"the {_label(test)} compares groups, but the card says this "
+                             f"p compares time points ({', '.join(spec.within)})")]
     rows = []
     if spec.statistic is not None:
         rows.append(_recompute_row(claim, spec, line))
-    test = spec.test
     if spec.between is not None:
-        if test in ("wilcoxon rank-sum",):
-            rows.append(_between_floor_row(claim, spec, card, line))
+        ns = [card.group_n(g) for g in spec.between]
+        if test in ("rank-sum", "fisher", "kruskal"):
+            if any(n is None for n in ns):
+                rows.append(unverifiable("p-value attainable by the named test",
+                                         f"the sizes of groups {', '.join(spec.between)} are not stated"))
+            elif test == "kruskal":
+                rows.append(_named_floor_row(claim, spec, {"n": tuple(ns)}, line))
+            elif len(ns) == 2:
+                rows.append(_named_floor_row(claim, spec, {"n": ns[0], "n2": ns[1]}, line))
+            else:
+                rows.append(unverifiable("p-value attainable by the named test",
+                                         f"the {_label(test)} compares two groups, the card names {len(ns)}"))
         elif test is None:
-            why = "the test is not named, so no floor applies to a between-group p"
-            rows.append(_Row(claim.key, "p-value attainable by the test", spec.p.text, _unverifiable(why), why + ".",
-                             why + ".", line))
+            if not rows:
+                rows.append(unverifiable("p-value attainable by the test",
+                                         "the test is not named, so no floor applies to a between-group p"))
         elif not rows:
-            why = (f"a {test} p has no smallest attainable value at these sizes that rules it out, and no statistic "
-                   "is printed to recompute it" if test in ("t", "anova", "chi-squared") else
-                   f"the smallest attainable p of the {test} test needs the full table, not printed")
-            rows.append(_Row(claim.key, "p-value attainable by the named test", spec.p.text, _unverifiable(why),
-                             why + ".", why + ".", line))
+            rows.append(unverifiable("p-value attainable by the named test",
+                                     f"a {_label(test)} p has no smallest attainable value, and no statistic is printed to "
+                                     "recompute it"))
         return rows
     # within a group, across time points
     n = spec.n
     if n is None:
-        why = "the number of patients in the comparison is not stated"
-        return rows + [_Row(claim.key, "p-value attainable by the test", spec.p.text, _unverifiable(why), why + ".",
-                            why + ".", line)]
+        return rows + [unverifiable("p-value attainable by the test",
+                                    "the number of patients in the comparison is not stated")]
     cells = [c for c in claim.values if c.at in (spec.within or ()) and c.group == spec.group]
     medians = bool(cells) and all(c.shape == "median_iqr" for c in cells)
     direction = directions.get((spec.outcome, spec.group))
-    if test in ("wilcoxon signed-rank", "sign test") and len(spec.within or ()) == 2:
-        wanted = "wilcoxon" if test == "wilcoxon signed-rank" else "sign"
-        candidates = [c for c in _P_CANDIDATES if c[1]["test"] == wanted]
-        rows.append(_floor_rows(claim, spec, n, candidates, True, direction, line))
+    if test in ("wilcoxon", "sign"):
+        rows.append(_named_floor_row(claim, spec, {"n": n}, line))
+    elif test == "friedman":
+        rows.append(_named_floor_row(claim, spec, {"n": n, "k": len(spec.within or ())}, line))
     elif test is None and medians and len(spec.within or ()) == 2:
         rows.append(_floor_rows(claim, spec, n, _P_CANDIDATES, False, direction, line))
     elif test is None:
-        why = ("the test is not named and the summaries are means: a parametric test's p has no floor, and no "
-               "statistic is printed to recompute it")
         if not rows:
-            rows.append(_Row(claim.key, "p-value attainable by the test", spec.p.text, _unverifiable(why), why + ".",
-                             why + ".", line))
+            rows.append(unverifiable("p-value attainable by the test",
+                                     "the test is not named and the summaries are not medians: a parametric test's "
+                                     "p has no floor, and no statistic is printed to recompute it"))
     elif not rows:
-        why = (f"a {test} p has no smallest attainable value, and no statistic is printed to recompute it"
-               if test == "paired t" else f"the smallest attainable p of the {test} test is not computed here")
-        rows.append(_Row(claim.key, "p-value attainable by the named test", spec.p.text, _unverifiable(why),
-                         why + ".", why + ".", line))
-    del label
+        rows.append(unverifiable("p-value attainable by the named test",
+                                 f"a {_label(test)} p has no smallest attainable value, and no statistic is printed to "
+                                 "recompute it"))
     return rows
 
 

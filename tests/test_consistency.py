@@ -311,6 +311,6 @@ def test_a_named_test_narrows_the_p_check(card, tmp_path):
 
     table = named("paired t-test")  # in the vocabulary: a paired t p has no floor, and no statistic is printed
     row = _row(table, "activity_pain", "p-value attainable by the named test")
-    assert row.verdict.startswith("unverifiable: a paired t p has no smallest attainable value")
+    assert row.verdict.startswith("unverifiable: a paired t-test p has no smallest attainable value")
     row = _row(named("Wilcoxon signed-rank"), "activity_pain", "p-value attainable by the named test")
     assert row.verdict == "inconsistent" and "sign test" not in row.detail

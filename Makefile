@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUILD := _build
 
-.PHONY: install book test nbval browser chromium notebooks lab bench clean
+.PHONY: install book test nbval browser labtest chromium notebooks lab bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ test: $(STAMP)
 	$(MAKE) nbval
 	$(MAKE) book
 	$(MAKE) browser
+	$(MAKE) labtest
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with book/nbval_sanitize.cfg book
@@ -33,6 +34,11 @@ nbval: $(STAMP)
 ## browser: open every page of the built book in headless Chromium (Debian's package; no browser download)
 browser: $(STAMP) chromium
 	$(BIN)/python -m pytest tests/built_book
+
+## labtest: open every chapter in JupyterLab (jupyterlab-myst) in headless Chromium: numbers, no MyST source, solutions
+## collapsed, chapter 5's kernel explorer responding
+labtest: $(STAMP) chromium
+	$(BIN)/python -m pytest tests/lab
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -43,13 +49,17 @@ chromium:
 	    echo "Chromium is not installed and cannot be installed here: run 'apt-get install chromium' as root"; exit 1; \
 	  fi; }
 
-## notebooks: re-execute every chapter in place, refreshing the stored outputs nbval compares against
+## notebooks: re-execute every chapter in place, refreshing the stored outputs nbval compares against and the prose
+## numbers ({eval} results) JupyterLab shows before anything runs
 notebooks: $(STAMP)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 book/*.ipynb
+	cd book && ../$(BIN)/python -m booksupport.myst_eval --timeout 300 *.ipynb
 
-## lab: JupyterLab on the book, widgets working
+## lab: JupyterLab on the book (chapters render as MyST, widgets working); works as root; prints the URL to open
+LAB_PORT ?= 8888
 lab: $(STAMP)
-	$(BIN)/jupyter lab book
+	@echo "JupyterLab: open the http://127.0.0.1:... URL printed below (it carries the access token); Ctrl-C stops it."
+	$(BIN)/jupyter lab --notebook-dir=book --ip=127.0.0.1 --port=$(LAB_PORT) \
+	  $$([ "$$(id -u)" = 0 ] && echo --allow-root) $$([ -z "$$DISPLAY" ] && echo --no-browser)
 
 ## bench: timings (never part of pass/fail)
 bench: $(STAMP)

@@ -1,0 +1,216 @@
+"""The chapters as a trainee sees them in JupyterLab (``make lab``), opened in headless Chromium.
+
+Run by ``make labtest`` (part of ``make test``). The test starts ``jupyter lab`` on a free loopback port with a token
+it sets (no browser, ``--allow-root`` when run as root, settings and workspaces in a temporary folder), opens every
+chapter of ``_toc.yml`` in Debian's Chromium through Playwright (no browser download; every non-loopback request is
+blocked), and checks what jupyterlab-myst renders:
+
+* no MyST source shows as text: no ``{glue``, ``{eval``, ``{exercise``, ``{solution``, ``:label:`` or ``{numref``;
+* every inline expression shows its stored number (jupyterlab-myst falls back to showing the expression as code);
+* every solution is there and collapsed;
+* in chapter 5, after running the chapter, moving the kernel explorer's slider changes the displayed count.
+
+The server is stopped by its PID at the end, pass or fail. Screenshots go to ``_build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BOOK = ROOT / "book"
+SHOTS = ROOT / "_build" / "screenshots"
+sys.path.insert(0, str(BOOK))
+from booksupport.myst_eval import expressions  # noqa: E402
+
+CHROMIUM = os.environ.get("SACRO_KIT_CHROMIUM") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+FORBIDDEN = ("{glue", "{eval", "{exercise", "{solution", ":label:", "{numref")
+SCREENSHOT_CHAPTERS = ("05_responders", "09_literature")
+
+
+def _chapters() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    return [Path(f).name for f in files if (ROOT / f).with_suffix(".ipynb").exists()]
+
+
+CHAPTERS = _chapters()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on the book folder; yields its base URL and token; stopped by PID afterwards."""
+    jupyter = Path(sys.executable).with_name("jupyter")
+    home = tmp_path_factory.mktemp("jupyterlab")
+    settings = home / "settings"
+    settings.mkdir()
+    # render every cell (no windowing), no news fetch: the page must not contact any outside host
+    (settings / "overrides.json").write_text(json.dumps({
+        "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    }))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(home / "ws"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"))
+    command = [str(jupyter), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={BOOK}",
+               "--ServerApp.port_retries=0", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+               "jupyterlab.NeverCheckForUpdate"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = open(home / "server.log", "w")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=BOOK)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"jupyter lab exited with {server.returncode}:\n{(home / 'server.log').read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("jupyter lab did not start within 90 s")
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}", token
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait(10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: install Debian's 'chromium' package or set "
+                    "SACRO_KIT_CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, lab, chapter: str, width: int = 1280):
+    base, token = lab
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    outside: list[str] = []
+
+    def route(r):
+        if urlparse(r.request.url).hostname in ("127.0.0.1", "localhost") or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(f"{base}/lab/tree/{chapter}.ipynb?token={token}&reset")
+    page.wait_for_selector(".jp-MarkdownCell", timeout=120_000)
+    source = nbformat.read(BOOK / f"{chapter}.ipynb", as_version=4)
+    n_markdown = sum(c.cell_type == "markdown" for c in source.cells)
+    # wait until every Markdown cell has been rendered by jupyterlab-myst
+    page.wait_for_function(
+        f"document.querySelectorAll('.jp-MarkdownCell .myst').length >= {n_markdown}", timeout=120_000)
+    page.wait_for_timeout(1500)
+    return page, source, outside
+
+
+def _markdown_texts(page) -> list[str]:
+    """The rendered text of every Markdown cell (jupyterlab-myst renders each into a ``.myst`` element)."""
+    return page.eval_on_selector_all(".jp-MarkdownCell", "els => els.map(e => e.querySelector('.myst') ? "
+                                     "e.querySelector('.myst').textContent : null)")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_reads_as_the_book(browser, lab, chapter):
+    page, source, outside = _open(browser, lab, chapter)
+    try:
+        texts = _markdown_texts(page)
+        assert len(texts) == sum(c.cell_type == "markdown" for c in source.cells), "a Markdown cell is missing"
+        assert None not in texts, f"{chapter}: Markdown cell {texts.index(None)} is not rendered by jupyterlab-myst"
+        for text in texts:
+            for bad in FORBIDDEN:
+                assert bad not in text, f"{chapter}: {bad!r} shows as text in: {text[:300]!r}"
+        # every inline expression shows a stored value, not the expression itself (jupyterlab-myst's fallback)
+        code = set(page.eval_on_selector_all(".jp-MarkdownCell code", "els => els.map(e => e.textContent.trim())"))
+        exprs = [e for c in source.cells if c.cell_type == "markdown" for e in expressions(c.source)]
+        shown_as_code = sorted(e for e in exprs if e in code)
+        assert not shown_as_code, f"{chapter}: expressions without a stored value: {shown_as_code}"
+        errors = page.eval_on_selector_all(".jp-MarkdownCell .myst-RenderedExpressionError, "
+                                           ".jp-MarkdownCell [data-mime-type='application/vnd.jupyter.stderr']",
+                                           "els => els.map(e => e.innerText)")
+        assert not errors, f"{chapter}: expressions shown as errors: {errors}"
+        # solutions: all present, all collapsed
+        n_solutions = sum(len(re.findall(r"^[`:]{3,}\{solution\}", c.source, re.M))
+                          for c in source.cells if c.cell_type == "markdown")
+        solutions = page.eval_on_selector_all(
+            ".jp-MarkdownCell details", "els => els.filter(e => (e.querySelector('summary')?.textContent || '')"
+            ".trim().startsWith('Solution')).map(e => e.open)")
+        assert len(solutions) == n_solutions, f"{chapter}: {n_solutions} solutions in source, {len(solutions)} shown"
+        assert not any(solutions), f"{chapter}: a solution is open"
+        # a solution's text is not visible before it is opened
+        assert not outside, f"{chapter}: requests to outside hosts: {outside[:5]}"
+        if chapter in SCREENSHOT_CHAPTERS:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"jupyterlab-{chapter}.png"))
+    finally:
+        page.close()
+
+
+@pytest.mark.skipif("05_responders" not in CHAPTERS, reason="chapter 5 is not in _toc.yml")
+def test_kernel_explorer_slider_changes_the_count(browser, lab):
+    page, _, _ = _open(browser, lab, "05_responders")
+    try:
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-KernelStatus", timeout=60_000)
+        # run every cell (Run > Run All Cells) and wait for the explorer
+        page.locator(".jp-Notebook").click()
+        page.keyboard.press("Escape")
+        page.evaluate("window.jupyterapp && window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        if not page.evaluate("!!window.jupyterapp"):
+            page.get_by_text("Run", exact=True).first.click()
+            page.get_by_text("Run All Cells", exact=True).click()
+        slider = page.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle").first
+        slider.wait_for(timeout=300_000)
+        text = page.locator(".widget-html-content").first
+        before = text.inner_text()
+        slider.scroll_into_view_if_needed()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        slider.click()
+        for _ in range(30):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function("([el, old]) => el.innerText !== old", arg=[text.element_handle(), before],
+                               timeout=30_000)
+        after = text.inner_text()
+        page.screenshot(path=str(SHOTS / "jupyterlab-05_responders-explorer.png"))
+        count = re.compile(r"(\d+)\s*(?:of|/)\s*(\d+)")
+        assert count.search(before) and count.search(after), (before, after)
+        assert count.search(before).groups() != count.search(after).groups(), (before, after)
+    finally:
+        page.close()

@@ -107,15 +107,16 @@ _MIN_P_LABELS = {
 
 
 def min_p_plot(ns: Sequence[int] = range(5, 31), *, mark_n: Optional[int] = None, mark_p: Optional[float] = None,
-               mark_label: str = "reported") -> Figure:
+               mark_label: str = "reported", mark_relation: str = "=") -> Figure:
     """Smallest attainable two-sided p against the number of non-zero pairs, on a log scale.
 
     With ``mark_n`` and ``mark_p`` a reported result is drawn as a point: below every curve at its n, no rank
-    test could have produced it. The region below the lowest curve is shaded.
+    test could have produced it. The region below the lowest curve is shaded. ``mark_relation`` is the relation
+    the paper printed ("<" for "p<0.0001"), so the legend says what the paper said.
 
-    >>> fig = min_p_plot(range(5, 21), mark_n=13, mark_p=1e-4)
-    >>> len(fig.axes)
-    1
+    >>> fig = min_p_plot(range(5, 21), mark_n=13, mark_p=1e-4, mark_relation="<")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1]
+    'reported: p < 0.0001 at n = 13'
     """
     table = min_p_table(ns)
     colours = _palette()
@@ -132,7 +133,7 @@ def min_p_plot(ns: Sequence[int] = range(5, 31), *, mark_n: Optional[int] = None
         ax.axhline(mark_p, color=colours["reported"], linewidth=0.8, alpha=0.6)
         ax.axvline(mark_n, color=colours["reported"], linewidth=0.8, alpha=0.6)
         ax.plot([mark_n], [mark_p], marker="D", color=colours["reported"], linestyle="none", markersize=7,
-                label=f"{mark_label}: p = {mark_p:g} at n = {mark_n}")
+                label=f"{mark_label}: p {mark_relation} {mark_p:g} at n = {mark_n}")
     ax.set_yscale("log")
     ax.set_ylim(low, 1)
     ax.set_xlim(table["n"].min(), table["n"].max())

@@ -101,7 +101,7 @@ class OutcomeScale:
 
     @property
     def granularity(self) -> Fraction | None:
-        if self.type == "real" or self.step is None:
+        if self.step is None:
             return None
         return self.step / self.items if self.combine == "mean" else self.step
 

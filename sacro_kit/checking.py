@@ -122,6 +122,7 @@ def _quartile_check(n: int, cell: Cell, scale: OutcomeScale, rounding: str, deci
     targets = _read_triple(s["q1"], s["median"], s["q3"], decimals)
     step = scale.granularity
     low = scale.min if scale.min is not None else Fraction(0)
+    open_note = ""
     reading = ("each value read at its own printed precision" if decimals is None
                else f"values read at {decimals} decimal(s) or more (card-wide reading)")
     note = ""
@@ -134,17 +135,21 @@ def _quartile_check(n: int, cell: Cell, scale: OutcomeScale, rounding: str, deci
         if any(v.fits for v in verdicts):
             note = (f" The scale states no maximum: checked with maximum {_show(smallest)}, the smallest that reaches "
                     f"the printed values; a larger maximum only adds possible values, so the verdict holds for any.")
+            open_note = f" (open scale: holds for any maximum from {_show(smallest)})"
         elif (proof - low) / step <= OPEN_SCALE_LIMIT:
             wide, lattice = _fits(n, targets, low, proof, step, rounding)
             if any(v.fits for v in wide):
+                needed = min(max(v.witness.values()) for v in wide if v.fits)
                 note = (f" The scale states no maximum: not attainable with maximum {_show(smallest)}, attainable "
-                        f"with maximum {_show(proof)}, so the verdict depends on the bound: it holds if the scale "
-                        f"reaches {_show(proof)}.")
+                        f"with any maximum of at least {_show(needed)} (the witness below), so the verdict depends "
+                        f"on the bound.")
+                open_note = f" (open scale: needs a maximum of at least {_show(needed)})"
             else:
                 note = (f" The scale states no maximum: checked with maximum {_show(proof)}; no larger maximum can "
                         f"change this, because every pinned order statistic is at most x(hi) of Q3, and "
                         f"x(hi) <= {_show(proof)} for every definition (Q3's upper rounding edge minus the weight on "
                         "x(lo) at the scale minimum, divided by the weight on x(hi)).")
+                open_note = " (open scale: for every maximum)"
             verdicts = wide
         else:
             why = (f"open scale: not attainable with a maximum up to {_show(smallest)}, and proving it for every "
@@ -161,9 +166,10 @@ def _quartile_check(n: int, cell: Cell, scale: OutcomeScale, rounding: str, deci
     if excluded:
         detail += " Excluded: " + "; ".join(f"{_method_name(v.method)} ({v.evidence})" for v in excluded) + "."
     if fitting:
-        reason = f"attainable under {listing}."
+        reason = f"attainable under {listing}{open_note}."
         return "consistent", reason, detail, fits
-    reason = f"no quantile definition gives {cell.text()} from {n} values on {lattice.describe()}: {excluded[0].evidence}."
+    reason = (f"no quantile definition gives {cell.text()} from {n} values on {lattice.describe()}{open_note}: "
+              f"{excluded[0].evidence}.")
     return "inconsistent", reason, detail, fits
 
 

@@ -267,8 +267,7 @@ def check(cards: list[str], *, csv_path: str | None = None, report: str | None =
     for label, card in loaded:
         frame = check_card(card, rounding=rounding)
         results.append((label, card.study, frame))
-        tagged = frame.assign(source=Path(label.split(" [")[0]).name if "[" not in label else label,
-                              card=card.study.id)
+        tagged = frame.assign(source=Path(label.split(" [")[0]).name, card=card.study.id)
         frames.append(tagged)
     combined = pd.concat(frames, ignore_index=True)
     order = {"inconsistent": 0, "unverifiable": 1, "consistent": 2}

@@ -31,7 +31,8 @@ _API = {
     # checking.py: every check a card permits, with verdicts and proofs
     "check_card": "checking",
     # consistency.py: checks of reported numbers
-    "check_reported": "consistency", "quartile_types": "consistency", "check_percentage": "consistency",
+    "check_reported": "consistency", "quartile_types": "consistency",
+    "check_percentage": "forensics.summaries",
     # reconstruct.py: patient-level reconstructions
     "count_samples": "reconstruction", "reconstruct": "reconstruction", "verify_cohort": "reconstruction",
     "reconstruction_range": "reconstruction",
@@ -49,7 +50,8 @@ _API = {
     "best_worst_case": "missing", "tipping_point": "missing", "TippingPoint": "missing",
     "no_change_sensitivity": "missing", "binary_outcome": "missing", "BinaryOutcome": "missing",
     "fitting_methods": "consistency", "card_decimals": "consistency", "quartile_type_table": "consistency",
-    "ReconstructionRange": "reconstruction", "responder_band": "reconstruction", "PercentageCheck": "consistency",
+    "ReconstructionRange": "reconstruction", "responder_band": "reconstruction",
+    "PercentageCheck": "forensics.summaries",
     # figures.py: static figures and tables for the paired-test, responder and opioid chapters
     "min_p_table": "figures", "min_p_plot": "figures", "wilcoxon_table": "figures", "differences_plot": "figures",
     "spread_plot": "figures", "responder_plot": "figures", "paired_counts_plot": "figures",
@@ -69,6 +71,11 @@ _API = {
     "check_attainable_p": "forensics.attainable",
     "PValueCheck": "forensics.attainable",
     "canonical_test": "forensics.attainable",
+    "check_median_iqr": "forensics.summaries",
+    "MedianIQRCheck": "forensics.summaries",
+    "check_median_range": "forensics.summaries",
+    "check_parts": "forensics.summaries",
+    "PartsCheck": "forensics.summaries",
     # book helpers
     "responder_explorer": "widgets", "check_answer": "exercises",
 }

@@ -25,7 +25,7 @@ from matplotlib.transforms import blended_transform_factory, offset_copy
 from scipy import stats
 
 from ._figure import new_figure
-from .meta import MetaResult
+from .meta import MetaResult, TrimFill
 
 __all__ = ["forest_plot", "funnel_plot"]
 
@@ -90,7 +90,7 @@ def forest_plot(result: MetaResult, labels: Optional[Sequence[str]] = None, ax=N
         raise ValueError(f"{len(labels)} labels for {k} studies")
     marked = _highlighted(highlight, labels)
     colors = _palette()
-    frame = result.to_frame()
+    frame = result.studies()
     fig, ax = _figure_and_axes(ax, (10.0, 1.6 + 0.45 * (k + 3)))
 
     ys = np.arange(k, 0, -1, dtype=float)
@@ -168,18 +168,27 @@ def forest_plot(result: MetaResult, labels: Optional[Sequence[str]] = None, ax=N
     return fig
 
 
-def funnel_plot(result: MetaResult, ax=None, *, xlabel: str = "Effect size", highlight: Highlight = None) -> Figure:
+def funnel_plot(result: Union[MetaResult, TrimFill], ax=None, *, xlabel: str = "Effect size",
+                highlight: Highlight = None) -> Figure:
     """Funnel plot: each study's effect against its standard error (axis inverted, precise studies on top),
     with the pooled estimate and the pseudo confidence region estimate +/- z * SE (metafor ``funnel()``).
+
+    Given a :class:`~sacro_kit.meta.TrimFill` (from :func:`~sacro_kit.meta.trim_and_fill`), it draws, as
+    metafor's ``funnel(trimfill(res))`` does, the observed studies, the filled studies as open circles, and
+    the funnel around the estimate after filling (the estimate before filling as a dotted line).
 
     >>> from sacro_kit.meta import meta_analysis
     >>> fig = funnel_plot(meta_analysis([0.2, 0.5, 0.9], [0.04, 0.05, 0.06]))
     >>> type(fig).__name__
     'Figure'
     """
+    filled = None
+    if isinstance(result, TrimFill):
+        filled, result = result, result.result
     colors = _palette()
-    frame = result.to_frame()
-    marked = _highlighted(highlight, list(result.labels))
+    frame = result.studies()
+    n_obs = result.k - (filled.k0 if filled is not None else 0)
+    marked = _highlighted(highlight, list(result.labels[:n_obs]))
     fig, ax = _figure_and_axes(ax, (6.0, 4.8))
     se_max = float(frame["se"].max()) * 1.1
     crit = stats.norm.isf((1 - result.conf_level) / 2)
@@ -188,14 +197,21 @@ def funnel_plot(result: MetaResult, ax=None, *, xlabel: str = "Effect size", hig
                      color="0.92", zorder=0, label=f"pseudo {result.conf_level:.0%} region")
     ax.plot(result.estimate - crit * se_grid, se_grid, color=colors["ref"], lw=0.9, ls="--")
     ax.plot(result.estimate + crit * se_grid, se_grid, color=colors["ref"], lw=0.9, ls="--")
-    ax.axvline(result.estimate, color=colors["pooled"], lw=1.2, label="pooled estimate")
-    plain = [i for i in range(result.k) if i not in marked]
+    ax.axvline(result.estimate, color=colors["pooled"], lw=1.2,
+               label="pooled estimate" if filled is None else "pooled estimate after filling")
+    if filled is not None and filled.k0 > 0:
+        ax.axvline(filled.original.estimate, color=colors["pooled"], lw=1.0, ls=":",
+                   label="pooled estimate as observed")
+    plain = [i for i in range(n_obs) if i not in marked]
     ax.scatter(frame["yi"][plain], frame["se"][plain], color=colors["study"], edgecolor="white", s=45, zorder=3,
                label="studies")
     if marked:
         chosen = sorted(marked)
         ax.scatter(frame["yi"][chosen], frame["se"][chosen], color=colors["highlight"], edgecolor="white", s=60,
                    zorder=4, label=", ".join(result.labels[i] for i in chosen))
+    if filled is not None and filled.k0 > 0:
+        ax.scatter(frame["yi"][n_obs:], frame["se"][n_obs:], facecolor="white", edgecolor=colors["study"], s=45,
+                   zorder=3, label=f"filled by trim-and-fill ({filled.k0}, {filled.side} side)")
     ax.set_ylim(se_max, 0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Standard error")

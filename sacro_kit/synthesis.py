@@ -42,8 +42,8 @@ from .meansd import estimate_mean_sd
 from .meta import MetaResult, meta_analysis
 from ._figure import new_figure
 
-__all__ = ["card_study_row", "synthesis_table", "pool_eligible", "sensitivity_analyses", "conversion_table",
-           "conversion_plot", "correlation_plot", "CARD_SOURCE"]
+__all__ = ["card_study_row", "guidance_group", "GUIDANCE_GROUPS", "synthesis_table", "pool_eligible", "sensitivity_analyses", "conversion_table",
+           "conversion_plot", "correlation_plot", "CARD_SOURCE", "sd_rule", "sd_sensitivity", "SD_FLOOR"]
 
 #: ``conversion`` text prefix of the row that comes from the card (also in column ``source``).
 CARD_SOURCE = "card"
@@ -99,7 +99,9 @@ def card_study_row(card: ReportedCard, claim: str = "rest_pain", *, studies: Opt
     median/IQR row. Its label is the label of the same publication in ``studies`` (matched by the card's DOI
     or PMID) with "(this cohort)" added, or "This cohort (<study id>)" when the publication is not in the
     table. ``row_id`` is one past the table's last; all flags are False (the card's numbers are quoted from
-    the paper, see ``data/reported``).
+    the paper, see ``data/reported``). The card does not record image guidance or follow-up time: when the
+    publication is in ``studies``, ``guidance`` and ``timepoint_weeks`` are taken from its first row there (and
+    ``timepoint_label`` says so); otherwise they are empty.
 
     >>> from sacro_kit.card import load_reported
     >>> row = card_study_row(load_reported())
@@ -116,10 +118,18 @@ def card_study_row(card: ReportedCard, claim: str = "rest_pain", *, studies: Opt
         label = f"{studies.loc[same, 'label'].iloc[0]} (this cohort)" if same.any() else f"This cohort ({card.study.id})"
     p_text = f"p{found.p.text}" if found.p is not None and found.p.relation != "=" else (
         f"p = {found.p.text}" if found.p is not None else "")
+    # Image guidance and follow-up time are not on the card; the shipped rows of the same publication give them.
+    guidance, weeks, when = "", None, f"as reported on the card ({claim})"
+    if same.any():
+        first_row = studies.loc[same].iloc[0]
+        guidance = str(first_row["guidance"])
+        if pd.notna(first_row["timepoint_weeks"]):
+            weeks = float(first_row["timepoint_weeks"])
+            when = f"{when}; follow-up from the study table: {first_row['timepoint_label']}"
     row = {
         "study_id": label, "year": None, "journal": "", "doi_or_pmid": card.study.doi or "",
-        "design": card.study.design or "", "n": found.n, "guidance": "", "scale": scale_text,
-        "timepoint_label": f"as reported on the card ({claim})", "timepoint_weeks": None,
+        "design": card.study.design or "", "n": found.n, "guidance": guidance, "scale": scale_text,
+        "timepoint_label": when, "timepoint_weeks": weeks,
         "stat_kind": "median_iqr",
         "pre_center": found.pre.center.value, "pre_spread_low": found.pre.q1.value,
         "pre_spread_high": found.pre.q3.value, "pre_sd": None,
@@ -140,6 +150,39 @@ def card_study_row(card: ReportedCard, claim: str = "rest_pain", *, studies: Opt
         frame[flag] = False
     frame["flag_notes"] = ""
     return frame
+
+
+#: Image-guidance groups of :func:`guidance_group`, in the order the chapter reports them.
+GUIDANCE_GROUPS = ("CT", "fluoroscopy", "navigation", "not reported")
+
+
+def guidance_group(text) -> str:
+    """The image-guidance group of a ``guidance`` cell: "CT", "fluoroscopy", "navigation" or "not reported".
+
+    The rule reads the cell's first word(s): "CT..." is CT guidance, "fluoroscopy..." or "C-arm" fluoroscopy,
+    "navigation..." navigation; an empty cell is "not reported" (a group of its own, never guessed). Any other
+    text raises, so a new kind of guidance in the data cannot be filed silently.
+
+    >>> [guidance_group(t) for t in ("CT", "fluoroscopy (C-arm)", "", None)]
+    ['CT', 'fluoroscopy', 'not reported', 'not reported']
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)) or str(text).strip() == "":
+        return "not reported"
+    t = str(text).strip().lower()
+    if t == "ct" or t.startswith("ct ") or t.startswith("ct-") or t.startswith("ct,"):
+        return "CT"
+    if t.startswith("fluoroscop") or "c-arm" in t:
+        return "fluoroscopy"
+    if t.startswith("navigation"):
+        return "navigation"
+    raise ValueError(f"guidance {text!r} fits none of {GUIDANCE_GROUPS}; extend guidance_group()")
+
+
+def _add_guidance(out: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    guidance = dict(zip(studies["row_id"].astype(int), studies["guidance"].fillna("")))
+    out["guidance"] = out["row_id"].map(guidance).fillna("")
+    out["guidance_group"] = out["guidance"].map(guidance_group)
+    return out
 
 
 def synthesis_table(card: Optional[ReportedCard] = None, claim: Optional[str] = "rest_pain", *,
@@ -164,11 +207,12 @@ def synthesis_table(card: Optional[ReportedCard] = None, claim: Optional[str] = 
         out = pooling_table(studies, timepoint=timepoint, r=r, mean_method=mean_method, sd_method=sd_method,
                             xi_eta=xi_eta, exclude_flags=exclude_flags)
         out["from_card"] = False
-        return out
+        return _add_guidance(out, studies)
     row = card_study_row(card, claim, studies=studies)
     combined = pd.concat([studies, row], ignore_index=True)
     out = pooling_table(combined, timepoint=timepoint, r=r, mean_method=mean_method, sd_method=sd_method,
                         xi_eta=xi_eta, exclude_flags=exclude_flags)
+    out = _add_guidance(out, combined)
     card_id = int(row.loc[0, "row_id"])
     out["from_card"] = out["row_id"] == card_id
     same_ids = set(studies.loc[_same_publication(studies, card), "row_id"].astype(int))
@@ -366,3 +410,125 @@ def correlation_plot(sensitivity: pd.DataFrame, *, kh_sensitivity: Optional[pd.D
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return fig
+
+
+# ---------------------------------------------------------------- one rule for implausible SDs
+
+#: The SD rule's threshold: on the 0-10 pain scales of these studies, an SD of individual patients' scores below
+#: this many points (a tenth of the scale) is implausible and more likely a standard error.
+SD_FLOOR = 1.0
+_SCALE = (0.0, 10.0)
+
+
+def _max_sd(mean: float, n: float, low: float = _SCALE[0], high: float = _SCALE[1]) -> float:
+    """Largest sample SD that n scores in [low, high] with this mean can have (Bhatia-Davis, n / (n - 1))."""
+    return math.sqrt(max(0.0, (mean - low) * (high - mean)) * n / (n - 1)) if n > 1 else 0.0
+
+
+def sd_rule(table: pd.DataFrame, floor: float = SD_FLOOR) -> pd.DataFrame:
+    """Apply the SD rule to **every** row of a pooling table that has an SD, pooled or not.
+
+    The rule: a row whose smallest SD (before or after) is below ``floor`` points on the 0-10 scale is flagged
+    ``implausible_sd``: pain scores of individual patients do not cluster that tightly, and a printed "±" of that
+    size is more likely a standard error. For each flagged row the table also gives the SDs it would have if the
+    printed values were SEs (SD = SE sqrt(n), both time points, since a paper uses one convention), and whether
+    those SDs are possible at all for n scores on a 0-10 scale with the printed means (the largest possible
+    sample SD is sqrt(mean (10 - mean) n / (n - 1))). Rows without n get no SE reading.
+
+    Returns one row per table row with an SD: ``row_id``, ``label``, ``n``, ``eligible`` (for the main analysis),
+    ``sd_pre``, ``sd_post``, ``smallest_sd``, ``implausible_sd``, ``sd_pre_if_se``, ``sd_post_if_se``,
+    ``se_reading_possible``, ``unverified_author``.
+
+    >>> from sacro_kit.card import load_reported
+    >>> rule = sd_rule(synthesis_table(load_reported()))
+    >>> int(rule["implausible_sd"].sum()) >= 1
+    True
+    """
+    if floor <= 0:
+        raise ValueError(f"floor must be positive, got {floor!r}")
+    missing = [c for c in ("row_id", "label", "n", "sd_pre", "sd_post", "mean_pre", "mean_post", "eligible")
+               if c not in table.columns]
+    if missing:
+        raise ValueError(f"table lacks columns {missing}; use synthesis_table()")
+    rows = table[table["sd_pre"].notna() | table["sd_post"].notna()]
+    out = []
+    for _, r in rows.iterrows():
+        sds = [x for x in (r["sd_pre"], r["sd_post"]) if pd.notna(x)]
+        smallest = min(sds)
+        flagged = smallest < floor
+        n = None if pd.isna(r["n"]) else float(r["n"])
+        pre_se = post_se = math.nan
+        possible = None
+        if flagged and n is not None:
+            pre_se, post_se = r["sd_pre"] * math.sqrt(n), r["sd_post"] * math.sqrt(n)
+            possible = bool(pre_se <= _max_sd(r["mean_pre"], n) and post_se <= _max_sd(r["mean_post"], n))
+        out.append({"row_id": int(r["row_id"]), "label": r["label"], "n": n, "eligible": bool(r["eligible"]),
+                    "sd_pre": r["sd_pre"], "sd_post": r["sd_post"], "smallest_sd": smallest,
+                    "implausible_sd": bool(flagged), "sd_pre_if_se": pre_se, "sd_post_if_se": post_se,
+                    "se_reading_possible": possible,
+                    "unverified_author": bool(r.get("unverified_author", False))})
+    return pd.DataFrame(out)
+
+
+def _pooled_row(name: str, handling: str, floor: Optional[float], rows: pd.DataFrame, excluded: Sequence[str],
+                method: str, conf_level: float) -> dict:
+    if len(rows) == 0:
+        raise ValueError(f"{name}: no rows left to pool")
+    z = meta_analysis(rows["yi"], rows["vi"], method=method, conf_level=conf_level, labels=rows["label"].tolist())
+    kh = (meta_analysis(rows["yi"], rows["vi"], method=method, knapp_hartung=True, conf_level=conf_level)
+          if z.k >= 2 else None)
+    return {"analysis": name, "handling": handling, "floor": floor, "k": z.k, "excluded": "; ".join(excluded),
+            "estimate": z.estimate, "ci_low": z.ci_low, "ci_high": z.ci_high,
+            "kh_ci_low": kh.ci_low if kh else np.nan, "kh_ci_high": kh.ci_high if kh else np.nan,
+            "pi_low": z.pi_low, "pi_high": z.pi_high, "tau2": z.tau2, "i2": z.i2}
+
+
+def sd_sensitivity(table: pd.DataFrame, floors: Iterable[float] = (0.5, 0.75, SD_FLOOR, 1.25, 1.5), *,
+                   method: str = "REML", conf_level: float = 0.95) -> pd.DataFrame:
+    """How the pooled mean change depends on the SD rule, applied the same way to every pooled row.
+
+    Rows of the result: the main analysis (every eligible row as printed); for each ``floor``, the pooled result
+    without every row the rule flags, and with the flagged rows' dispersions read as standard errors
+    (SD = SE sqrt(n); a row whose SE reading is impossible on the scale is then left out, and ``excluded`` says
+    so); without the rows whose authors could not be identified; and without both those and the rows flagged at
+    :data:`SD_FLOOR`. Columns as :func:`sensitivity_analyses`, plus ``handling`` and ``floor``.
+    """
+    from .meta import mean_change  # local: meta imports nothing from here
+
+    eligible = table[table["eligible"].astype(bool)]
+    rows = [_pooled_row("all eligible rows as printed (main analysis)", "as printed", None, eligible, [], method,
+                        conf_level)]
+    for floor in floors:
+        rule = sd_rule(eligible, floor).set_index("row_id")
+        flagged = eligible[eligible["row_id"].map(rule["implausible_sd"]).fillna(False).astype(bool)]
+        if flagged.empty:
+            rows.append(_pooled_row(f"SD < {floor:g}: no pooled row flagged", "none flagged", floor, eligible, [],
+                                    method, conf_level))
+            continue
+        kept = eligible[~eligible["row_id"].isin(flagged["row_id"])]
+        rows.append(_pooled_row(f"without rows with an SD < {floor:g}", "excluded", floor, kept,
+                                flagged["label"].tolist(), method, conf_level))
+        as_se = eligible.copy()
+        dropped = []
+        for i, r in flagged.iterrows():
+            info = rule.loc[int(r["row_id"])]
+            if not info["se_reading_possible"]:
+                dropped.append(f"{r['label']} (as SE its SD would be impossible on the scale)")
+                as_se = as_se.drop(index=i)
+                continue
+            eff = mean_change(r["mean_pre"], info["sd_pre_if_se"], r["mean_post"], info["sd_post_if_se"], r["n"],
+                              r=r["r"])
+            as_se.loc[i, "vi"] = float(eff["vi"].iloc[0])
+        rows.append(_pooled_row(f"SDs < {floor:g} read as standard errors", "read as SE", floor, as_se, dropped,
+                                method, conf_level))
+    unverified = eligible[eligible["unverified_author"].astype(bool)]
+    if not unverified.empty:
+        rows.append(_pooled_row("without rows whose authors are unverified", "authors", None,
+                                eligible[~eligible["unverified_author"].astype(bool)], unverified["label"].tolist(),
+                                method, conf_level))
+        rule = sd_rule(eligible, SD_FLOOR).set_index("row_id")
+        bad = eligible["unverified_author"].astype(bool) | eligible["row_id"].map(rule["implausible_sd"]).fillna(
+            False).astype(bool)
+        rows.append(_pooled_row(f"without unverified authors and SDs < {SD_FLOOR:g}", "both", SD_FLOOR,
+                                eligible[~bad], eligible.loc[bad, "label"].tolist(), method, conf_level))
+    return pd.DataFrame(rows)

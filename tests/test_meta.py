@@ -16,7 +16,8 @@ from matplotlib.patches import Polygon  # noqa: E402
 from scipy import optimize  # noqa: E402
 from statsmodels.stats.meta_analysis import combine_effects  # noqa: E402
 
-from sacro_kit.meta import (MetaResult, correlation_sensitivity, mean_change, meta_analysis,  # noqa: E402
+from sacro_kit.meta import (MetaResult, correlation_sensitivity, egger_test, influence, leave_one_out,  # noqa: E402
+                            mean_change, meta_analysis, min_k, subgroup_analysis, trim_and_fill,  # noqa: E402
                             standardized_mean_change)
 from sacro_kit.metaplots import forest_plot, funnel_plot  # noqa: E402
 
@@ -236,7 +237,7 @@ def test_two_studies_work_for_every_method():
     (([0.1, 0.2], [0.01]), {}, "differ in length"),
     (([0.1, 0.2], [0.01, 0.0]), {}, "positive"),
     (([0.1, np.nan], [0.01, 0.02]), {}, "missing"),
-    (([0.1, 0.2], [0.01, 0.02]), {"method": "HS"}, "method"),
+    (([0.1, 0.2], [0.01, 0.02]), {"method": "GENQ"}, "method"),
     (([0.1, 0.2], [0.01, 0.02]), {"conf_level": 95}, "conf_level"),
     (([0.1, 0.2], [0.01, 0.02]), {"labels": ["a"]}, "labels"),
     (([], []), {}, "empty"),
@@ -250,8 +251,12 @@ def test_result_frame_and_text():
     yi, vi = bcg_log_rr()
     labels = [f"{a} {y}" for a, y in zip(BCG.author, BCG.year)]
     r = meta_analysis(yi, vi, labels=labels, conf_level=0.9)
-    frame = r.to_frame()
+    frame = r.studies()
     assert list(frame.columns) == ["label", "yi", "vi", "se", "ci_low", "ci_high", "weight"]
+    summary = r.to_frame()
+    assert len(summary) == 1 and summary.loc[0, "estimate"] == r.estimate and summary.loc[0, "k"] == 13
+    statistic, pvalue = r
+    assert (statistic, pvalue) == (r.statistic, r.pvalue)
     assert frame["weight"].sum() == pytest.approx(100)
     assert frame.loc[0, "ci_high"] - frame.loc[0, "yi"] == pytest.approx(1.6448536269514722 * math.sqrt(vi[0]))
     assert "tau^2 = 0.3132" in str(r) and "Aronson" not in repr(r)
@@ -390,3 +395,90 @@ def test_funnel_plot():
 
 def test_meta_result_type():
     assert isinstance(meta_analysis([0.1, 0.3], [0.01, 0.02]), MetaResult)
+
+
+# ---------------------------------------------------------------- new methods: input checks and behaviour
+# (their numbers are checked against metafor in tests/test_meta_reference.py)
+
+def test_new_public_names_resolve():
+    import sacro_kit as sk
+    for name in ("leave_one_out", "influence", "egger_test", "trim_and_fill", "subgroup_analysis", "min_k",
+                 "MetaRegressionResult", "HeterogeneityCI"):
+        assert callable(getattr(sk, name)) or isinstance(getattr(sk, name), type), name
+
+
+def test_mods_must_be_numeric_and_complete():
+    yi, vi = bcg_log_rr()
+    with pytest.raises(ValueError, match="not numeric"):
+        meta_analysis(yi, vi, mods=pd.DataFrame({"alloc": ["random"] * 13}))
+    with pytest.raises(ValueError, match="missing at positions \\[2\\]"):
+        meta_analysis(yi, vi, mods=[1.0, 2.0, None] + [3.0] * 10)
+    with pytest.raises(ValueError, match="collinear"):
+        meta_analysis(yi, vi, mods=[1.0] * 13)
+    with pytest.raises(ValueError, match="cannot estimate"):
+        meta_analysis(yi[:2], vi[:2], mods=[1.0, 2.0])
+
+
+def test_meta_regression_frame_predict_and_note():
+    yi, vi = bcg_log_rr()
+    reg = meta_analysis(yi, vi, mods={"year": BCG["year"]}, knapp_hartung=True)
+    frame = reg.to_frame()
+    assert frame["term"].tolist() == ["intrcpt", "year"] and reg.df == 11
+    qm, qm_p = reg
+    assert qm == reg.qm and 0 <= qm_p <= 1
+    pred = reg.predict([[1960.0]])
+    assert pred.loc[0, "pred"] == pytest.approx(reg.coef[0] + 1960 * reg.coef[1])
+    assert pred.loc[0, "pi_low"] < pred.loc[0, "ci_low"]
+    assert not any("per moderator" in w for w in reg.warnings)  # 13 studies for 1 moderator is enough; 6 is not
+    small = meta_analysis(yi[:6], vi[:6], mods=BCG["year"][:6].tolist())
+    assert any("fewer than 10 studies per moderator" in w for w in small.warnings)
+
+
+def test_subgroup_analysis_refuses_missing_groups_and_reports_small_k():
+    yi, vi = bcg_log_rr()
+    groups = ["a"] * 6 + ["b"] * 7
+    with pytest.raises(ValueError, match="missing at positions \\[0\\]"):
+        subgroup_analysis(yi, vi, [None] + groups[1:])
+    with pytest.raises(ValueError, match="at least 2 subgroups"):
+        subgroup_analysis(yi, vi, ["a"] * 13)
+    s = subgroup_analysis(yi, vi, groups)
+    assert s.to_frame()["k"].tolist() == [6, 7] and s.regression is not None
+    one = subgroup_analysis(yi[:4], vi[:4], ["a", "a", "a", "b"])
+    assert any("one study" in n for n in one.notes) and any("little power" in n for n in one.notes)
+
+
+def test_diagnostics_refuse_what_metafor_refuses():
+    yi, vi = bcg_log_rr()
+    reg = meta_analysis(yi, vi, mods=BCG["year"].tolist())
+    with pytest.raises(TypeError):
+        leave_one_out(reg)
+    with pytest.raises(TypeError):
+        trim_and_fill(reg)
+    with pytest.raises(ValueError, match="common-effect"):
+        meta_analysis(yi, vi, method="FE").confint()
+    with pytest.raises(ValueError, match="k = 1"):
+        meta_analysis([0.5], [0.04]).confint()
+    with pytest.raises(ValueError, match="ni"):
+        egger_test(meta_analysis(yi, vi), predictor="ni")
+    assert min_k("egger_test") == 10 and min_k("subgroups", 2) == 20
+    with pytest.raises(ValueError):
+        min_k("funnel")
+
+
+def test_influence_flags_an_outlier_and_frames():
+    r = meta_analysis([0.2, 0.5, 0.9, 0.4, 2.5, 0.3], [0.04, 0.05, 0.06, 0.05, 0.04, 0.05])
+    inf = influence(r)
+    frame = inf.to_frame()
+    assert frame.loc[4, "influential"] and frame["influential"].sum() == 1
+    assert frame["weight"].sum() == pytest.approx(100) and "dfbetas_intrcpt" in frame
+
+
+def test_funnel_plot_shows_filled_studies():
+    yi, vi = bcg_log_rr()
+    tf = trim_and_fill(meta_analysis(yi, vi, method="FE"))
+    assert tf.k0 > 0
+    fig = funnel_plot(tf)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("filled by trim-and-fill" in t for t in labels) and any("as observed" in t for t in labels)
+    assert tf.to_frame()["filled"].sum() == tf.k0
+    plt.close("all")

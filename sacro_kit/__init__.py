@@ -59,6 +59,7 @@ _API = {
     "sd_rule": "synthesis",
     "sd_sensitivity": "synthesis",
     "guidance_group": "synthesis",
+    "k_requirements": "synthesis",
     # synthesis.py: the literature chapter's pooling workflow
     "card_study_row": "synthesis", "synthesis_table": "synthesis", "pool_eligible": "synthesis",
     "sensitivity_analyses": "synthesis", "conversion_table": "synthesis", "conversion_plot": "synthesis",

@@ -43,7 +43,7 @@ from .meta import MetaResult, meta_analysis
 from ._figure import new_figure
 
 __all__ = ["card_study_row", "guidance_group", "GUIDANCE_GROUPS", "synthesis_table", "pool_eligible", "sensitivity_analyses", "conversion_table",
-           "conversion_plot", "correlation_plot", "CARD_SOURCE", "sd_rule", "sd_sensitivity", "SD_FLOOR"]
+           "conversion_plot", "correlation_plot", "CARD_SOURCE", "sd_rule", "sd_sensitivity", "SD_FLOOR", "k_requirements"]
 
 #: ``conversion`` text prefix of the row that comes from the card (also in column ``source``).
 CARD_SOURCE = "card"
@@ -532,3 +532,37 @@ def sd_sensitivity(table: pd.DataFrame, floors: Iterable[float] = (0.5, 0.75, SD
         rows.append(_pooled_row(f"without unverified authors and SDs < {SD_FLOOR:g}", "both", SD_FLOOR,
                                 eligible[~bad], eligible.loc[bad, "label"].tolist(), method, conf_level))
     return pd.DataFrame(rows)
+
+
+def k_requirements(k: int, *, k_regression: Optional[int] = None, n_moderators: int = 1,
+                   subgroup_sizes: Optional[Sequence[int]] = None) -> pd.DataFrame:
+    """Which methods the number of studies supports: one row per method with the k available, the k needed
+    (:func:`sacro_kit.meta.min_k`, with its source) and ``enough`` (True/False).
+
+    ``k`` is the number of pooled studies; ``k_regression`` the number with the moderator known (default ``k``);
+    ``subgroup_sizes`` the studies per subgroup (the subgroup test also needs 2 or more in every subgroup).
+
+    >>> k_requirements(9, k_regression=4, subgroup_sizes=[4, 3, 1, 1])[["method", "k", "needed", "enough"]].values.tolist()[:2]
+    [['τ², I² and their intervals', 9, 5, True], ['leave-one-out and influence', 9, 3, True]]
+    """
+    from .meta import min_k
+
+    k_regression = k if k_regression is None else int(k_regression)
+    rows = [
+        ("\u03c4\u00b2, I\u00b2 and their intervals", k, min_k("tau2"), "Langan et al. 2019; Viechtbauer 2005"),
+        ("leave-one-out and influence", k, min_k("influence"), "one study left out must leave two"),
+        ("Egger's regression test", k, min_k("egger_test"), "Sterne et al. 2011"),
+        ("trim-and-fill", k, min_k("trim_and_fill"), "Sterne et al. 2011"),
+        ("meta-regression", k_regression, min_k("meta_regression", n_moderators),
+         "Cochrane Handbook 10.11.5.1 (10 per moderator)"),
+    ]
+    if subgroup_sizes is not None:
+        sizes = [int(s) for s in subgroup_sizes]
+        rows.append(("test of subgroup differences", sum(sizes), min_k("subgroups", max(1, len(sizes) - 1)),
+                     "Cochrane Handbook 10.11.5.1 (10 per contrast)"))
+    out = pd.DataFrame(rows, columns=["method", "k", "needed", "source"])
+    out["enough"] = out["k"] >= out["needed"]
+    if subgroup_sizes is not None:
+        out.loc[out["method"] == "test of subgroup differences", "enough"] &= min(sizes) >= 2
+        out.loc[out["method"] == "test of subgroup differences", "k"] = sum(sizes)
+    return out[["method", "k", "needed", "enough", "source"]]

@@ -309,3 +309,71 @@ def test_correlation_plot_draws_every_r(table):
 
 def test_docstring_examples():
     assert doctest.testmod(synthesis, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+# ---------------------------------------------------------------- one SD rule for every row (issue 10, chapter 9)
+
+def test_card_row_takes_guidance_and_follow_up_from_its_publication(card, studies):
+    row = card_study_row(card, studies=studies)
+    assert row.loc[0, "guidance"] == "CT" and row.loc[0, "timepoint_weeks"] == 2.5
+    assert "follow-up from the study table" in row.loc[0, "timepoint_label"]
+
+
+def test_guidance_groups_are_never_guessed():
+    assert [synthesis.guidance_group(t) for t in ("CT", "fluoroscopy (C-arm)", "navigation-guided (x)", "", None)] == \
+        ["CT", "fluoroscopy", "navigation", "not reported", "not reported"]
+    with pytest.raises(ValueError, match="fits none"):
+        synthesis.guidance_group("ultrasound")
+
+
+def test_sd_rule_applies_to_every_row_with_an_sd(card, studies):
+    table = synthesis.synthesis_table(card, studies=studies)
+    rule = synthesis.sd_rule(table)
+    with_sd = table[table["sd_pre"].notna() | table["sd_post"].notna()]
+    assert len(rule) == len(with_sd)
+    # the rule is the stated threshold on the smallest SD, for pooled and unpooled rows alike
+    smallest = with_sd[["sd_pre", "sd_post"]].min(axis=1).to_numpy()
+    assert rule["implausible_sd"].tolist() == (smallest < synthesis.SD_FLOOR).tolist()
+    # the Andresen arms (the extraction's SD-or-SE doubt) are flagged by the same rule, and so are pooled rows
+    andresen = rule[rule["label"].str.startswith("Andresen")]
+    assert len(andresen) == 2 and andresen["implausible_sd"].all() and not andresen["eligible"].any()
+    assert (rule["implausible_sd"] & rule["eligible"]).sum() >= 1
+    # SE reading: SD = SE * sqrt(n), possible only below the Bhatia-Davis bound on a 0-10 scale
+    choi = rule[rule["label"] == "Choi 2017"].iloc[0]
+    assert choi["sd_post_if_se"] == pytest.approx(1.6 * 4)
+    assert choi["se_reading_possible"] is False or choi["se_reading_possible"] == False  # noqa: E712
+    assert 1.6 * 4 > math.sqrt(4.1 * 5.9 * 16 / 15)
+    with pytest.raises(ValueError, match="floor"):
+        synthesis.sd_rule(table, floor=0)
+
+
+def test_sd_sensitivity_pools_what_it_says(card, studies):
+    table = synthesis.synthesis_table(card, studies=studies)
+    out = synthesis.sd_sensitivity(table, floors=(1.0,))
+    eligible = table[table["eligible"]]
+    main = out.iloc[0]
+    direct = meta_analysis(eligible["yi"], eligible["vi"])
+    assert main["k"] == direct.k and main["estimate"] == pytest.approx(direct.estimate, rel=1e-12)
+    rule = synthesis.sd_rule(eligible).set_index("row_id")
+    flagged = eligible[eligible["row_id"].map(rule["implausible_sd"]).astype(bool)]
+    excl = out[out["handling"] == "excluded"].iloc[0]
+    kept = eligible[~eligible["row_id"].isin(flagged["row_id"])]
+    assert excl["k"] == len(kept)
+    assert excl["estimate"] == pytest.approx(meta_analysis(kept["yi"], kept["vi"]).estimate, rel=1e-12)
+    as_se = out[out["handling"] == "read as SE"].iloc[0]
+    impossible = [lab for lab in flagged["label"] if not rule.set_index("label").loc[lab, "se_reading_possible"]]
+    assert as_se["k"] == len(eligible) - len(impossible)
+    authors = out[out["handling"] == "authors"].iloc[0]
+    assert authors["k"] == int((~eligible["unverified_author"]).sum())
+
+
+def test_k_requirements_say_which_methods_the_data_support():
+    need = synthesis.k_requirements(9, k_regression=4, subgroup_sizes=[4, 3, 1, 1]).set_index("method")
+    assert bool(need.loc["leave-one-out and influence", "enough"])
+    assert not need.loc["Egger's regression test", "enough"] and need.loc["Egger's regression test", "needed"] == 10
+    assert need.loc["meta-regression", "k"] == 4 and not need.loc["meta-regression", "enough"]
+    assert not need.loc["test of subgroup differences", "enough"]
+    big = synthesis.k_requirements(40, subgroup_sizes=[20, 20]).set_index("method")
+    assert big["enough"].all()
+    assert not synthesis.k_requirements(40, subgroup_sizes=[39, 1]).set_index("method").loc[
+        "test of subgroup differences", "enough"]

@@ -86,6 +86,13 @@ def _differences(x, y, mu: float, decimals: Optional[int]) -> tuple[np.ndarray, 
     return d, int(complete.size - complete.sum())
 
 
+def _alternative(value: str) -> str:
+    """``alternative`` normalised; R's spelling "two.sided" is accepted."""
+    if isinstance(value, str) and value.lower() == "two.sided":
+        return "two-sided"
+    return _choice(value, _ALTERNATIVES, "alternative")
+
+
 def _no_pairs_error(n_missing: int) -> ValueError:
     return ValueError(f"no complete pairs: all {n_missing} pairs have a missing value" if n_missing
                       else "no pairs: x is empty")
@@ -122,6 +129,226 @@ def _qsignrank(prob: float, n: int) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# exact conditional null distribution with ties and zeros (doubled mid-ranks)
+
+
+#: The exact conditional distribution costs O(n^3) operations (n vector updates of length <= n(n+1)).
+_EXACT_CONDITIONAL_LIMIT = 2000
+
+
+def _doubled_midranks(values: np.ndarray) -> np.ndarray:
+    """2 x the mid-ranks of ``values`` (as ``rank()`` in R, ties averaged), as exact int64."""
+    uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    before = np.cumsum(counts) - counts
+    return (2 * before + counts + 1)[inverse.ravel()].astype(np.int64)
+
+
+def _signed_rank_scores(d: np.ndarray, zero_method: str) -> tuple[np.ndarray, int, int]:
+    """(doubled scores of the non-zero differences, doubled R+, doubled constant from zeros).
+
+    ``wilcox``: mid-ranks of |d| among the non-zero differences (zeros dropped first).
+    ``pratt`` and ``zsplit``: mid-ranks of |d| among all differences, zeros included, then the zeros'
+    ranks are set aside (Pratt 1959; coin's ``zero.method = "Pratt"``); zsplit adds half of them to R+,
+    a constant that shifts the statistic and leaves every p-value equal to Pratt's.
+    """
+    nonzero = d != 0
+    if zero_method == "wilcox":
+        scores = _doubled_midranks(np.abs(d[nonzero]))
+        signs = d[nonzero] > 0
+        const = 0
+    else:
+        ranks2 = _doubled_midranks(np.abs(d))
+        scores = ranks2[nonzero]
+        signs = d[nonzero] > 0
+        const = int(ranks2[~nonzero].sum()) // 2 if zero_method == "zsplit" else 0
+    return scores, int(scores[signs].sum()), const
+
+
+@lru_cache(maxsize=32)
+def _conditional_cdf_cached(scores_key: bytes) -> np.ndarray:
+    scores = np.frombuffer(scores_key, dtype=np.int64)
+    total = int(scores.sum())
+    pmf = np.zeros(total + 1)
+    pmf[0] = 1.0
+    top = 0
+    for s in np.sort(scores):
+        s = int(s)
+        # multiply the generating function by (1 + t^s) / 2
+        pmf[s:top + s + 1] += pmf[:top + 1].copy()
+        pmf[:top + s + 1] *= 0.5
+        top += s
+    cdf = np.cumsum(pmf)
+    cdf.setflags(write=False)
+    return cdf
+
+
+def _conditional_cdf(scores2: np.ndarray) -> np.ndarray:
+    """P(T <= t), t = 0..sum(scores2), for T = sum of the scores whose sign is + under the symmetry null.
+
+    Each non-zero difference is + or - with probability 1/2 independently, conditionally on its
+    |d| (Pratt 1959): the generating function is prod_i (1 + t^(s_i)) / 2 over the doubled mid-rank
+    scores s_i (integers), built one score at a time -- the dynamic programme behind the shift algorithm
+    of Streitberg & Roehmel (1986) that coin's ``exact()`` and exactRankTests' ``cperm`` use.
+    """
+    if scores2.size > _EXACT_CONDITIONAL_LIMIT:
+        raise ValueError(f"the exact conditional signed-rank distribution is limited to {_EXACT_CONDITIONAL_LIMIT} "
+                         f"non-zero differences (got {scores2.size}); use method='asymptotic'")
+    return _conditional_cdf_cached(np.ascontiguousarray(np.sort(scores2), dtype=np.int64).tobytes())
+
+
+def _conditional_pvalue(cdf: np.ndarray, t2: int, alternative: str) -> float:
+    """Exact p-value of the doubled statistic t2 (coin's and exactRankTests' definitions).
+
+    less: P(T <= t); greater: P(T >= t) = P(T <= S - t) by symmetry; two-sided: P(|T - S/2| >= |t - S/2|)
+    = 2 P(T <= min(t, S - t)), and 1 at the centre (coin ``pvalue``; ``exactRankTests::pperm``).
+    """
+    total = cdf.size - 1
+    if alternative == "less":
+        return float(min(1.0, cdf[t2]))
+    if alternative == "greater":
+        return float(min(1.0, cdf[total - t2]))
+    if 2 * t2 == total:
+        return 1.0
+    return float(min(1.0, 2.0 * cdf[min(t2, total - t2)]))
+
+
+def exact_signed_rank_p(d, *, zero_method: str = "wilcox", alternative: str = "two-sided") -> float:
+    """Exact conditional p-value of the Wilcoxon signed-rank test of the differences ``d``, ties and zeros allowed.
+
+    Conditional on the observed |d| (mid-ranks for ties), the 2^n sign patterns are equally likely under
+    the null of a distribution symmetric about 0; this is their exact distribution, by dynamic programming
+    over doubled mid-ranks (polynomial: about n^3/2 additions; n = 57 takes well under a millisecond).
+    It equals coin's ``wilcoxsign_test(..., distribution = "exact")`` (``zero_method="pratt"`` is coin's
+    default "Pratt", ``"wilcox"`` its "Wilcoxon") and ``exactRankTests::wilcox.exact(..., paired = TRUE)``
+    (zeros dropped, i.e. ``"wilcox"``). Without ties or zeros it is the classical exact signed-rank test.
+    ``"zsplit"`` gives Pratt's p-values (its zero half-ranks are a constant). Missing values (NaN) are
+    dropped. This is the function the consistency checks and reconstruction call for an "exact" p.
+
+    >>> exact_signed_rank_p([0] * 20 + [-2, -1, 1, 1, 1], zero_method="pratt")
+    1.0
+    >>> exact_signed_rank_p([0] * 20 + [-2, -1, 1, 1, 1])
+    0.875
+    """
+    zero_method = _choice(zero_method, _ZERO_METHODS, "zero_method")
+    alternative = _alternative(alternative)
+    arr = _vector(d, "d")
+    arr = arr[~np.isnan(arr)] + 0.0
+    if not (arr != 0).any():
+        raise ValueError(f"all {arr.size} differences are zero (or missing): the signed-rank test has no signs to test")
+    scores2, t2, _ = _signed_rank_scores(arr, zero_method)
+    return _conditional_pvalue(_conditional_cdf(scores2), t2, alternative)
+
+
+def _conditional_quantile(cdf: np.ndarray, prob: float) -> int:
+    """exactRankTests' ``qperm`` in doubled units: the smallest t with P(T <= t) >= prob."""
+    return int(np.searchsorted(cdf, prob, side="left"))
+
+
+def _walsh_doubled_w(walsh_values: np.ndarray, walsh_counts: np.ndarray, d_sorted: np.ndarray) -> np.ndarray:
+    """2 x the signed-rank statistic of d - D at each distinct Walsh average D (mid-ranks, zeros ranked).
+
+    This is exactRankTests' ``sum(rank(abs(x - D))[x - D > 0])``, which the identity
+    W+(D) = #{Walsh > D} + #{Walsh = D}/2 - z(z + 1)/4 (z = #{d_i = D}) gives without re-ranking;
+    it is non-increasing in D.
+    """
+    above = walsh_counts[::-1].cumsum()[::-1] - walsh_counts  # #{Walsh > D}
+    z = np.searchsorted(d_sorted, walsh_values, side="right") - np.searchsorted(d_sorted, walsh_values, side="left")
+    return 2 * above + walsh_counts - z * (z + 1) // 2
+
+
+def _walsh_distinct(d_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct Walsh averages (d_i + d_j)/2, i <= j, ascending, with their multiplicities (int64)."""
+    values, counts = np.unique(d_sorted, return_counts=True)
+    if values.size <= _DISTINCT_LIMIT:
+        i, j = np.triu_indices(values.size)
+        avg = (values[i] + values[j]) / 2.0
+        weight = np.where(i == j, counts[i] * (counts[i] + 1) // 2, counts[i] * counts[j]).astype(np.int64)
+    else:
+        i, j = np.triu_indices(d_sorted.size)
+        avg = (d_sorted[i] + d_sorted[j]) / 2.0
+        weight = np.ones(avg.size, dtype=np.int64)
+    order = np.argsort(avg, kind="stable")
+    avg, weight = avg[order], weight[order]
+    uniq, start = np.unique(avg, return_index=True)
+    return uniq, np.add.reduceat(weight, start)
+
+
+def _hl_exact_conditional(d_nonzero: np.ndarray, conf_level: float, alternative: str) -> tuple[float, float, float, float]:
+    """exactRankTests' ``wilcox.exact(x, conf.int = TRUE)`` exact branch, ties allowed: (estimate, low, high, level).
+
+    With d the non-zero differences, r their mid-ranks and w(D) the signed-rank statistic of d - D:
+    upper = min{Walsh D : w(D) <= qperm(alpha/2)} (the largest Walsh average if none is below),
+    lower = max{Walsh D : w(D) > qperm(1 - alpha/2)} (the smallest if none), the estimate the mean of
+    min{D : w(D) <= ceiling(sum(r)/2)} and max{D : w(D) > sum(r)/2}. Without ties this is Bauer's (1972)
+    interval [W_(q), W_(N+1-q)] and the Walsh median.
+    """
+    d_sorted = np.sort(d_nonzero)
+    n = d_sorted.size
+    scores2 = _doubled_midranks(np.abs(d_sorted))
+    cdf = _conditional_cdf(scores2)
+    if np.unique(scores2).size == n:
+        return _hl_exact_untied(d_sorted, cdf, conf_level, alternative)
+    values, counts = _walsh_distinct(d_sorted)
+    w2 = _walsh_doubled_w(values, counts, d_sorted)  # non-increasing along values
+    neg = -w2  # non-decreasing, for searchsorted
+
+    def first_le(c2: float) -> int:  # index of min{D : w2(D) <= c2}, or of max(D) when c2 <= min(w2) (as R)
+        return values.size - 1 if c2 <= w2[-1] else int(np.searchsorted(neg, -c2, side="left"))
+
+    def last_gt(c2: float) -> int:  # index of max{D : w2(D) > c2}, or of min(D) when c2 >= max(w2) (as R)
+        return 0 if c2 >= w2[0] else int(np.searchsorted(neg, -c2, side="left")) - 1
+
+    alpha = 1.0 - conf_level
+    total = cdf.size - 1  # = n(n+1)
+    low, high, achieved_tail = -math.inf, math.inf, 0.0
+    # coverage: the sign patterns whose statistic would put the true shift beyond each bound
+    if alternative in ("two-sided", "less"):
+        k = first_le(_conditional_quantile(cdf, alpha / 2 if alternative == "two-sided" else alpha))
+        high = float(values[k])
+        achieved_tail += float(cdf[w2[k] - 1]) if w2[k] >= 1 else 0.0
+    if alternative in ("two-sided", "greater"):
+        k = last_gt(_conditional_quantile(cdf, 1 - alpha / 2 if alternative == "two-sided" else 1 - alpha))
+        low = float(values[k])
+        achieved_tail += 1.0 - float(cdf[w2[k] - 1])
+    estimate = (float(values[first_le(2 * math.ceil(total / 4))]) + float(values[last_gt(total / 2)])) / 2
+    return estimate, low, high, 1.0 - achieved_tail
+
+
+def _hl_exact_untied(d_sorted: np.ndarray, cdf: np.ndarray, conf_level: float,
+                     alternative: str) -> tuple[float, float, float, float]:
+    """``wilcox.exact``'s untied branch: statistic N..1 by position in the sorted Walsh averages (Bauer 1972).
+
+    upper = W_(N+1-qu), lower = W_(N-ql), with the widest bounds when qu < 1 or ql >= N; the estimate
+    is the Walsh median. Positions, not values: equal Walsh averages are not merged (as R).
+    """
+    n = d_sorted.size
+    n_walsh = n * (n + 1) // 2
+    alpha = 1.0 - conf_level
+    wanted: dict[str, int] = {}
+    tail = 0.0
+    if alternative in ("two-sided", "less"):
+        qu = _conditional_quantile(cdf, alpha / 2 if alternative == "two-sided" else alpha) // 2
+        k = n_walsh if qu <= 1 else n_walsh + 1 - qu
+        wanted["high"] = k
+        tail += float(cdf[2 * (n_walsh + 1 - k) - 1])  # P(V < w) with w = N + 1 - k
+    if alternative in ("two-sided", "greater"):
+        ql = _conditional_quantile(cdf, 1 - alpha / 2 if alternative == "two-sided" else 1 - alpha) // 2
+        k = 1 if ql >= n_walsh else n_walsh - ql
+        wanted["low"] = k
+        tail += 1.0 - float(cdf[2 * (n_walsh + 1 - k) - 1])  # P(V >= w)
+    half = n_walsh // 2
+    mids = [half + 1] if n_walsh % 2 else [half, half + 1]
+    got = _walsh_order_statistics(d_sorted, list(wanted.values()) + mids)
+    found = dict(zip(wanted, got))
+    estimate = got[-1] if n_walsh % 2 else float(np.mean(got[-2:]))
+    return estimate, found.get("low", -math.inf), found.get("high", math.inf), 1.0 - tail
+
+
+#: Below this many distinct values the Walsh averages are counted by value pairs (integer scores).
+_DISTINCT_LIMIT = 1500
+
+
+# --------------------------------------------------------------------------------------------
 # Hodges-Lehmann estimate and Walsh-average confidence interval
 
 
@@ -129,9 +356,11 @@ def _qsignrank(prob: float, n: int) -> int:
 class HodgesLehmann:
     """Hodges-Lehmann (pseudo)median of the differences with its signed-rank confidence interval.
 
-    ``n`` counts the non-zero differences used; ``achieved_conf_level`` is the coverage the chosen
-    Walsh-average order statistics really have (>= ``conf_level`` unless n is too small, when the
-    widest interval is returned, as R does, and a warning is issued).
+    ``n`` counts the non-zero differences used; ``method`` is "exact" (exactRankTests' exact interval,
+    conditional on the mid-ranks when there are ties) or "asymptotic". ``achieved_conf_level`` is the
+    coverage the chosen Walsh averages have under the signed-rank distribution used (>= ``conf_level``
+    unless n is too small: then the interval is the widest the Walsh averages give, [min, max], as R's
+    exact branch and ``wilcox.exact`` return it, and a RuntimeWarning says so).
     """
 
     estimate: float
@@ -183,10 +412,22 @@ def _walsh_count_le(d: np.ndarray, t: float) -> int:
 def _walsh_order_statistics(d: np.ndarray, ranks: list[int]) -> list[float]:
     """The Walsh averages of ascending ``d`` at 1-based ``ranks``, without building all n(n+1)/2 of them.
 
-    For n above ``_WALSH_SORT_LIMIT``: bisection over the ordered doubles between min(d) and max(d);
-    the smallest double t with #{W <= t} >= r is the r-th Walsh average itself (<= 64 steps of
-    O(n log n) counting). Below the limit the averages are sorted, which the tests use as reference.
+    Few distinct values (integer scores: at most ``_DISTINCT_LIMIT``): the averages of every pair of
+    distinct values, weighted by how many pairs of differences give them, then cumulative counts --
+    exact and O(K^2) for K distinct values, whatever n. Otherwise up to ``_WALSH_SORT_LIMIT`` differences
+    the averages are sorted (the tests' reference); above, bisection over the ordered doubles between
+    min(d) and max(d): the smallest double t with #{W <= t} >= r is the r-th Walsh average itself
+    (<= 64 steps of O(n log n) counting).
     """
+    values, counts = np.unique(d, return_counts=True)
+    if values.size <= _DISTINCT_LIMIT:
+        i, j = np.triu_indices(values.size)
+        avg = (values[i] + values[j]) / 2.0
+        weight = np.where(i == j, counts[i] * (counts[i] + 1) // 2, counts[i] * counts[j]).astype(np.int64)
+        order = np.argsort(avg, kind="stable")
+        cum = np.cumsum(weight[order])
+        pos = np.searchsorted(cum, np.asarray(ranks, dtype=np.int64), side="left")
+        return [float(avg[order][k]) for k in pos]
     if d.size <= _WALSH_SORT_LIMIT:
         i, j = np.triu_indices(d.size)
         walsh = np.sort((d[i] + d[j]) / 2.0)
@@ -213,46 +454,47 @@ def _walsh_median(d: np.ndarray) -> float:
 
 
 def _hl_from_differences(d_nonzero: np.ndarray, *, ties: bool, zeros: bool, conf_level: float,
-                         method: str, alternative: str, warn: bool = True) -> tuple[float, float, float, str, float]:
-    """(estimate, low, high, method used, achieved level) from non-zero differences."""
+                         method: str, alternative: str, warn: bool = True,
+                         stacklevel: int = 3) -> tuple[float, float, float, str, float]:
+    """(estimate, low, high, method used, achieved level) from non-zero differences.
+
+    ``exact``: exactRankTests' ``wilcox.exact`` interval, exact conditionally on the mid-ranks when
+    there are ties (and Bauer's interval without them). ``asymptotic``: Bauer's order-statistic rule
+    with the continuity-corrected normal approximation to the untied signed-rank distribution.
+    ``auto``: R's ``wilcox.test`` rule, exact for n < 50 without ties or zeros.
+    """
     n = d_nonzero.size
     if method == "auto":
-        # R wilcox.test: exact only for n < 50 without ties or zeros
         method = "exact" if (n < _R_EXACT_LIMIT and not ties and not zeros) else "asymptotic"
-    if method == "exact" and n > _EXACT_TABLE_LIMIT:
-        raise ValueError(f"the exact signed-rank table is limited to {_EXACT_TABLE_LIMIT} differences "
-                         f"(got {n}); use method='asymptotic'")
-    d_sorted = np.sort(d_nonzero)
-    n_walsh = n * (n + 1) // 2
-    estimate = _walsh_median(d_sorted)
     alpha = 1.0 - conf_level
     tail = alpha / 2 if alternative == "two-sided" else alpha
-
     if method == "exact":
-        cdf = _signrank_cdf(n)
-        q = _qsignrank(tail, n)
-
-        def below(v: int) -> float:  # P(V <= v)
-            return float(cdf[v]) if v >= 0 else 0.0
+        estimate, low, high, achieved = _hl_exact_conditional(d_nonzero, conf_level, alternative)
+        degenerate = achieved < conf_level - 1e-12
     else:
+        d_sorted = np.sort(d_nonzero)
+        n_walsh = n * (n + 1) // 2
         mean = n * (n + 1) / 4.0
         sd = math.sqrt(n * (n + 1) * (2 * n + 1) / 24.0)
-        # the same rule with P(V <= v) replaced by its continuity-corrected normal approximation
+        # the exact rule with P(V <= v) replaced by its continuity-corrected normal approximation
         q = max(0, math.ceil(mean + sd * stats.norm.ppf(tail) - 0.5))
-
-        def below(v: int) -> float:
-            return float(stats.norm.cdf((v + 0.5 - mean) / sd)) if v >= 0 else 0.0
-    q = max(q, 1)  # as R: with too few pairs use the outermost Walsh averages
-    one_tail = below(q - 1)
-    achieved = 1.0 - (2 * one_tail if alternative == "two-sided" else one_tail)
-    if warn and achieved < conf_level - 1e-12:
-        warnings.warn(f"requested conf_level {conf_level} is not achievable with {n} non-zero differences; "
-                      f"the interval has coverage {achieved:.4g}", RuntimeWarning, stacklevel=3)
-    low, high = _walsh_order_statistics(d_sorted, [q, n_walsh + 1 - q])
-    if alternative == "greater":
-        high = math.inf
-    elif alternative == "less":
-        low = -math.inf
+        degenerate = q < 1
+        q = max(q, 1)  # too few pairs: the outermost Walsh averages
+        one_tail = float(stats.norm.cdf((q - 1 + 0.5 - mean) / sd)) if q >= 1 else 0.0
+        achieved = 1.0 - (2 * one_tail if alternative == "two-sided" else one_tail)
+        half = n_walsh // 2
+        wanted = [q, n_walsh + 1 - q] + ([half + 1] if n_walsh % 2 else [half, half + 1])
+        stats_at = _walsh_order_statistics(d_sorted, wanted)
+        low, high = stats_at[0], stats_at[1]
+        estimate = stats_at[2] if n_walsh % 2 else float(np.mean(stats_at[2:]))
+        if alternative == "greater":
+            high = math.inf
+        elif alternative == "less":
+            low = -math.inf
+    if warn and degenerate:
+        warnings.warn(f"requested conf_level {conf_level} is not achievable with {n} non-zero differences: the "
+                      f"interval is the widest the Walsh averages give (coverage {achieved:.4g})",
+                      RuntimeWarning, stacklevel=stacklevel)
     return estimate, low, high, method, achieved
 
 
@@ -272,25 +514,35 @@ def hodges_lehmann(x, y=None, *, conf_level: float = 0.95, method: str = "auto",
     ``wilcox.test(x, y, paired = TRUE, conf.int = TRUE)`` reports in its exact case.
 
     Zeros and ties. Zero differences are removed first, as R removes them; ``n`` counts the
-    rest and ``n_zero`` the removed. ``method="exact"`` uses the exact signed-rank distribution,
-    which is exact only without ties; ``"asymptotic"`` uses the same order-statistic rule with
-    the continuity-corrected normal approximation to that distribution (untied variance);
-    ``"auto"`` follows R: exact when n < 50 and there are neither ties nor zeros. With ties or
-    zeros R instead solves for the estimate and limits with ``uniroot`` on its tie-corrected,
-    continuity-corrected normal statistic, so R's estimate is then *not* the Walsh median and its
-    limits can differ slightly from these order statistics; in the exact case the two agree.
-    (R >= 4.6 also offers exact *conditional* intervals with ties; this function does not.)
+    rest and ``n_zero`` the removed. ``method="exact"`` inverts the exact signed-rank test *conditional
+    on the mid-ranks*, for any n up to 2000: exactly ``exactRankTests::wilcox.exact(x, y, paired = TRUE,
+    conf.int = TRUE)``, whose estimate with ties is the mean of the first Walsh average whose statistic is
+    at most ``ceiling(sum(r)/2)`` and the last whose statistic exceeds ``sum(r)/2`` (the Walsh median
+    without ties). ``"asymptotic"`` uses Bauer's order-statistic rule with the continuity-corrected normal
+    approximation to the untied signed-rank distribution and the Walsh median. ``"auto"`` follows R's
+    ``wilcox.test``: exact when n < 50 and there are neither ties nor zeros, otherwise asymptotic. (With
+    ties or zeros R's ``wilcox.test`` solves for its estimate and limits with ``uniroot`` on a
+    tie-corrected, continuity-corrected normal statistic, to tolerance 1e-4; those numbers are not
+    reproduced here -- the exact interval is the reference.)
 
-    Up to 2000 differences the Walsh averages are sorted; above that the needed order statistics
-    are found by bisection with O(n log n) counting, so large samples stay feasible.
+    When n is too small for the requested level the interval is the widest the Walsh averages give,
+    [min, max] -- what R's exact branch and ``wilcox.exact`` return -- and a RuntimeWarning says so.
+
+    Speed. With few distinct differences (integer scores) every Walsh order statistic is counted by pairs
+    of distinct values, exactly, in O(K^2) for K distinct values whatever n; otherwise up to 2000
+    differences the Walsh averages are sorted, and above that the needed order statistics are found by
+    bisection with O(n log n) counting.
 
     >>> hl = hodges_lehmann([31, 32, 20, 36, 23, 24, 27, 28, 30])
     >>> hl.estimate, hl.ci_low, hl.ci_high
     (28.0, 23.5, 32.0)
+    >>> hl = hodges_lehmann([0] * 20 + [-2, -1, 1, 1, 1], method="exact", conf_level=0.5)
+    >>> hl.estimate, hl.ci_low, hl.ci_high
+    (0.5, -0.5, 1.0)
     """
     conf_level = _check_conf_level(conf_level)
     method = _choice(method, _HL_METHODS, "method")
-    alternative = _choice(alternative, _ALTERNATIVES, "alternative")
+    alternative = _alternative(alternative)
     d, n_missing = _differences(x, y, 0.0, decimals)
     if d.size == 0:
         raise _no_pairs_error(n_missing)
@@ -313,11 +565,26 @@ def hodges_lehmann(x, y=None, *, conf_level: float = 0.95, method: str = "auto",
 class WilcoxonResult:
     """Wilcoxon signed-rank test of ``d = x - y - mu``, with the counts a reader needs.
 
-    ``statistic`` and ``pvalue`` are scipy's (two-sided: min(R+, R-); one-sided: R+, which is R's V).
-    ``method`` is what was actually used: "exact", "asymptotic", or "permutation" (scipy's exact
-    conditional test by enumerating all 2^n sign flips, chosen by ``method="auto"`` for n <= 13 with
-    ties or zeros). ``hodges_lehmann``, ``ci_low``, ``ci_high`` come from :func:`hodges_lehmann` on
-    ``d`` (zeros of ``d`` removed, result shifted back by ``mu``), with ``ci_method`` its method.
+    ``statistic`` is scipy's (two-sided: min(R+, R-); one-sided: R+, which is R's V). ``method`` is
+    what was actually used: "exact", "asymptotic", or "permutation" (scipy's enumeration of all 2^n
+    sign flips, chosen by ``method="auto"`` for n <= 13 with ties or zeros). ``distribution`` names the
+    null distribution behind ``pvalue``:
+
+    * ``"signrank"`` -- the exact distribution of untied ranks (no ties, no zeros ranked);
+    * ``"conditional"`` -- the exact distribution conditional on the mid-ranks, with ties and zeros
+      (coin's ``wilcoxsign_test(distribution = "exact")``, ``exactRankTests::wilcox.exact``);
+    * ``"permutation"`` -- the same conditional distribution by scipy's enumeration;
+    * ``"normal"`` -- the normal approximation with scipy's tie (and Pratt zero) variance correction.
+
+    ``zstatistic`` is the signed standardised statistic (R+ - E[R+]) / sd(R+), continuity-corrected
+    when ``correction``: positive when the differences lean positive (coin's sign convention; scipy
+    returns -|z| for two-sided tests); None for the exact and permutation methods.
+
+    ``hodges_lehmann``, ``ci_low``, ``ci_high`` come from :func:`hodges_lehmann` on ``d`` (zeros of
+    ``d`` removed, whatever ``zero_method``; result shifted back by ``mu``) with ``ci_method`` its method:
+    "exact" when ``method="exact"`` (``wilcox.exact``'s interval, conditional on ties), "asymptotic" when
+    ``method="asymptotic"``, and R's ``wilcox.test`` rule under ``"auto"`` (exact for n < 50 without
+    ties or zeros).
     """
 
     statistic: float
@@ -339,20 +606,43 @@ class WilcoxonResult:
     achieved_conf_level: float = float("nan")
     mu: float = 0.0
     correction: bool = False
+    distribution: str = "signrank"
 
 
 def _rank_sums(d: np.ndarray, zero_method: str) -> tuple[float, float]:
     """R+ and R- with zeros treated as ``zero_method`` (scipy's conventions, gh-2263 for zsplit)."""
     if zero_method == "wilcox":
         d = d[d != 0]
-    ranks = stats.rankdata(np.abs(d))
-    r_plus = float(ranks[d > 0].sum())
-    r_minus = float(ranks[d < 0].sum())
+    ranks2 = _doubled_midranks(np.abs(d))
+    r_plus = float(ranks2[d > 0].sum()) / 2
+    r_minus = float(ranks2[d < 0].sum()) / 2
     if zero_method == "zsplit":
-        half_zero = float(ranks[d == 0].sum()) / 2
+        half_zero = float(ranks2[d == 0].sum()) / 4
         r_plus += half_zero
         r_minus += half_zero
     return r_plus, r_minus
+
+
+def _signed_z(d: np.ndarray, zero_method: str, r_plus: float, correction: bool, alternative: str) -> float:
+    """(R+ - E) / sd with scipy's mean and variance (tie and Pratt corrections), continuity-corrected as scipy."""
+    count = float(d.size if zero_method != "wilcox" else np.count_nonzero(d))
+    mn = count * (count + 1.0) * 0.25
+    se = count * (count + 1.0) * (2.0 * count + 1.0)
+    absd = np.abs(d if zero_method != "wilcox" else d[d != 0])
+    _, t = np.unique(absd, return_counts=True)
+    if zero_method == "pratt":
+        n_zero = float(np.count_nonzero(d == 0))
+        mn -= n_zero * (n_zero + 1.0) * 0.25
+        se -= n_zero * (n_zero + 1.0) * (2.0 * n_zero + 1.0)
+        if n_zero:
+            t = t[1:]  # the zeros' tie group (smallest |d|) is not tie-corrected
+    t = t.astype(float)
+    se = math.sqrt((se - float(np.sum(t ** 3 - t)) / 2) / 24)
+    z = (r_plus - mn) / se
+    if correction:
+        sign = {"greater": 1.0, "less": -1.0}.get(alternative, float(np.sign(z)))
+        z -= sign * 0.5 / se
+    return float(z)
 
 
 def _resolve_wilcoxon_method(d: np.ndarray, method: str) -> str:
@@ -372,33 +662,46 @@ def _resolve_wilcoxon_method(d: np.ndarray, method: str) -> str:
 def wilcoxon(x, y=None, *, mu: float = 0.0, zero_method: str = "wilcox", method: str = "auto",
              correction: bool = False, alternative: str = "two-sided", conf_level: Optional[float] = 0.95,
              decimals: Optional[int] = 9) -> WilcoxonResult:
-    """Wilcoxon signed-rank test of ``d = x - y - mu`` via ``scipy.stats.wilcoxon``, with counts and HL CI.
+    """Wilcoxon signed-rank test of ``d = x - y - mu``, with counts, the Hodges-Lehmann estimate and its CI.
 
     Pairs where x or y is missing (NaN/None) are dropped and counted in ``n_missing``. Zero
     differences are handled by ``zero_method`` (Wilcoxon: dropped; Pratt: ranked, then their ranks
     dropped; zsplit: their ranks split between R+ and R-) and counted in ``n_zero``. ``n_used``
     is the number of differences that enter the ranking.
 
+    Methods. ``"exact"``: without ties or zeros the classical exact test (scipy's); with ties or
+    zeros the exact test *conditional on the mid-ranks* (:func:`exact_signed_rank_p`, equal to coin's
+    ``wilcoxsign_test(distribution = "exact")`` and ``exactRankTests::wilcox.exact``), for any n up to
+    2000 -- ``distribution`` says which. ``"asymptotic"``: scipy's normal approximation with tie
+    correction. ``"auto"``: scipy's rule -- exact for n <= 50 without ties or zeros, scipy's permutation
+    test (the same conditional distribution, enumerated) for n <= 13 with them, else asymptotic. Note
+    that at exactly n = 50 untied pairs this default is exact where R's ``wilcox.test`` (exact for
+    n < 50) uses the normal approximation. R's ``correct = TRUE`` is ``correction=True``.
+
+    The two-sided z statistic is signed, R+ minus its expectation over its sd (see
+    :class:`WilcoxonResult`); ``pvalue`` is scipy's.
+
     Edge cases. No complete pair: ValueError. Every difference zero: ValueError -- there is no
     sign information, and scipy's answer then depends on its method (p = 1 from the n <= 13
     permutation test, NaN from the normal approximation). One non-zero difference: a valid test
-    with p = 1 two-sided (exact), and the Hodges-Lehmann interval degenerates with a warning.
+    with p = 1 two-sided (exact), and the Hodges-Lehmann interval degenerates to that difference, with
+    a RuntimeWarning that the requested level is not achievable.
 
-    R's ``wilcox.test`` defaults differ: ``correct = TRUE`` and, with ties or zeros, the normal
-    approximation; pass ``correction=True, method="asymptotic"`` to match it there.
-
-    ``conf_level=None`` skips the Hodges-Lehmann estimate and interval (their fields are NaN): on very
-    large samples the test alone then costs what scipy's does.
+    ``conf_level=None`` skips the Hodges-Lehmann estimate and interval (their fields are NaN).
 
     >>> x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
     >>> y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
     >>> res = wilcoxon(x, y, alternative="greater")
     >>> res.statistic, round(res.pvalue, 5)
     (40.0, 0.01953)
+    >>> pre, post = [3] * 20 + [1, 2, 4, 4, 4], [3] * 20 + [3, 3, 3, 3, 3]
+    >>> res = wilcoxon(pre, post, method="exact", zero_method="pratt")
+    >>> res.pvalue, res.distribution
+    (1.0, 'conditional')
     """
     zero_method = _choice(zero_method, _ZERO_METHODS, "zero_method")
     method = _choice(method, _WILCOXON_METHODS, "method")
-    alternative = _choice(alternative, _ALTERNATIVES, "alternative")
+    alternative = _alternative(alternative)
     if conf_level is not None:
         conf_level = _check_conf_level(conf_level)
     if correction not in (True, False):
@@ -410,29 +713,41 @@ def wilcoxon(x, y=None, *, mu: float = 0.0, zero_method: str = "wilcox", method:
     n_zero = int(d.size - nonzero.size)
     if nonzero.size == 0:
         raise ValueError(f"all {d.size} differences are zero: the signed-rank test has no signs to test")
+    ties = bool(np.unique(np.abs(nonzero)).size < nonzero.size)
+    zeros_ranked = n_zero > 0 and zero_method != "wilcox"
 
     used = _resolve_wilcoxon_method(d, method)
-    scipy_method = stats.PermutationMethod() if used == "permutation" else used
-    res = stats.wilcoxon(d, zero_method=zero_method, correction=bool(correction),
-                         alternative=alternative, method=scipy_method)
-    zstat = float(res.zstatistic) if used == "asymptotic" else None
     r_plus, r_minus = _rank_sums(d, zero_method)
+    statistic = min(r_plus, r_minus) if alternative == "two-sided" else r_plus
+    zstat = None
+    if used == "exact" and (ties or zeros_ranked):
+        scores2, t2, _ = _signed_rank_scores(d, zero_method)
+        pvalue = _conditional_pvalue(_conditional_cdf(scores2), t2, alternative)
+        distribution = "conditional"
+    else:
+        scipy_method = stats.PermutationMethod() if used == "permutation" else used
+        res = stats.wilcoxon(d, zero_method=zero_method, correction=bool(correction),
+                             alternative=alternative, method=scipy_method)
+        pvalue, statistic = float(res.pvalue), float(res.statistic)
+        distribution = {"exact": "signrank", "permutation": "permutation"}.get(used, "normal")
+        if used == "asymptotic":
+            zstat = _signed_z(d, zero_method, r_plus, bool(correction), alternative)
 
     if conf_level is None:
         nan = float("nan")
         estimate, low, high, ci_method, achieved = nan, nan, nan, "none", nan
     else:
-        ties = np.unique(np.abs(nonzero)).size < nonzero.size
+        hl_method = method if method in ("exact", "asymptotic") else "auto"
         estimate, low, high, ci_method, achieved = _hl_from_differences(
-            nonzero, ties=ties, zeros=n_zero > 0, conf_level=conf_level, method="auto", alternative=alternative,
-            warn=False)
+            nonzero, ties=ties, zeros=n_zero > 0, conf_level=conf_level, method=hl_method, alternative=alternative,
+            stacklevel=3)
     n_used = int(nonzero.size) if zero_method == "wilcox" else int(d.size)
     return WilcoxonResult(
-        statistic=float(res.statistic), pvalue=float(res.pvalue), r_plus=r_plus, r_minus=r_minus,
+        statistic=float(statistic), pvalue=float(pvalue), r_plus=r_plus, r_minus=r_minus,
         n_used=n_used, n_zero=n_zero, n_missing=n_missing, zero_method=zero_method, method=used,
         alternative=alternative, zstatistic=zstat, hodges_lehmann=estimate + mu, ci_low=low + mu,
-        ci_high=high + mu, conf_level=float("nan") if conf_level is None else conf_level, ci_method=ci_method, achieved_conf_level=achieved,
-        mu=float(mu), correction=bool(correction))
+        ci_high=high + mu, conf_level=float("nan") if conf_level is None else conf_level, ci_method=ci_method,
+        achieved_conf_level=achieved, mu=float(mu), correction=bool(correction), distribution=distribution)
 
 
 # --------------------------------------------------------------------------------------------

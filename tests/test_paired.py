@@ -49,7 +49,9 @@ def test_scipy_corn_example():
     assert (greater.statistic, greater.pvalue) == (96.0, 0.0206298828125)
     asym = wilcoxon(CORN, method="asymptotic")
     assert asym.statistic == 24.0 and asym.pvalue == pytest.approx(0.04088813291185591, rel=1e-12)
-    assert asym.zstatistic is not None and asym.zstatistic < 0
+    # signed (R+ - E) / sd: R+ = 96 > E = 60, so positive; scipy reports -|z| for two-sided tests
+    assert asym.zstatistic == pytest.approx(-stats.wilcoxon(CORN, method="asymptotic").zstatistic, rel=1e-15)
+    assert asym.zstatistic > 0
     assert res.zstatistic is None
 
 
@@ -165,12 +167,37 @@ def test_wilcoxon_equals_scipy_on_a_grid(name, d):
                                  alternative=alternative)
             label = (name, zero_method, method, correction, alternative)
             assert res.statistic == ref.statistic, label
-            assert res.pvalue == ref.pvalue, label
+            nonzero = d[d != 0]
+            tied = np.unique(np.abs(nonzero)).size < nonzero.size
+            conditional = method == "exact" and (tied or (zero_method != "wilcox" and (d == 0).any()))
+            assert res.distribution == ("conditional" if conditional else
+                                        {"exact": "signrank", "permutation": "permutation"}.get(res.method, "normal"))
+            if conditional:
+                # scipy's "exact" is the untied table even with ties (gh-19872); the exact conditional
+                # distribution is scipy's permutation test, deterministic for n <= 13 (2^n flips).
+                # Larger n: tests/test_r_wilcoxon.py checks it against coin and exactRankTests.
+                if d.size <= 13:
+                    perm = stats.wilcoxon(d, zero_method=zero_method, alternative=alternative,
+                                          method=stats.PermutationMethod())
+                    assert res.pvalue == pytest.approx(perm.pvalue, rel=1e-12), label
+            else:
+                assert res.pvalue == ref.pvalue, label
             # rank sums agree with the statistic scipy reports
             expected_stat = min(res.r_plus, res.r_minus) if alternative == "two-sided" else res.r_plus
             assert res.statistic == expected_stat, label
             if method == "asymptotic":
-                assert res.zstatistic == ref.zstatistic, label
+                # ours is signed, (R+ - E)/sd; scipy's two-sided zstatistic is -|z|
+                expected_z = ref.zstatistic
+                if alternative == "two-sided":
+                    ranked_d = d if zero_method != "wilcox" else d[d != 0]
+                    expected_z = abs(ref.zstatistic) * np.sign(res.zstatistic)
+                    centre = ranked_d.size * (ranked_d.size + 1) / 4
+                    if zero_method == "pratt":
+                        z0 = int((d == 0).sum())
+                        centre -= z0 * (z0 + 1) / 4
+                    if not correction:
+                        assert np.sign(res.zstatistic) == np.sign(res.r_plus - centre), label
+                assert res.zstatistic == pytest.approx(expected_z, rel=1e-12), label
             # the reported method, passed back to scipy, reproduces the "auto" result
             if method == "auto":
                 used = stats.PermutationMethod() if res.method == "permutation" else res.method
@@ -250,7 +277,9 @@ def test_bad_options_are_named():
     with pytest.raises(ValueError, match="method"):
         wilcoxon(CORN, method="permutation")
     with pytest.raises(ValueError, match="alternative"):
-        wilcoxon(CORN, alternative="two.sided")
+        wilcoxon(CORN, alternative="two_sided")
+    # R's spelling is accepted (API convention)
+    assert wilcoxon(CORN, alternative="two.sided") == wilcoxon(CORN)
     with pytest.raises(ValueError, match="conf_level"):
         wilcoxon(CORN, conf_level=95)
     with pytest.raises(ValueError, match="correction"):
@@ -258,9 +287,11 @@ def test_bad_options_are_named():
 
 
 def test_single_pair():
+    with pytest.warns(RuntimeWarning, match="not achievable with 1 non-zero"):
+        res = wilcoxon([5.0], [3.0])  # the test is fine; its HL interval degenerates, as the docstring says
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # the test itself is fine; only an explicit HL request warns
-        res = wilcoxon([5.0], [3.0])
+        warnings.simplefilter("error")
+        wilcoxon([5.0], [3.0], conf_level=None)
     with pytest.warns(RuntimeWarning, match="not achievable"):
         hl = hodges_lehmann([5.0], [3.0])
     assert (hl.estimate, hl.ci_low, hl.ci_high, hl.n) == (2.0, 2.0, 2.0, 1)

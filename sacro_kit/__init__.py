@@ -18,6 +18,7 @@ _API = {
     # paired.py: paired tests and estimates
     "wilcoxon": "paired", "WilcoxonResult": "paired", "sign_test": "paired", "SignTestResult": "paired",
     "hodges_lehmann": "paired", "HodgesLehmann": "paired", "PairedT": "paired", "paired_t": "paired",
+    "exact_signed_rank_p": "paired",
     # responder_analysis.py: proportions and responder analysis
     "proportion_ci": "responder_analysis", "ProportionCI": "responder_analysis", "responders": "responder_analysis",
     "ResponderResult": "responder_analysis", "responder_curve": "responder_analysis", "percent_change": "responder_analysis",

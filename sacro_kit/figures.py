@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
+from scipy import stats
 
 from ._figure import new_figure
 from .paired import min_attainable_p, wilcoxon
@@ -146,7 +147,8 @@ def min_p_plot(ns: Sequence[int] = range(5, 31), *, mark_n: Optional[int] = None
 
 _SETTINGS = (
     ("auto", False, "scipy's default choice"),
-    ("exact", False, "exact signed-rank distribution"),
+    ("exact", False, "exact signed-rank distribution (conditional on ties and zeros)"),
+    ("untied table", False, "the untied exact table, as scipy's method='exact' applies it even to tied data"),
     ("asymptotic", False, "normal approximation"),
     ("asymptotic", True, "normal approximation + continuity correction (R's default)"),
 )
@@ -156,11 +158,14 @@ def wilcoxon_table(cohort: pd.DataFrame, variables: Optional[Mapping[str, Sequen
     """The Wilcoxon signed-rank p-value of each paired variable under every zero rule and method.
 
     One row per variable x zero rule (``wilcox``, ``pratt``, ``zsplit``) x setting (``auto``, ``exact``,
-    ``asymptotic``, ``asymptotic`` with continuity correction), from :func:`sacro_kit.wilcoxon`. Columns:
-    variable, zero_method, method (requested), correction, method_used, n_used, n_zero, ties (a tied
-    |difference| among the non-zero ones), statistic, pvalue, valid. ``valid`` is False where the "exact"
-    untied null distribution is applied to data with zeros or ties: scipy computes it, but it is then not
-    the distribution of the statistic (Pratt 1959), and its p-value is too small.
+    ``untied table``, ``asymptotic``, ``asymptotic`` with continuity correction), from
+    :func:`sacro_kit.wilcoxon`. Columns: variable, zero_method, method (requested), correction, method_used,
+    distribution (the null distribution behind the p-value, as :class:`sacro_kit.WilcoxonResult` names it),
+    n_used, n_zero, ties (a tied |difference| among the non-zero ones), statistic, pvalue, valid.
+    ``exact`` is sacro_kit's: with ties or zeros it is the exact distribution conditional on them (coin,
+    exactRankTests). ``untied table`` is what ``scipy.stats.wilcoxon(method="exact")`` computes: the
+    distribution of untied ranks whatever the data; ``valid`` is False where that table is applied to data with
+    zeros or ties, where it is not the distribution of the statistic (Pratt 1959).
 
     >>> import pandas as pd
     >>> t = wilcoxon_table(pd.DataFrame({"a": [5, 6, 7, 8], "b": [1, 1, 1, 1]}), {"x": ("a", "b")})
@@ -178,13 +183,18 @@ def wilcoxon_table(cohort: pd.DataFrame, variables: Optional[Mapping[str, Sequen
         ties = bool(np.unique(np.abs(nonzero)).size < nonzero.size)
         for zero_method in ("wilcox", "pratt", "zsplit"):
             for method, correction, _ in _SETTINGS:
-                res = wilcoxon(pre, post, zero_method=zero_method, method=method, correction=correction)
+                res = wilcoxon(pre, post, zero_method=zero_method, method=method if method != "untied table"
+                               else "exact", correction=correction, conf_level=None)
                 zeros_ranked = res.n_zero > 0 and zero_method != "wilcox"
-                valid = not (res.method == "exact" and (ties or zeros_ranked))
-                rows.append((name, zero_method, method, correction, res.method, res.n_used, res.n_zero, ties,
-                             res.statistic, res.pvalue, valid))
-    return pd.DataFrame(rows, columns=["variable", "zero_method", "method", "correction", "method_used", "n_used",
-                                       "n_zero", "ties", "statistic", "pvalue", "valid"])
+                statistic, pvalue, distribution = res.statistic, res.pvalue, res.distribution
+                if method == "untied table":
+                    ref = stats.wilcoxon(d, zero_method=zero_method, method="exact")
+                    statistic, pvalue, distribution = float(ref.statistic), float(ref.pvalue), "signrank"
+                valid = not (distribution == "signrank" and (ties or zeros_ranked))
+                rows.append((name, zero_method, method, correction, res.method, distribution, res.n_used,
+                             res.n_zero, ties, statistic, pvalue, valid))
+    return pd.DataFrame(rows, columns=["variable", "zero_method", "method", "correction", "method_used",
+                                       "distribution", "n_used", "n_zero", "ties", "statistic", "pvalue", "valid"])
 
 
 def differences_plot(cohort: pd.DataFrame, variables: Optional[Mapping[str, Sequence[str]]] = None,

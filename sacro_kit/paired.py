@@ -1,10 +1,14 @@
 """Paired tests and estimates for pre/post data: Wilcoxon signed-rank, Hodges-Lehmann, sign test, paired t.
 
-Every test is scipy's; this module adds what a re-analysis needs around it: missing pairs counted
-(never dropped silently), zero differences counted, the method scipy actually used after
-``method="auto"``, signed-rank sums R+ and R-, the Hodges-Lehmann estimate with its exact
-confidence interval (as R's ``wilcox.test(conf.int = TRUE)``), and the smallest p-value a test
-can produce with n pairs -- the check behind "p < 0.0001 cannot come from 13 pairs".
+The tests are scipy's, except one scipy does not have: the exact signed-rank test *conditional on ties
+and zeros* (:func:`exact_signed_rank_p`, ``wilcoxon(method="exact")`` on tied data), by dynamic
+programming over doubled mid-ranks, equal to R's coin and exactRankTests. Around them this module adds
+what a re-analysis needs: missing pairs counted (never dropped silently), zero differences counted, the
+method and null distribution actually used, signed-rank sums R+ and R-, the Hodges-Lehmann estimate with
+its confidence interval (R's ``wilcox.test(conf.int = TRUE)``; with ties exactRankTests' exact
+``wilcox.exact``), computed by counting or selection over the Walsh averages so that 10^6 pairs stay cheap,
+and the smallest p-value a test can produce with n pairs -- the check behind "p < 0.0001 cannot come
+from 13 pairs".
 
 Conventions. ``d = x - y - mu``; with ``x = pre`` and ``y = post`` a positive difference is a
 decrease. Differences are rounded to ``decimals`` places (default 9) before ranking, as the scipy
@@ -20,6 +24,13 @@ Hodges JL, Lehmann EL. Estimates of location based on rank tests. Ann Math Stat 
 doi:10.1214/aoms/1177704172
 Bauer DF. Constructing confidence sets using rank statistics. JASA 1972;67:687-690.
 doi:10.1080/01621459.1972.10481279
+Streitberg B, Roehmel J. Exact distributions for permutations and rank tests: an introduction to some recently
+published algorithms. Statistical Software Newsletter 1986;12(1):10-17 (the shift algorithm).
+Monahan JF. Algorithm 616: fast computation of the Hodges-Lehmann location estimator. ACM TOMS 1984;10(3):265-270.
+doi:10.1145/1271.319414
+Hothorn T, Hornik K, van de Wiel MA, Zeileis A. A Lego system for conditional inference. Am Stat 2006;60(3):257-263.
+doi:10.1198/000313006X118430 (coin); Hothorn T, Hornik K. exactRankTests: exact distributions for rank and
+permutation tests, R package 0.8-35.
 """
 
 from __future__ import annotations
@@ -226,8 +237,8 @@ def exact_signed_rank_p(d, *, zero_method: str = "wilcox", alternative: str = "t
 
     >>> exact_signed_rank_p([0] * 20 + [-2, -1, 1, 1, 1], zero_method="pratt")
     1.0
-    >>> exact_signed_rank_p([0] * 20 + [-2, -1, 1, 1, 1])
-    0.875
+    >>> exact_signed_rank_p([0] * 20 + [-2, -1, 1, 1, 1], alternative="greater")
+    0.625
     """
     zero_method = _choice(zero_method, _ZERO_METHODS, "zero_method")
     alternative = _alternative(alternative)
@@ -409,17 +420,118 @@ def _walsh_count_le(d: np.ndarray, t: float) -> int:
     return int((lo - np.arange(n)).sum())
 
 
-def _walsh_order_statistics(d: np.ndarray, ranks: list[int]) -> list[float]:
+def _row_ends(d: np.ndarray, t: float) -> np.ndarray:
+    """For ascending ``d``: e_i = the end of row i, i.e. #{j < e_i} with fl((d_i + d_j)/2) <= t for i <= j < e_i.
+
+    A floating-point sum is monotone in d_j, so each row's qualifying j form a run starting at i; its end is
+    found by ``searchsorted`` on 2t - d_i and corrected, block of equal values by block, until the very
+    floating-point averages the sort path would compute decide it. O(n log n), exact.
+    """
+    n = d.size
+    rows = np.arange(n)
+    e = np.maximum(np.searchsorted(d, (2.0 * t - d)[::-1], side="right")[::-1], rows)  # ascending keys: faster
+    while True:  # too short: the next average still qualifies -> skip its whole block of equal d_j
+        m = np.flatnonzero(e < n)
+        grow = m[(d[m] + d[e[m]]) / 2.0 <= t]
+        if grow.size == 0:
+            break
+        e[grow] = np.searchsorted(d, d[e[grow]], side="right")
+    while True:  # too long: the last average does not qualify -> drop its block (never below i)
+        m = np.flatnonzero(e > rows)
+        shrink = m[(d[m] + d[e[m] - 1]) / 2.0 > t]
+        if shrink.size == 0:
+            break
+        e[shrink] = np.maximum(np.searchsorted(d, d[e[shrink] - 1], side="left"), shrink)
+    return e
+
+
+#: Candidates at most this many are materialised and partitioned; above, the bracket is narrowed by sampling.
+_EXTRACT_LIMIT = 500_000
+_SAMPLE_SIZE = 100_000
+
+
+def _bracket(d: np.ndarray, a: np.ndarray, b: np.ndarray, k_lo: int, k_hi: int,
+             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Narrow the per-row runs [a_i, b_i) (the Walsh averages in a bracket (L, U]) around ranks k_lo..k_hi."""
+    n = d.size
+    rows = np.arange(n)
+    for _ in range(64):
+        lengths = b - a
+        total = int(lengths.sum())
+        if total <= _EXTRACT_LIMIT:
+            break
+        below = int((a - rows).sum())
+        ends = np.cumsum(lengths)
+        pos = np.sort(rng.integers(0, total, _SAMPLE_SIZE))
+        row = np.searchsorted(ends, pos, side="right")
+        j = a[row] + (pos - (ends[row] - lengths[row]))
+        sample = np.sort((d[row] + d[j]) / 2.0)
+        m = sample.size
+        spread = 4.0 * math.sqrt(m)
+        i_low = int(math.floor((k_lo - below - 1) / total * m - spread))
+        i_high = int(math.ceil((k_hi - below) / total * m + spread))
+        if i_high - i_low > m // 2:
+            break  # the bracket is about as narrow as the span of the ranks wanted
+        for i in (i_low, i_high):
+            if not 0 <= i < m:
+                continue
+            e = np.minimum(np.maximum(_row_ends(d, float(sample[i])), a), b)
+            count = int((e - rows).sum())  # #{W <= sample[i]}
+            if count < k_lo:  # every wanted rank lies above: raise the floor
+                a = e
+            elif count >= k_hi:  # every wanted rank lies at or below: lower the ceiling
+                b = e
+            # otherwise the guess splits the wanted ranks: it cannot move either side
+    return a, b
+
+
+def _walsh_select(d: np.ndarray, ranks: list[int]) -> dict[int, float]:
+    """The Walsh averages of ascending ``d`` at the 1-based ``ranks``, exactly, without building them all.
+
+    Randomised bracketing in the spirit of Monahan (1984): keep, per row i, the run [a_i, b_i) of partners j
+    whose averages lie in a bracket (L, U]; sample averages uniformly from the bracket, take sample quantiles
+    around the target ranks as the new L and U, and verify them by exact O(n log n) counting (a failed guess
+    still narrows the bracket from the other side). Each round shrinks the bracket about 100-fold; first for
+    all the ranks together, then around each (adjacent ranks, as the two middle ones of a median, together);
+    once a bracket holds a few million averages they are materialised and partitioned. The sampler is seeded;
+    the result never depends on it, only the cost does.
+    """
+    n = d.size
+    rows = np.arange(n)
+    rng = np.random.default_rng(0)
+    wanted = sorted(set(ranks))
+    a0, b0 = _bracket(d, rows.copy(), np.full(n, n), wanted[0], wanted[-1], rng)
+    groups: list[list[int]] = []
+    for r in wanted:
+        if groups and r - groups[-1][-1] <= 1:
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    out: dict[int, float] = {}
+    for group in groups:
+        a, b = _bracket(d, a0, b0, group[0], group[-1], rng)
+        lengths = b - a
+        below = int((a - rows).sum())
+        starts = np.cumsum(lengths) - lengths
+        row = np.repeat(rows, lengths)
+        j = a[row] + (np.arange(row.size) - starts[row])
+        candidates = (d[row] + d[j]) / 2.0
+        at = np.asarray(group) - below - 1
+        out.update({r: float(v) for r, v in zip(group, np.partition(candidates, at)[at])})
+    return out
+
+
+def _walsh_order_statistics(d: np.ndarray, ranks: list[int],
+                            value_counts: Optional[tuple[np.ndarray, np.ndarray]] = None) -> list[float]:
     """The Walsh averages of ascending ``d`` at 1-based ``ranks``, without building all n(n+1)/2 of them.
 
     Few distinct values (integer scores: at most ``_DISTINCT_LIMIT``): the averages of every pair of
     distinct values, weighted by how many pairs of differences give them, then cumulative counts --
     exact and O(K^2) for K distinct values, whatever n. Otherwise up to ``_WALSH_SORT_LIMIT`` differences
-    the averages are sorted (the tests' reference); above, bisection over the ordered doubles between
-    min(d) and max(d): the smallest double t with #{W <= t} >= r is the r-th Walsh average itself
-    (<= 64 steps of O(n log n) counting).
+    the averages are sorted (the tests' reference); above, :func:`_walsh_select` finds them by sampled
+    bracketing with exact O(n log n) counting.
     """
-    values, counts = np.unique(d, return_counts=True)
+    values, counts = _value_counts(d) if value_counts is None else value_counts
     if values.size <= _DISTINCT_LIMIT:
         i, j = np.triu_indices(values.size)
         avg = (values[i] + values[j]) / 2.0
@@ -428,21 +540,13 @@ def _walsh_order_statistics(d: np.ndarray, ranks: list[int]) -> list[float]:
         cum = np.cumsum(weight[order])
         pos = np.searchsorted(cum, np.asarray(ranks, dtype=np.int64), side="left")
         return [float(avg[order][k]) for k in pos]
+    d = np.sort(d)
     if d.size <= _WALSH_SORT_LIMIT:
         i, j = np.triu_indices(d.size)
         walsh = np.sort((d[i] + d[j]) / 2.0)
         return [float(walsh[r - 1]) for r in ranks]
-    out = []
-    for r in ranks:
-        low, high = _float_key(float(d[0])) - 1, _float_key(float(d[-1]))  # count(low) < r <= count(high)
-        while high - low > 1:
-            mid = (low + high) // 2
-            if _walsh_count_le(d, _key_float(mid)) >= r:
-                high = mid
-            else:
-                low = mid
-        out.append(_key_float(high))
-    return out
+    out = _walsh_select(d, list(ranks))
+    return [out[r] for r in ranks]
 
 
 def _walsh_median(d: np.ndarray) -> float:
@@ -454,8 +558,9 @@ def _walsh_median(d: np.ndarray) -> float:
 
 
 def _hl_from_differences(d_nonzero: np.ndarray, *, ties: bool, zeros: bool, conf_level: float,
-                         method: str, alternative: str, warn: bool = True,
-                         stacklevel: int = 3) -> tuple[float, float, float, str, float]:
+                         method: str, alternative: str, warn: bool = True, stacklevel: int = 3,
+                         value_counts: Optional[tuple[np.ndarray, np.ndarray]] = None
+                         ) -> tuple[float, float, float, str, float]:
     """(estimate, low, high, method used, achieved level) from non-zero differences.
 
     ``exact``: exactRankTests' ``wilcox.exact`` interval, exact conditionally on the mid-ranks when
@@ -472,7 +577,8 @@ def _hl_from_differences(d_nonzero: np.ndarray, *, ties: bool, zeros: bool, conf
         estimate, low, high, achieved = _hl_exact_conditional(d_nonzero, conf_level, alternative)
         degenerate = achieved < conf_level - 1e-12
     else:
-        d_sorted = np.sort(d_nonzero)
+        if value_counts is None:
+            value_counts = _value_counts(d_nonzero)
         n_walsh = n * (n + 1) // 2
         mean = n * (n + 1) / 4.0
         sd = math.sqrt(n * (n + 1) * (2 * n + 1) / 24.0)
@@ -484,7 +590,7 @@ def _hl_from_differences(d_nonzero: np.ndarray, *, ties: bool, zeros: bool, conf
         achieved = 1.0 - (2 * one_tail if alternative == "two-sided" else one_tail)
         half = n_walsh // 2
         wanted = [q, n_walsh + 1 - q] + ([half + 1] if n_walsh % 2 else [half, half + 1])
-        stats_at = _walsh_order_statistics(d_sorted, wanted)
+        stats_at = _walsh_order_statistics(d_nonzero, wanted, value_counts=value_counts)
         low, high = stats_at[0], stats_at[1]
         estimate = stats_at[2] if n_walsh % 2 else float(np.mean(stats_at[2:]))
         if alternative == "greater":
@@ -537,8 +643,8 @@ def hodges_lehmann(x, y=None, *, conf_level: float = 0.95, method: str = "auto",
     >>> hl.estimate, hl.ci_low, hl.ci_high
     (28.0, 23.5, 32.0)
     >>> hl = hodges_lehmann([0] * 20 + [-2, -1, 1, 1, 1], method="exact", conf_level=0.5)
-    >>> hl.estimate, hl.ci_low, hl.ci_high
-    (0.5, -0.5, 1.0)
+    >>> hl.estimate, hl.ci_low, hl.ci_high  # wilcox.exact(d, conf.int = TRUE, conf.level = 0.5)
+    (-0.25, -0.5, 1.0)
     """
     conf_level = _check_conf_level(conf_level)
     method = _choice(method, _HL_METHODS, "method")
@@ -609,43 +715,79 @@ class WilcoxonResult:
     distribution: str = "signrank"
 
 
-def _rank_sums(d: np.ndarray, zero_method: str) -> tuple[float, float]:
-    """R+ and R- with zeros treated as ``zero_method`` (scipy's conventions, gh-2263 for zsplit)."""
-    if zero_method == "wilcox":
-        d = d[d != 0]
-    ranks2 = _doubled_midranks(np.abs(d))
-    r_plus = float(ranks2[d > 0].sum()) / 2
-    r_minus = float(ranks2[d < 0].sum()) / 2
-    if zero_method == "zsplit":
-        half_zero = float(ranks2[d == 0].sum()) / 4
+def _value_counts(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of ``d`` (ascending) and their counts: by ``bincount`` for integer scores (O(n)), else a sort."""
+    if d.size > 256:
+        lo, hi = float(d.min()), float(d.max())
+        if hi - lo <= 4 * d.size and np.array_equal(d, np.floor(d)):
+            counts = np.bincount((d - lo).astype(np.int64))
+            present = np.flatnonzero(counts)
+            return present + lo, counts[present].astype(np.int64)
+    values, counts = np.unique(d, return_counts=True)
+    return values, counts.astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    """What every signed-rank computation needs, from the value counts of d (O(K) for K distinct values)."""
+
+    r_plus: float
+    r_minus: float
+    ties: bool          # a tied |d| among the non-zero differences
+    n_zero: int
+    tie_sizes: np.ndarray  # sizes of the |d| groups that enter the ranking (zeros' group first if ranked)
+
+
+def _rank_from_counts(values: np.ndarray, counts: np.ndarray, zero_method: str) -> _Ranked:
+    """R+ and R- with zeros treated as ``zero_method`` (scipy's conventions, gh-2263 for zsplit), mid-ranks for ties."""
+    absolute, inverse = np.unique(np.abs(values), return_inverse=True)
+    inverse = inverse.ravel()
+    group = np.zeros(absolute.size, dtype=np.int64)
+    np.add.at(group, inverse, counts)
+    has_zero = absolute.size > 0 and absolute[0] == 0
+    n_zero = int(group[0]) if has_zero else 0
+    ties = bool((group[1:] if has_zero else group).max(initial=0) > 1)
+    ranked = group.copy()
+    if zero_method == "wilcox" and has_zero:
+        ranked[0] = 0
+    doubled = 2 * (np.cumsum(ranked) - ranked) + ranked + 1  # 2 x mid-rank of each |d| group
+    r_plus2 = int((counts * doubled[inverse])[values > 0].sum())
+    r_minus2 = int((counts * doubled[inverse])[values < 0].sum())
+    r_plus, r_minus = r_plus2 / 2, r_minus2 / 2
+    if zero_method == "zsplit" and has_zero:
+        half_zero = int(group[0] * doubled[0]) / 4
         r_plus += half_zero
         r_minus += half_zero
-    return r_plus, r_minus
+    sizes = ranked[ranked > 0] if zero_method != "wilcox" or not has_zero else ranked[1:]
+    return _Ranked(float(r_plus), float(r_minus), ties, n_zero, sizes)
 
 
-def _signed_z(d: np.ndarray, zero_method: str, r_plus: float, correction: bool, alternative: str) -> float:
+def _rank_sums(d: np.ndarray, zero_method: str) -> tuple[float, float]:
+    """R+ and R- of the differences ``d`` under ``zero_method``."""
+    ranked = _rank_from_counts(*_value_counts(d), zero_method)
+    return ranked.r_plus, ranked.r_minus
+
+
+def _signed_z(ranked: _Ranked, n: int, zero_method: str, correction: bool, alternative: str) -> float:
     """(R+ - E) / sd with scipy's mean and variance (tie and Pratt corrections), continuity-corrected as scipy."""
-    count = float(d.size if zero_method != "wilcox" else np.count_nonzero(d))
+    count = float(n if zero_method != "wilcox" else n - ranked.n_zero)
     mn = count * (count + 1.0) * 0.25
     se = count * (count + 1.0) * (2.0 * count + 1.0)
-    absd = np.abs(d if zero_method != "wilcox" else d[d != 0])
-    _, t = np.unique(absd, return_counts=True)
-    if zero_method == "pratt":
-        n_zero = float(np.count_nonzero(d == 0))
+    t = ranked.tie_sizes.astype(float)
+    if zero_method == "pratt" and ranked.n_zero:
+        n_zero = float(ranked.n_zero)
         mn -= n_zero * (n_zero + 1.0) * 0.25
         se -= n_zero * (n_zero + 1.0) * (2.0 * n_zero + 1.0)
-        if n_zero:
-            t = t[1:]  # the zeros' tie group (smallest |d|) is not tie-corrected
-    t = t.astype(float)
+        t = t[1:]  # the zeros' tie group (smallest |d|) is not tie-corrected
     se = math.sqrt((se - float(np.sum(t ** 3 - t)) / 2) / 24)
-    z = (r_plus - mn) / se
+    z = (ranked.r_plus - mn) / se
     if correction:
         sign = {"greater": 1.0, "less": -1.0}.get(alternative, float(np.sign(z)))
         z -= sign * 0.5 / se
     return float(z)
 
 
-def _resolve_wilcoxon_method(d: np.ndarray, method: str) -> str:
+def _resolve_wilcoxon_method(d: np.ndarray, method: str, ties: Optional[bool] = None) -> str:
     """Mirror scipy's ``method="auto"`` (scipy 1.17, _wilcoxon.py) to report the method used."""
     if method != "auto":
         return method
@@ -653,7 +795,7 @@ def _resolve_wilcoxon_method(d: np.ndarray, method: str) -> str:
         return "asymptotic"
     nonzero = d[d != 0]
     has_zeros = nonzero.size < d.size
-    has_ties = np.unique(np.abs(nonzero)).size < nonzero.size
+    has_ties = np.unique(np.abs(nonzero)).size < nonzero.size if ties is None else ties
     if not (has_zeros or has_ties):
         return "exact"
     return "permutation" if d.size <= 13 else "asymptotic"
@@ -709,15 +851,14 @@ def wilcoxon(x, y=None, *, mu: float = 0.0, zero_method: str = "wilcox", method:
     d, n_missing = _differences(x, y, mu, decimals)
     if d.size == 0:
         raise _no_pairs_error(n_missing)
-    nonzero = d[d != 0]
-    n_zero = int(d.size - nonzero.size)
-    if nonzero.size == 0:
+    values, counts = _value_counts(d)
+    ranked = _rank_from_counts(values, counts, zero_method)
+    n_zero, ties, r_plus, r_minus = ranked.n_zero, ranked.ties, ranked.r_plus, ranked.r_minus
+    if n_zero == d.size:
         raise ValueError(f"all {d.size} differences are zero: the signed-rank test has no signs to test")
-    ties = bool(np.unique(np.abs(nonzero)).size < nonzero.size)
     zeros_ranked = n_zero > 0 and zero_method != "wilcox"
 
-    used = _resolve_wilcoxon_method(d, method)
-    r_plus, r_minus = _rank_sums(d, zero_method)
+    used = _resolve_wilcoxon_method(d, method, ties)
     statistic = min(r_plus, r_minus) if alternative == "two-sided" else r_plus
     zstat = None
     if used == "exact" and (ties or zeros_ranked):
@@ -731,17 +872,18 @@ def wilcoxon(x, y=None, *, mu: float = 0.0, zero_method: str = "wilcox", method:
         pvalue, statistic = float(res.pvalue), float(res.statistic)
         distribution = {"exact": "signrank", "permutation": "permutation"}.get(used, "normal")
         if used == "asymptotic":
-            zstat = _signed_z(d, zero_method, r_plus, bool(correction), alternative)
+            zstat = _signed_z(ranked, d.size, zero_method, bool(correction), alternative)
 
     if conf_level is None:
         nan = float("nan")
         estimate, low, high, ci_method, achieved = nan, nan, nan, "none", nan
     else:
         hl_method = method if method in ("exact", "asymptotic") else "auto"
+        keep = values != 0
         estimate, low, high, ci_method, achieved = _hl_from_differences(
-            nonzero, ties=ties, zeros=n_zero > 0, conf_level=conf_level, method=hl_method, alternative=alternative,
-            stacklevel=3)
-    n_used = int(nonzero.size) if zero_method == "wilcox" else int(d.size)
+            d[d != 0], ties=ties, zeros=n_zero > 0, conf_level=conf_level, method=hl_method, alternative=alternative,
+            stacklevel=3, value_counts=(values[keep], counts[keep]))
+    n_used = int(d.size - n_zero) if zero_method == "wilcox" else int(d.size)
     return WilcoxonResult(
         statistic=float(statistic), pvalue=float(pvalue), r_plus=r_plus, r_minus=r_minus,
         n_used=n_used, n_zero=n_zero, n_missing=n_missing, zero_method=zero_method, method=used,
@@ -786,7 +928,7 @@ def sign_test(x, y=None, *, mu: float = 0.0, alternative: str = "two-sided",
     >>> (res.n_decreased, res.n_unchanged, res.n_increased), f"{res.pvalue:.3g}"
     ((34, 15, 8), '6.88e-05')
     """
-    alternative = _choice(alternative, _ALTERNATIVES, "alternative")
+    alternative = _alternative(alternative)
     d, n_missing = _differences(x, y, mu, decimals)
     if d.size == 0:
         raise _no_pairs_error(n_missing)
@@ -823,13 +965,16 @@ def paired_t(x, y, *, alternative: str = "two-sided", conf_level: float = 0.95) 
     """Paired t-test of x against y on complete pairs (missing pairs counted), via ``scipy.stats.ttest_rel``.
 
     The interval is for the mean of ``x - y`` (one-sided alternatives give a one-sided interval).
+    Constant differences (every x - y the same, zero spread) raise ValueError: the test is undefined
+    there -- scipy would return t = inf and p = 0, and R's ``t.test`` stops ("data are essentially
+    constant"; it returns NaN when all differences are 0, which this function refuses too).
 
     >>> res = paired_t([0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0],
     ...                [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4])
     >>> round(res.statistic, 4), res.df, round(res.pvalue, 6)
     (-4.0621, 9, 0.002833)
     """
-    alternative = _choice(alternative, _ALTERNATIVES, "alternative")
+    alternative = _alternative(alternative)
     conf_level = _check_conf_level(conf_level)
     xs, ys = _vector(x, "x"), _vector(y, "y")
     if xs.shape != ys.shape:
@@ -840,6 +985,11 @@ def paired_t(x, y, *, alternative: str = "two-sided", conf_level: float = 0.95) 
     if xs.size < 2:
         raise ValueError(f"a paired t-test needs at least 2 complete pairs, got {xs.size}")
     d = xs - ys
+    mean_d, sd_d = float(np.mean(d)), float(np.std(d, ddof=1))
+    if sd_d / math.sqrt(d.size) <= 10 * np.finfo(float).eps * abs(mean_d):
+        # all differences equal: t = mean/0 is undefined (scipy returns inf or nan; R stops)
+        raise ValueError(f"all {d.size} paired differences equal {mean_d:g}: the paired t-test is undefined for "
+                         "constant differences (R's t.test stops: 'data are essentially constant')")
     res = stats.ttest_rel(xs, ys, alternative=alternative)
     ci = res.confidence_interval(confidence_level=conf_level)
     return PairedT(float(np.mean(d)), float(np.std(d, ddof=1)), int(xs.size), float(res.statistic),

@@ -161,7 +161,10 @@ def quantile(x: Iterable[float], p, method: Method = 7):
     """The ``p``-quantile(s) of ``x`` under Hyndman-Fan type ``method`` (1-9) or ``"tukey"`` hinges.
 
     Missing values (NaN) are ignored; use :func:`describe` to see how many there were.
-    Types 1-9 are computed by numpy; hinges follow R's ``fivenum``.
+    The discontinuous types 1-3 and Tukey's hinges (R's ``fivenum``) are computed in exact arithmetic
+    by :func:`order_statistic` (a float p stands for the decimal it prints as), so they pick the same
+    order statistics as R, whose ``quantile`` adds a 4-ulp fuzz for the same reason; the continuous
+    types 4-9 are numpy's interpolation, equal to the exact rule to rounding.
 
     >>> quantile([1, 2, 3, 4, 5, 6], 0.25, method=6)
     1.75
@@ -176,9 +179,11 @@ def quantile(x: Iterable[float], p, method: Method = 7):
     ps = np.atleast_1d(np.asarray(p, dtype=float))
     if np.any((ps < 0) | (ps > 1)):
         raise ValueError(f"p must lie in [0, 1], got {p!r}")
-    if method == "tukey":
+    if method in ("tukey", 1, 2, 3):
+        # discontinuous definitions: which order statistic is chosen must not depend on rounding
+        # (numpy computes n * p in floating point: 25 * 0.28 lands above 7 and picks x_(8), not x_(7))
         sorted_x = np.sort(values)
-        out = np.array([order_statistic(values.size, float(q), "tukey").value(sorted_x) for q in ps])
+        out = np.array([order_statistic(values.size, float(q), method).value(sorted_x) for q in ps])
     else:
         out = np.quantile(values, ps, method=NUMPY_METHOD[method])
     return float(out[0]) if scalar else out

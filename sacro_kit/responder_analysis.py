@@ -205,15 +205,22 @@ def _changes(pre, post, kind: str) -> tuple[np.ndarray, int, int]:
         raise ValueError(f"kind must be 'relative' or 'absolute', got {kind!r}")
     kind = kind.lower()
     a, b = _pair_arrays(pre, post)
-    complete = ~(np.isnan(a) | np.isnan(b))
-    n_missing = int(a.size - complete.sum())
-    a, b = a[complete], b[complete]
+    change = a - b  # NaN wherever either is missing
+    complete = ~np.isnan(change)
+    n_missing = int(a.size - np.count_nonzero(complete))
+    if n_missing:
+        a, change = a[complete], change[complete]
     if kind == "absolute":
-        return a - b, n_missing, 0
+        return change, n_missing, 0
     if (a < 0).any():
         raise ValueError("a relative change needs non-negative baseline scores")
     zero = a == 0
-    return (a[~zero] - b[~zero]) / a[~zero], n_missing, int(zero.sum())
+    n_zero = int(np.count_nonzero(zero))
+    if n_zero:
+        keep = ~zero
+        a, change = a[keep], change[keep]
+    change /= a
+    return change, n_missing, n_zero
 
 
 def _check_threshold(threshold) -> float:
@@ -246,7 +253,8 @@ def responders(pre, post, threshold: float, kind: str = "relative", *, ci_method
 
 def _default_thresholds(kind: str, observed: np.ndarray) -> np.ndarray:
     grid = np.arange(101) / 100 if kind == "relative" else np.arange(21) / 2
-    values = np.unique(observed)
+    # ``observed`` is sorted: its distinct values in one pass (np.unique would sort it again)
+    values = observed[np.r_[True, observed[1:] != observed[:-1]]] if observed.size else observed
     # an observed value within the tolerance of a grid value is that grid value
     pos = np.clip(np.searchsorted(grid, values), 1, grid.size - 1)
     near = np.minimum(np.abs(values - grid[pos - 1]), np.abs(values - grid[pos])) <= TOLERANCE

@@ -64,12 +64,13 @@ def test_min_p_table_published_cutoffs():
 def test_wilcoxon_table_matches_scipy_on_every_setting():
     cohort = cohort_frame()
     table = figures.wilcoxon_table(cohort, {"rest": ("rest_pre", "rest_post")})
-    assert len(table) == 12
+    assert len(table) == 15
     pre = np.array([7, 7, 8, 5, 6, 9, 4, 10, 3], dtype=float)
     post = np.array([2, 7, 8, 6, 1, 4, 2, 3, 3], dtype=float)
     d = pre - post  # three zeros; |d| ties (5, 5), (2, ...)
     for row in table.itertuples():
-        if row.method_used == "permutation":
+        if row.method_used == "permutation" or row.method == "exact":
+            # sacro_kit's exact test with ties is the conditional distribution: scipy's permutation test
             method = stats.PermutationMethod()
         else:
             method = row.method_used
@@ -80,8 +81,13 @@ def test_wilcoxon_table_matches_scipy_on_every_setting():
         assert row.n_used == (6 if row.zero_method == "wilcox" else 9)
     # scipy's auto picks the permutation test for <= 13 differences with ties or zeros
     assert set(table.loc[table["method"] == "auto", "method_used"]) == {"permutation"}
-    # the untied exact distribution is not valid here (ties and zeros), and only that row is flagged
-    assert list(table.loc[~table["valid"], "method"]) == ["exact"] * 3
+    # the untied exact table is not valid here (ties and zeros), and only that row is flagged; sacro_kit's
+    # "exact" is the conditional distribution (equal to the permutation test for <= 13 differences)
+    assert list(table.loc[~table["valid"], "method"]) == ["untied table"] * 3
+    exact = table[table["method"] == "exact"].set_index("zero_method")
+    auto = table[table["method"] == "auto"].set_index("zero_method")
+    assert set(exact["distribution"]) == {"conditional"}
+    np.testing.assert_allclose(exact["pvalue"], auto.loc[exact.index, "pvalue"], rtol=1e-12)
 
 
 def test_wilcoxon_table_skips_unusable_variables():

@@ -137,7 +137,8 @@ def test_sign_test_missing_mu_and_errors():
     with pytest.raises(ValueError, match="no complete pairs"):
         sign_test([np.nan, 1], [2, np.nan])
     with pytest.raises(ValueError, match="alternative"):
-        sign_test([1], [2], alternative="two.sided")
+        sign_test([1], [2], alternative="two_sided")
+    assert sign_test([1], [2], alternative="two.sided") == sign_test([1], [2])  # R's spelling accepted
 
 
 # ------------------------------------------------------------------ equality with scipy on a grid
@@ -513,19 +514,29 @@ def test_min_attainable_p_validation():
 
 @pytest.mark.filterwarnings("ignore:requested conf_level:RuntimeWarning")  # the 3-value sample
 def test_walsh_selection_equals_sorting(monkeypatch):
-    """Large samples select Walsh order statistics by bisection; they must equal the sorted averages."""
+    """Counting by distinct values and sampled selection (Monahan-style) must equal the sorted averages exactly."""
     rng = np.random.default_rng(2024)
-    samples = [rng.normal(size=300).round(6), rng.integers(-5, 6, 400).astype(float),
+    samples = [rng.normal(size=300).round(6), rng.integers(-5, 6, 400).astype(float), rng.normal(size=600).round(2),
                np.r_[rng.normal(size=250) * 1e-300, rng.normal(size=50) * 1e6], np.array([-2.5, -2.5, 1.0])]
-    reference = []
-    for d in samples:
-        reference.append([hodges_lehmann(d, method="asymptotic", alternative=alt, conf_level=c)
-                          for alt in ("two-sided", "greater", "less") for c in (0.9, 0.95)])
+
+    def all_intervals():
+        return [[hodges_lehmann(d, method="asymptotic", alternative=alt, conf_level=c)
+                 for alt in ("two-sided", "greater", "less") for c in (0.9, 0.95, 0.5)] for d in samples]
+
+    monkeypatch.setattr(paired, "_DISTINCT_LIMIT", 0)  # reference: sort every Walsh average
+    reference = all_intervals()
+    monkeypatch.setattr(paired, "_DISTINCT_LIMIT", 1500)  # counting over pairs of distinct values
+    assert all_intervals() == reference
+    monkeypatch.setattr(paired, "_DISTINCT_LIMIT", 0)  # sampled bracketing with exact counting, tiny brackets
     monkeypatch.setattr(paired, "_WALSH_SORT_LIMIT", 0)
-    for d, refs in zip(samples, reference):
-        selected = [hodges_lehmann(d, method="asymptotic", alternative=alt, conf_level=c)
-                    for alt in ("two-sided", "greater", "less") for c in (0.9, 0.95)]
-        assert selected == refs
+    monkeypatch.setattr(paired, "_EXTRACT_LIMIT", 300)
+    monkeypatch.setattr(paired, "_SAMPLE_SIZE", 500)
+    assert all_intervals() == reference
+    d = np.sort(samples[2])
+    i, j = np.triu_indices(d.size)
+    walsh = np.sort((d[i] + d[j]) / 2.0)
+    ranks = [1, 2, 1000, walsh.size // 2, walsh.size // 2 + 1, walsh.size - 1, walsh.size]
+    assert paired._walsh_select(d, ranks) == {r: walsh[r - 1] for r in ranks}
 
 
 def test_large_sample_is_feasible():
@@ -545,3 +556,38 @@ def test_wilcoxon_without_interval_matches_scipy_and_skips_hl():
     ref = stats.wilcoxon(x - y, method="asymptotic")
     assert res.pvalue == ref.pvalue and res.statistic == ref.statistic
     assert np.isnan(res.hodges_lehmann) and np.isnan(res.ci_low) and res.ci_method == "none"
+
+
+def test_paired_t_refuses_constant_differences():
+    # Issue 13: t = inf, p = 0 was returned; R's t.test stops with "data are essentially constant"
+    # (t.test(c(2, 3, 4), c(1, 2, 3), paired = TRUE), R 4.2.2)
+    with pytest.raises(ValueError, match="constant differences"):
+        paired_t([2, 3, 4], [1, 2, 3])
+    with pytest.raises(ValueError, match="all 3 paired differences equal 0"):
+        paired_t([1, 2, 3], [1, 2, 3])
+    with pytest.raises(ValueError, match="constant"):
+        paired_t([5.0, 6.0, np.nan, 7.0], [4.0, 5.0, 1.0, 6.0])  # constant among complete pairs
+    # a tiny real spread is a valid test
+    res = paired_t([2, 3, 4.001], [1, 2, 3])
+    assert np.isfinite(res.statistic) and res.df == 2
+
+
+def test_exact_conditional_p_is_fast_and_exact_at_n_57():
+    # Issue 13 benchmark: n = 57 tied pain scores, exact conditional p in < 10 ms (timed in benchmarks/,
+    # never asserted here); this checks the answer against brute-force enumeration of a smaller tied case.
+    rng = np.random.default_rng(57)
+    d = (rng.integers(0, 11, 12) - rng.integers(0, 11, 12)).astype(float)
+    d[:2] = 0
+    for zero_method in ("wilcox", "pratt"):
+        ranked = d if zero_method == "pratt" else d[d != 0]
+        ranks = stats.rankdata(np.abs(ranked))[ranked != 0]
+        signs = ranked[ranked != 0] > 0
+        observed = ranks[signs].sum()
+        flips = np.array(list(itertools.product([0, 1], repeat=ranks.size)), dtype=bool)
+        totals = (flips * ranks).sum(axis=1)
+        centre = ranks.sum() / 2
+        brute = {"less": np.mean(totals <= observed + 1e-9), "greater": np.mean(totals >= observed - 1e-9),
+                 "two-sided": min(1.0, np.mean(np.abs(totals - centre) >= abs(observed - centre) - 1e-9))}
+        for alternative, expected in brute.items():
+            got = paired.exact_signed_rank_p(d, zero_method=zero_method, alternative=alternative)
+            assert got == pytest.approx(expected, rel=1e-12), (zero_method, alternative)

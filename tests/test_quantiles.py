@@ -183,3 +183,23 @@ def test_quantile_input_errors():
         quantile([1, 2], 0.5, method=10)
     with pytest.raises(ValueError, match="method"):
         quantile([1, 2], 0.5, method="R")
+
+
+def test_quantile_equals_order_statistic_on_every_n_p_type():
+    # Issue 13: numpy's floating n * p put types 1-3 on the wrong side of exact boundaries (n = 25, p = 0.28:
+    # 25 * 0.28 = 7.000000000000001). R's quantile() adds a 4-ulp fuzz and picks x_(7); so does order_statistic.
+    rng = np.random.default_rng(13)
+    probs = np.unique(np.r_[np.arange(0, 101, 2) / 100, 0.07, 0.28, 0.35, 0.57, 0.85, 1 / 3, 2 / 3, 0.125, 0.375])
+    mismatches = []
+    for n in range(1, 41):
+        x = np.sort(rng.permutation(np.arange(1, n + 1) * 1.5 + rng.normal(0, 0.1, n)))
+        for hf_type in range(1, 10):
+            got = quantile(x, probs, method=hf_type)
+            for p, value in zip(probs, got):
+                exact = order_statistic(n, float(p), hf_type).value(x)
+                if hf_type <= 3 and value != exact or hf_type > 3 and abs(value - exact) > 1e-9:
+                    mismatches.append((n, p, hf_type, value, exact))
+    assert mismatches == []
+    x = np.arange(1.0, 26.0)
+    assert quantile(x, 0.28, method=1) == 7.0 == order_statistic(25, 0.28, 1).value(x)
+    assert np.quantile(x, 0.28, method="inverted_cdf") == 8.0  # numpy's answer, the bug this guards against

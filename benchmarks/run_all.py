@@ -170,6 +170,12 @@ def main() -> None:
         encoding="utf-8",
     )
     print(f"\nwritten {RESULTS.relative_to(ROOT)}")
+    # the rank tests' default calls and the exact conditional test (issue 13): their own section of results.md
+    import bench_ranks
+
+    load_before = os.getloadavg()
+    rows = bench_ranks.run(repeat, (10**4, 10**5) if args.quick else (10**4, 10**5, 10**6))
+    bench_ranks.write(rows, load_before, os.getloadavg(), " ".join([Path(sys.executable).name] + sys.argv))
 
 
 if __name__ == "__main__":

@@ -290,7 +290,10 @@ def _hl_exact_conditional(d_nonzero: np.ndarray, conf_level: float, alternative:
     With d the non-zero differences, r their mid-ranks and w(D) the signed-rank statistic of d - D:
     upper = min{Walsh D : w(D) <= qperm(alpha/2)} (the largest Walsh average if none is below),
     lower = max{Walsh D : w(D) > qperm(1 - alpha/2)} (the smallest if none), the estimate the mean of
-    min{D : w(D) <= ceiling(sum(r)/2)} and max{D : w(D) > sum(r)/2}. Without ties this is Bauer's (1972)
+    min{D : w(D) <= ceiling(sum(r)/2)} and max{D : w(D) > sum(r)/2} -- where one of those sets is empty (R
+    then returns -Inf or Inf with a warning, e.g. for d = 1, 1, 2) the Walsh median instead. That estimate is
+    R's, not the Walsh median, and with ties it need not change sign exactly when d does (R:
+    ``wilcox.exact(c(-1, -1, -2), conf.int = TRUE)`` gives -1.25). Without ties this is Bauer's (1972)
     interval [W_(q), W_(N+1-q)] and the Walsh median.
     """
     d_sorted = np.sort(d_nonzero)
@@ -321,7 +324,15 @@ def _hl_exact_conditional(d_nonzero: np.ndarray, conf_level: float, alternative:
         k = last_gt(_conditional_quantile(cdf, 1 - alpha / 2 if alternative == "two-sided" else 1 - alpha))
         low = float(values[k])
         achieved_tail += 1.0 - float(cdf[w2[k] - 1])
-    estimate = (float(values[first_le(2 * math.ceil(total / 4))]) + float(values[last_gt(total / 2)])) / 2
+    c_low, c_high = 2 * math.ceil(total / 4), total / 2
+    if c_low < w2[-1] or c_high >= w2[0]:
+        # R's min()/max() over an empty set: wilcox.exact returns -Inf/Inf with a warning; use the Walsh median
+        cum = np.cumsum(counts)
+        n_walsh = int(cum[-1])
+        mids = [n_walsh // 2 + 1] if n_walsh % 2 else [n_walsh // 2, n_walsh // 2 + 1]
+        estimate = float(np.mean(values[np.searchsorted(cum, mids, side="left")]))
+    else:
+        estimate = (float(values[first_le(c_low)]) + float(values[last_gt(c_high)])) / 2
     return estimate, low, high, 1.0 - achieved_tail
 
 

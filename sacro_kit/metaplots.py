@@ -197,8 +197,13 @@ def funnel_plot(result: Union[MetaResult, TrimFill], ax=None, *, xlabel: str = "
                      color="0.92", zorder=0, label=f"pseudo {result.conf_level:.0%} region")
     ax.plot(result.estimate - crit * se_grid, se_grid, color=colors["ref"], lw=0.9, ls="--")
     ax.plot(result.estimate + crit * se_grid, se_grid, color=colors["ref"], lw=0.9, ls="--")
-    ax.axvline(result.estimate, color=colors["pooled"], lw=1.2,
-               label="pooled estimate" if filled is None else "pooled estimate after filling")
+    if filled is None:
+        pooled_label = "pooled estimate"
+    elif filled.k0 == 0:
+        pooled_label = f"pooled estimate (trim-and-fill: none missing on the {filled.side} side)"
+    else:
+        pooled_label = "pooled estimate after filling"
+    ax.axvline(result.estimate, color=colors["pooled"], lw=1.2, label=pooled_label)
     if filled is not None and filled.k0 > 0:
         ax.axvline(filled.original.estimate, color=colors["pooled"], lw=1.0, ls=":",
                    label="pooled estimate as observed")

@@ -482,3 +482,12 @@ def test_funnel_plot_shows_filled_studies():
     assert any("filled by trim-and-fill" in t for t in labels) and any("as observed" in t for t in labels)
     assert tf.to_frame()["filled"].sum() == tf.k0
     plt.close("all")
+
+
+def test_funnel_plot_says_when_trim_and_fill_filled_nothing():
+    r = meta_analysis([0.2, 0.5, 0.9, 0.4, 0.6], [0.04, 0.05, 0.06, 0.05, 0.04])
+    tf = trim_and_fill(r, side="left")
+    assert tf.k0 == 0 and tf.result is r and tf.filled_yi == ()
+    labels = [t.get_text() for t in funnel_plot(tf).axes[0].get_legend().get_texts()]
+    assert any("none missing on the left side" in t for t in labels)
+    plt.close("all")

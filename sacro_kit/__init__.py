@@ -96,6 +96,8 @@ _API = {
     "check_median_range": "forensics.summaries",
     "check_parts": "forensics.summaries",
     "PartsCheck": "forensics.summaries",
+    "recompute_p": "forensics.statcheck",
+    "RecomputedP": "forensics.statcheck",
     # book helpers
     "responder_explorer": "widgets", "check_answer": "exercises",
 }

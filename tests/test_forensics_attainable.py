@@ -230,3 +230,56 @@ def test_result_conventions():
         sk.min_attainable_p(5, "friedman")
     with pytest.raises(ValueError, match="printed p-value"):
         sk.check_attainable_p("p is small", 13, test="sign")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Frozen R references (tests/reference/make_r_floors.R -> r_floors.json; R 4.2 stats)
+
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+R = json.loads((Path(__file__).parent / "reference" / "r_floors.json").read_text())
+
+
+def test_rank_sum_floors_equal_r():
+    # R: wilcox.test(1:n1, n1 + 1:n2, exact = TRUE) (complete separation), and wilcox.test(rep(0, n1), rep(1, n2),
+    # exact = FALSE, correct = FALSE / TRUE) (each group tied, groups apart): the ties="any" asymptotic floors.
+    for row in R["rank_sum"]:
+        n1, n2 = row["n1"], row["n2"]
+        assert sk.min_attainable_p(n1, "rank-sum", n2=n2) == pytest.approx(row["exact"], rel=1e-12)
+        if row["tied_asymptotic"] != {}:
+            assert sk.min_attainable_p(n1, "rank-sum", "asymptotic", n2=n2) == pytest.approx(
+                row["tied_asymptotic"], rel=1e-12)
+            assert sk.min_attainable_p(n1, "rank-sum", "asymptotic", n2=n2, correction=True) == pytest.approx(
+                row["tied_asymptotic_cc"], rel=1e-12)
+
+
+def test_signed_rank_and_sign_floors_equal_r():
+    # R: wilcox.test(1:n, exact = TRUE) and binom.test(n, n)
+    for row in R["signed_rank"]:
+        assert sk.min_attainable_p(row["n"]) == pytest.approx(row["exact"], rel=1e-12)
+        assert sk.min_attainable_p(row["n"], "sign") == pytest.approx(row["sign"], rel=1e-12)
+
+
+def test_fisher_floors_equal_r():
+    # R: the smallest fisher.test p over every 2 x 2 table with row totals n1, n2
+    for row in R["fisher"]:
+        assert sk.min_attainable_p(row["n1"], "fisher", n2=row["n2"]) == pytest.approx(row["min_p"], rel=1e-9)
+
+
+def test_kruskal_floors_equal_r():
+    # R: kruskal.test on contiguous rank blocks (untied largest H) and on groups tied within themselves (H = N - 1)
+    for row in R["kruskal"]:
+        sizes = tuple(row["sizes"])
+        untied = sk.attainable_p(sizes, "kruskal", "asymptotic", ties="none")
+        assert untied.min_p == pytest.approx(row["untied_p"], rel=1e-12)
+        assert sk.min_attainable_p(sizes, "kruskal", "asymptotic") == pytest.approx(row["tied_p"], rel=1e-12)
+        assert row["tied_H"] == pytest.approx(sum(sizes) - 1)
+
+
+def test_friedman_floors_equal_r():
+    # R: friedman.test on blocks that all rank the treatments alike (Q = n(k - 1))
+    for row in R["friedman"]:
+        assert row["Q"] == pytest.approx(row["blocks"] * (row["k"] - 1))
+        assert sk.min_attainable_p(row["blocks"], "friedman", "asymptotic", k=row["k"]) == pytest.approx(
+            row["p"], rel=1e-12)

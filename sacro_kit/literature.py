@@ -251,14 +251,16 @@ def _scale_bounds(text: str) -> Optional[tuple[float, float]]:
     return (float(match.group(1)), float(match.group(2))) if match else None
 
 
-def pooling_table(studies: Optional[pd.DataFrame] = None, *, timepoint: str = "first", r: float = 0.5,
+def pooling_table(studies: Optional[pd.DataFrame] = None, *, timepoint: Union[str, float] = "first", r: float = 0.5,
                   mean_method: str = "luo", sd_method: Optional[str] = None, xi_eta: str = "formula",
                   default_scale: Optional[tuple[float, float]] = (0, 10),
                   exclude_flags: Iterable[str] = ()) -> pd.DataFrame:
     """One row per study arm at its first (or last) reported time point, ready for :func:`meta_analysis`.
 
     For each ``study_id`` the row with the smallest (``timepoint="first"``) or largest (``"last"``)
-    ``timepoint_weeks`` is taken (unknown weeks sort after known ones; ties by file order). Several rows
+    ``timepoint_weeks`` is taken, or, when ``timepoint`` is a number of weeks, the row closest to it (ties go to
+    the earlier row in the file); unknown weeks sort after known ones; ties by file order. One row per arm is the
+    rule that keeps each patient once: the arm's other time points are the same patients again. Several rows
     of one arm at the same time point are different outcomes of the same patients (Dougherty: pain at
     rest, n = 29, and with activity, n = 13): the row with the largest n is used and the others are
     listed as not eligible, since pooling both would count patients twice.
@@ -277,8 +279,13 @@ def pooling_table(studies: Optional[pd.DataFrame] = None, *, timepoint: str = "f
     >>> int(table["eligible"].sum()), len(table)
     (9, 13)
     """
-    if timepoint not in ("first", "last"):
-        raise ValueError(f"timepoint must be 'first' or 'last', got {timepoint!r}")
+    target = None
+    if isinstance(timepoint, (int, float)) and not isinstance(timepoint, bool):
+        if not math.isfinite(timepoint) or timepoint < 0:
+            raise ValueError(f"timepoint in weeks must be a finite number >= 0, got {timepoint!r}")
+        target = float(timepoint)
+    elif timepoint not in ("first", "last"):
+        raise ValueError(f"timepoint must be 'first', 'last' or a follow-up in weeks, got {timepoint!r}")
     exclude_flags = tuple(exclude_flags)
     unknown = [f for f in exclude_flags if f not in FLAG_COLUMNS]
     if unknown:
@@ -293,7 +300,8 @@ def pooling_table(studies: Optional[pd.DataFrame] = None, *, timepoint: str = "f
     rows = []
     for _, arm in studies.groupby("study_id", sort=False):
         weeks = arm["timepoint_weeks"]
-        order = arm.assign(_unknown=weeks.isna(), _w=weeks if timepoint == "first" else -weeks)
+        key = (weeks - target).abs() if target is not None else (weeks if timepoint == "first" else -weeks)
+        order = arm.assign(_unknown=weeks.isna(), _w=key)
         order = order.sort_values(["_unknown", "_w", "row_id"], kind="stable")
         chosen_week = order.iloc[0]["timepoint_weeks"]
         same = order[(order["timepoint_weeks"] == chosen_week) | (order["timepoint_weeks"].isna() & pd.isna(chosen_week))]

@@ -180,6 +180,20 @@ def test_last_time_point_and_flag_exclusion():
     assert not excluded.loc[18, "eligible"] and excluded["eligible"].sum() == 6
 
 
+def test_time_point_closest_to_a_stated_follow_up():
+    # Choi 2017: 0.14, 4.35, 13.04 weeks (rows 3-5); Eur Radiol: 1, 4, 24, 48 weeks (rows 18-21);
+    # Andresen arms: 0.29, 26.09, 52.18, 78.27 weeks (rows 10-13 and 14-17).
+    at4 = set(pooling_table(timepoint=4)["row_id"])
+    assert {4, 19} <= at4 and not {3, 5, 18, 20} & at4
+    at26 = set(pooling_table(timepoint=26)["row_id"])
+    assert {5, 11, 15, 20} <= at26
+    one_per_arm = pooling_table(timepoint=4)
+    counted = one_per_arm[one_per_arm["reason"].str.contains("another outcome") == False]  # noqa: E712
+    assert counted["study_id"].is_unique  # every arm's patients enter once
+    with pytest.raises(ValueError, match="weeks"):
+        pooling_table(timepoint=-1)
+
+
 def test_r_changes_the_variances_not_the_effects():
     low, high = pooling_table(r=0.2), pooling_table(r=0.8)
     ok = low["eligible"]

@@ -77,7 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
-    from sacro_kit.yaml_reader import MAX_CARD_BYTES
+    from sacro_kit.io.yaml_reader import MAX_CARD_BYTES
 
     print(f"load average (1, 5, 15 min): {os.getloadavg()}; cores: {os.cpu_count()}")
     with tempfile.TemporaryDirectory() as folder:

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import sacro_kit as sk  # noqa: E402
-from sacro_kit.paired import exact_signed_rank_p  # noqa: E402
+from sacro_kit.stats.paired import exact_signed_rank_p  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results.md"
 BEGIN, END = "<!-- bench:ranks -->", "<!-- /bench:ranks -->"
@@ -97,7 +97,7 @@ def run(repeat: int, sizes) -> list[tuple[str, float, float, float, int, str]]:
     pre57, post57 = pain.integers(3, 11, 57), pain.integers(0, 9, 57)
     d57 = (pre57 - post57).astype(float)
 
-    from sacro_kit import paired
+    from sacro_kit.stats import paired
 
     def exact57():
         paired._conditional_cdf_cached.cache_clear()  # time the whole computation, not the cache

@@ -10,11 +10,11 @@ import argparse
 import importlib
 import time
 
-from sacro_kit.card import load_reported
-from sacro_kit.consistency import check_reported, quartile_types
-from sacro_kit.quantiles import QUANTILE_METHODS
+from sacro_kit.io.card import load_reported
+from sacro_kit.forensics.consistency import check_reported, quartile_types
+from sacro_kit.stats.quantiles import QUANTILE_METHODS
 
-R = importlib.import_module("sacro_kit.reconstruction")
+R = importlib.import_module("sacro_kit.forensics.reconstruction")
 
 
 def timed(label: str, function, *args, repeat: int = 1, **kwargs):

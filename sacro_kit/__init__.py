@@ -12,78 +12,111 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _API = {
-    # quantiles.py: Hyndman-Fan types 1-9 and Tukey hinges
-    "quantile": "quantiles", "describe": "quantiles", "order_statistic": "quantiles",
-    "QUANTILE_METHODS": "quantiles", "METHOD_LABEL": "quantiles", "Description": "quantiles",
-    # paired.py: paired tests and estimates
-    "wilcoxon": "paired", "WilcoxonResult": "paired", "sign_test": "paired", "SignTestResult": "paired",
-    "hodges_lehmann": "paired", "HodgesLehmann": "paired", "PairedT": "paired", "paired_t": "paired",
-    "exact_signed_rank_p": "paired",
-    # responder_analysis.py: proportions and responder analysis
-    "proportion_ci": "responder_analysis", "ProportionCI": "responder_analysis", "responders": "responder_analysis",
-    "ResponderResult": "responder_analysis", "responder_curve": "responder_analysis", "percent_change": "responder_analysis",
-    # card.py: the reported-statistics card
-    "load_reported": "card", "check_card_against_cohort": "card", "ReportedCard": "card", "CardError": "card", "Printed": "card",
-    # cohort.py: patient-level cohort files
-    "load_cohort": "cohort", "CohortWarning": "cohort", "CohortError": "cohort", "COHORT_COLUMNS": "cohort", "attrition": "cohort",
-    # card_schema.py: card schema 2 (any paper's outcomes, groups, time points, summaries and tests)
-    "load_card": "card_schema",
-    "Card": "card_schema",
-    # checking.py: every check a card permits, with verdicts and proofs
-    "check_card": "checking",
-    # consistency.py: checks of reported numbers
-    "check_reported": "consistency", "quartile_types": "consistency",
+    # sacro_kit/io/card.py
+    "load_reported": "io.card",
+    "check_card_against_cohort": "io.card",
+    "ReportedCard": "io.card",
+    "CardError": "io.card",
+    "Printed": "io.card",
+    # sacro_kit/io/cohort.py
+    "load_cohort": "io.cohort",
+    "CohortWarning": "io.cohort",
+    "CohortError": "io.cohort",
+    "COHORT_COLUMNS": "io.cohort",
+    "attrition": "io.cohort",
+    # sacro_kit/io/card_schema.py
+    "load_card": "io.card_schema",
+    "Card": "io.card_schema",
+    # sacro_kit/io/literature.py
+    "pooling_table": "io.literature",
+    "StudiesError": "io.literature",
+    "load_studies": "io.literature",
+    # sacro_kit/stats/quantiles.py
+    "quantile": "stats.quantiles",
+    "describe": "stats.quantiles",
+    "order_statistic": "stats.quantiles",
+    "QUANTILE_METHODS": "stats.quantiles",
+    "METHOD_LABEL": "stats.quantiles",
+    "Description": "stats.quantiles",
+    # sacro_kit/stats/paired.py
+    "wilcoxon": "stats.paired",
+    "WilcoxonResult": "stats.paired",
+    "sign_test": "stats.paired",
+    "SignTestResult": "stats.paired",
+    "hodges_lehmann": "stats.paired",
+    "HodgesLehmann": "stats.paired",
+    "PairedT": "stats.paired",
+    "paired_t": "stats.paired",
+    "exact_signed_rank_p": "stats.paired",
+    # sacro_kit/stats/responders.py
+    "proportion_ci": "stats.responders",
+    "ProportionCI": "stats.responders",
+    "responders": "stats.responders",
+    "ResponderResult": "stats.responders",
+    "responder_curve": "stats.responders",
+    "percent_change": "stats.responders",
+    # sacro_kit/stats/meansd.py
+    "estimate_mean_sd": "stats.meansd",
+    "MeanSD": "stats.meansd",
+    # sacro_kit/stats/meta.py
+    "meta_analysis": "stats.meta",
+    "MetaResult": "stats.meta",
+    "mean_change": "stats.meta",
+    "correlation_sensitivity": "stats.meta",
+    "standardized_mean_change": "stats.meta",
+    "MetaRegressionResult": "stats.meta",
+    "HeterogeneityCI": "stats.meta",
+    "heterogeneity_ci": "stats.meta",
+    "leave_one_out": "stats.meta",
+    "LeaveOneOut": "stats.meta",
+    "influence": "stats.meta",
+    "Influence": "stats.meta",
+    "egger_test": "stats.meta",
+    "EggerTest": "stats.meta",
+    "trim_and_fill": "stats.meta",
+    "TrimFill": "stats.meta",
+    "subgroup_analysis": "stats.meta",
+    "SubgroupAnalysis": "stats.meta",
+    "min_k": "stats.meta",
+    "META_METHODS": "stats.meta",
+    # sacro_kit/stats/missing.py
+    "best_worst_case": "stats.missing",
+    "tipping_point": "stats.missing",
+    "TippingPoint": "stats.missing",
+    "no_change_sensitivity": "stats.missing",
+    "binary_outcome": "stats.missing",
+    "BinaryOutcome": "stats.missing",
+    # sacro_kit/forensics/checking.py
+    "check_card": "forensics.checking",
+    # sacro_kit/forensics/consistency.py
+    "check_reported": "forensics.consistency",
+    "quartile_types": "forensics.consistency",
+    "fitting_methods": "forensics.consistency",
+    "card_decimals": "forensics.consistency",
+    "quartile_type_table": "forensics.consistency",
+    # sacro_kit/forensics/summaries.py
     "check_percentage": "forensics.summaries",
-    # reconstruct.py: patient-level reconstructions
-    "count_samples": "reconstruction", "reconstruct": "reconstruction", "verify_cohort": "reconstruction",
-    "reconstruction_range": "reconstruction",
-    # meansd.py and meta.py: literature synthesis
-    "estimate_mean_sd": "meansd", "MeanSD": "meansd",
-    "meta_analysis": "meta", "MetaResult": "meta", "mean_change": "meta", "correlation_sensitivity": "meta",
-    "standardized_mean_change": "meta", "pooling_table": "literature", "StudiesError": "literature",
-    "load_studies": "literature", "forest_plot": "metaplots", "funnel_plot": "metaplots",
-    "MetaRegressionResult": "meta",
-    "HeterogeneityCI": "meta",
-    "heterogeneity_ci": "meta",
-    "leave_one_out": "meta",
-    "LeaveOneOut": "meta",
-    "influence": "meta",
-    "Influence": "meta",
-    "egger_test": "meta",
-    "EggerTest": "meta",
-    "trim_and_fill": "meta",
-    "TrimFill": "meta",
-    "subgroup_analysis": "meta",
-    "SubgroupAnalysis": "meta",
-    "min_k": "meta",
-    "META_METHODS": "meta",
-    "sd_rule": "synthesis",
-    "sd_sensitivity": "synthesis",
-    "guidance_group": "synthesis",
-    "k_requirements": "synthesis",
-    # synthesis.py: the literature chapter's pooling workflow
-    "card_study_row": "synthesis", "synthesis_table": "synthesis", "pool_eligible": "synthesis",
-    "sensitivity_analyses": "synthesis", "conversion_table": "synthesis", "conversion_plot": "synthesis",
-    "correlation_plot": "synthesis",
-    # plots.py and missing.py: attrition, slope plots, missing-data sensitivity
-    "attrition_figure": "plots", "slope_plot": "plots", "tipping_point_plot": "plots", "note_figure": "plots",
-    "best_worst_case": "missing", "tipping_point": "missing", "TippingPoint": "missing",
-    "no_change_sensitivity": "missing", "binary_outcome": "missing", "BinaryOutcome": "missing",
-    "fitting_methods": "consistency", "card_decimals": "consistency", "quartile_type_table": "consistency",
-    "ReconstructionRange": "reconstruction", "responder_band": "reconstruction",
     "PercentageCheck": "forensics.summaries",
-    # figures.py: static figures and tables for the paired-test, responder and opioid chapters
-    "min_p_table": "figures", "min_p_plot": "figures", "wilcoxon_table": "figures", "differences_plot": "figures",
-    "spread_plot": "figures", "responder_plot": "figures", "paired_counts_plot": "figures",
-    "paired_distributions_plot": "figures",
-    "responder_bands": "widgets", "ResponderExplorer": "widgets",
-    # forensics/: consistency checks of printed numbers
+    "check_median_iqr": "forensics.summaries",
+    "MedianIQRCheck": "forensics.summaries",
+    "check_median_range": "forensics.summaries",
+    "check_parts": "forensics.summaries",
+    "PartsCheck": "forensics.summaries",
+    # sacro_kit/forensics/reconstruction.py
+    "count_samples": "forensics.reconstruction",
+    "reconstruct": "forensics.reconstruction",
+    "verify_cohort": "forensics.reconstruction",
+    "reconstruction_range": "forensics.reconstruction",
+    "ReconstructionRange": "forensics.reconstruction",
+    "responder_band": "forensics.reconstruction",
+    # sacro_kit/forensics/granularity.py
     "grim": "forensics.granularity",
     "grimmer": "forensics.granularity",
     "debit": "forensics.granularity",
     "GrimResult": "forensics.granularity",
     "GrimmerResult": "forensics.granularity",
     "DebitResult": "forensics.granularity",
+    # sacro_kit/forensics/attainable.py
     "min_attainable_p": "forensics.attainable",
     "max_attainable_p": "forensics.attainable",
     "attainable_p": "forensics.attainable",
@@ -91,15 +124,30 @@ _API = {
     "check_attainable_p": "forensics.attainable",
     "PValueCheck": "forensics.attainable",
     "canonical_test": "forensics.attainable",
-    "check_median_iqr": "forensics.summaries",
-    "MedianIQRCheck": "forensics.summaries",
-    "check_median_range": "forensics.summaries",
-    "check_parts": "forensics.summaries",
-    "PartsCheck": "forensics.summaries",
+    # sacro_kit/forensics/statcheck.py
     "recompute_p": "forensics.statcheck",
     "RecomputedP": "forensics.statcheck",
-    # book helpers
-    "responder_explorer": "widgets", "check_answer": "exercises",
+    # sacro_kit/plotting/meta_figures.py
+    "forest_plot": "plotting.meta_figures",
+    "funnel_plot": "plotting.meta_figures",
+    # sacro_kit/plotting/cohort_figures.py
+    "attrition_figure": "plotting.cohort_figures",
+    "slope_plot": "plotting.cohort_figures",
+    "tipping_point_plot": "plotting.cohort_figures",
+    "note_figure": "plotting.cohort_figures",
+    # sacro_kit/plotting/paired_figures.py
+    "min_p_table": "plotting.paired_figures",
+    "min_p_plot": "plotting.paired_figures",
+    "wilcoxon_table": "plotting.paired_figures",
+    "differences_plot": "plotting.paired_figures",
+    "spread_plot": "plotting.paired_figures",
+    "responder_plot": "plotting.paired_figures",
+    "paired_counts_plot": "plotting.paired_figures",
+    "paired_distributions_plot": "plotting.paired_figures",
+    # sacro_kit/widgets
+    "responder_bands": "widgets",
+    "ResponderExplorer": "widgets",
+    "responder_explorer": "widgets",
 }
 
 __all__ = sorted(_API) + ["__version__"]

@@ -21,7 +21,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from sacro_kit.card import CardError
+from sacro_kit.io.card import CardError
 
 #: The columns of a batch table (``--csv``); every one is optional except ``paper``.
 CSV_COLUMNS = ("paper", "outcome", "group", "n", "q1", "median", "q3", "mean", "sd", "min", "max", "percent", "k",
@@ -61,7 +61,7 @@ _STATISTIC = re.compile(r"^\s*(t|F|chi2|χ2|χ²|z|U|W|H)\s*[=:]?\s*(.+)$")
 
 def _csv_cards(path: Path) -> list:
     """One schema-2 card per paper of a batch table (each row one claim; errors name the line and column)."""
-    from sacro_kit.card_schema import WITHIN_TESTS, Card, _claim2, _outcome, canonical_test, _V2
+    from sacro_kit.io.card_schema import WITHIN_TESTS, Card, _claim2, _outcome, canonical_test, _V2
 
     text = path.read_text(encoding="utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
@@ -80,7 +80,7 @@ def _csv_cards(path: Path) -> list:
             raise CardError(f"{path}:{line}: column paper: empty; every row names its paper")
         papers.setdefault(paper, []).append((line, row))
     cards = []
-    from sacro_kit.card import Study
+    from sacro_kit.io.card import Study
 
     for paper, rows in papers.items():
         outcomes, groups, claims, where = {}, {}, {}, {}
@@ -148,12 +148,12 @@ def _csv_cards(path: Path) -> list:
                 if sizes is not None:
                     for i, size in enumerate(sizes):
                         groups.setdefault(f"{name}g{i + 1}", None)
-                        from sacro_kit.card_schema import Group
+                        from sacro_kit.io.card_schema import Group
                         groups[f"{name}g{i + 1}"] = Group(f"{name}g{i + 1}", f"group {i + 1}", size, None)
                     spec_test["between"] = [f"{name}g{i + 1}" for i in range(len(sizes))]
                 elif canonical is None or canonical in WITHIN_TESTS:
                     for point in ("t0", "t1"):
-                        from sacro_kit.card_schema import TimePoint
+                        from sacro_kit.io.card_schema import TimePoint
                         timepoints.setdefault(point, TimePoint(point, point, None))
                     spec_test["within"] = ["t0", "t1"]
                 made.append((key if not (stats or percent or k) else f"{key} test",
@@ -251,8 +251,8 @@ def _html(results: list[tuple], elapsed: float) -> str:
 def check(cards: list[str], *, csv_path: str | None = None, report: str | None = None, brief: bool = False,
           rounding: str = "up_or_down", out=None) -> int:
     """Run ``sacro-kit check``; return the exit status (1 when anything is inconsistent)."""
-    from sacro_kit.card_schema import load_card
-    from sacro_kit.checking import check_card
+    from sacro_kit.io.card_schema import load_card
+    from sacro_kit.forensics.checking import check_card
 
     out = out or sys.stdout
     start = time.perf_counter()

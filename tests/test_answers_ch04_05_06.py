@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from sacro_kit.exercises import check_answer, exercises
+from booksupport.exercises import check_answer, exercises
 
 
 def pairs(cohort, pre, post):

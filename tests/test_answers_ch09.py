@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from scipy import optimize, stats
 
-from sacro_kit.card import load_reported
-from sacro_kit.config import default_card_path
-from sacro_kit.exercises import check_answer, exercises
-from sacro_kit.synthesis import synthesis_table
+from sacro_kit.io.card import load_reported
+from sacro_kit.io.resources import default_card_path
+from booksupport.exercises import check_answer, exercises
+from booksupport.synthesis import synthesis_table
 
 NO_COHORT = "not used"
 

@@ -17,7 +17,7 @@ import yaml
 from nbclient import NotebookClient
 
 import sacro_kit as sk
-from sacro_kit import config
+from sacro_kit.io import resources as config
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 CHAPTERS = sorted(BOOK.glob("*.ipynb"))

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from sacro_kit import config
-from sacro_kit.card import (
+from sacro_kit.io import resources as config
+from sacro_kit.io.card import (
     CardError,
     CountClaim,
     DirectionClaim,
@@ -27,7 +27,7 @@ from sacro_kit.card import (
     check_card_against_cohort,
     load_reported,
 )
-from sacro_kit.cohort import COHORT_COLUMNS, load_cohort
+from sacro_kit.io.cohort import COHORT_COLUMNS, load_cohort
 
 REPO = Path(__file__).resolve().parents[1]
 CARD_PATH = REPO / "data" / "reported" / "dougherty2014.yaml"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from scipy import stats
 
-from sacro_kit.card import CardError, load_reported
-from sacro_kit.card_schema import SCHEMA_V1, Card, canonical_test, cohort_view, load_card
-from sacro_kit.checking import check_card
+from sacro_kit.io.card import CardError, load_reported
+from sacro_kit.io.card_schema import SCHEMA_V1, Card, canonical_test, cohort_view, load_card
+from sacro_kit.forensics.checking import check_card
 
 REPO = Path(__file__).resolve().parents[1]
 CARDS = REPO / "data" / "literature" / "cards"

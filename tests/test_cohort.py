@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sacro_kit import config
-from sacro_kit.cohort import COHORT_COLUMNS, MAX_LISTED, CohortError, CohortWarning, attrition, load_cohort
+from sacro_kit.io import resources as config
+from sacro_kit.io.cohort import COHORT_COLUMNS, MAX_LISTED, CohortError, CohortWarning, attrition, load_cohort
 
 HEADER = ",".join(COHORT_COLUMNS)
 # patient_id,pain_weeks,followup_weeks,pain_decreased,rest_pre,rest_post,activity_pre,activity_post,opioids_pre,...
@@ -318,7 +318,7 @@ def test_attrition_shows_overlap_and_missing_follow_up(tmp_path):
 
 
 def test_attrition_matches_the_abstract_sample_sizes(tmp_path):
-    from sacro_kit.card import load_reported
+    from sacro_kit.io.card import load_reported
 
     card = load_reported()
     lines = [HEADER]

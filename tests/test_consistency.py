@@ -1,4 +1,4 @@
-"""Tests of sacro_kit.consistency: GRIM for percentages, quartile definitions, p-value floors, the seed card."""
+"""Tests of sacro_kit.forensics.consistency: GRIM for percentages, quartile definitions, p-value floors, the seed card."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sacro_kit.card import Printed, load_reported
-from sacro_kit.consistency import (
+from sacro_kit.io.card import Printed, load_reported
+from sacro_kit.forensics.consistency import (
     VERDICTS,
     check_percentage,
     check_reported,
@@ -20,8 +20,8 @@ from sacro_kit.consistency import (
     quartile_types,
     round_exact,
 )
-from sacro_kit.quantiles import QUANTILE_METHODS
-from sacro_kit.reconstruction import count_samples
+from sacro_kit.stats.quantiles import QUANTILE_METHODS
+from sacro_kit.forensics.reconstruction import count_samples
 
 
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from sacro_kit.paired import min_attainable_p, sign_test, wilcoxon
-from sacro_kit.quantiles import NUMPY_METHOD, order_statistic, quantile
-from sacro_kit.responder_analysis import responder_curve, responders
+from sacro_kit.stats.paired import min_attainable_p, sign_test, wilcoxon
+from sacro_kit.stats.quantiles import NUMPY_METHOD, order_statistic, quantile
+from sacro_kit.stats.responders import responder_curve, responders
 
 SETTINGS = dict(derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

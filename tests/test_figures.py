@@ -1,4 +1,4 @@
-"""Tests for sacro_kit.figures: tables against scipy on the same settings, figures through their artists.
+"""Tests for sacro_kit.plotting.paired_figures: tables against scipy on the same settings, figures through their artists.
 
 Reference values: ``scipy.stats.wilcoxon`` / ``binomtest`` run here on the same data and settings; counts made
 here with numpy/pandas on small synthetic cohorts.
@@ -17,9 +17,9 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from sacro_kit import figures  # noqa: E402
-from sacro_kit.card import load_reported  # noqa: E402
-from sacro_kit.responder_analysis import responder_curve  # noqa: E402
+from sacro_kit.plotting import paired_figures as figures  # noqa: E402
+from sacro_kit.io.card import load_reported  # noqa: E402
+from sacro_kit.stats.responders import responder_curve  # noqa: E402
 
 CARD = load_reported()
 

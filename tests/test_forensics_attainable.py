@@ -163,7 +163,7 @@ def test_signed_rank_asymptotic_max_by_enumeration(n):
 
 
 def test_legacy_calls_keep_working():
-    from sacro_kit.paired import min_attainable_p as legacy
+    from sacro_kit.stats.paired import min_attainable_p as legacy
 
     assert legacy(13, "wilcoxon", "exact") == sk.min_attainable_p(13) == pytest.approx(2 / 2 ** 13)
     assert legacy(13, "wilcoxon", "asymptotic", ties="any", correction=True) == pytest.approx(3.63e-4, abs=5e-7)

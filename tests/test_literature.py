@@ -1,4 +1,4 @@
-"""Tests for sacro_kit.literature: loading, validating and pooling the extracted sacroplasty studies."""
+"""Tests for sacro_kit.io.literature: loading, validating and pooling the extracted sacroplasty studies."""
 
 import csv
 import hashlib
@@ -7,22 +7,27 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sacro_kit.literature import (FLAG_COLUMNS, STUDIES_COLUMNS, STUDIES_PATH, StudiesError, load_studies,
+from sacro_kit.io.literature import (FLAG_COLUMNS, STUDIES_COLUMNS, STUDIES_PATH, StudiesError, load_studies,
                                   pooling_table)
-from sacro_kit.meansd import estimate_mean_sd
-from sacro_kit.meta import correlation_sensitivity, meta_analysis
+from sacro_kit.stats.meansd import estimate_mean_sd
+from sacro_kit.stats.meta import correlation_sensitivity, meta_analysis
 
 LITERATURE = STUDIES_PATH.parent
+PROVENANCE_MARKER = (b"<!-- Everything below this line is the verbatim copy of shared/literature/provenance.md "
+                     b"(its SHA-256 is in the table above). -->\n")
 
 
 # ---------------------------------------------------------------- the shipped files
 
 def test_copies_are_the_shared_files_and_provenance_is_recorded():
-    note = (LITERATURE / "PROVENANCE.md").read_text()
-    for name in ("studies.csv", "provenance.md", "notes.md", "README.md"):
-        assert (LITERATURE / name).exists()
-        digest = hashlib.sha256((LITERATURE / name).read_bytes()).hexdigest()
-        assert digest in note, name  # PROVENANCE.md lists the hash of each copy
+    # provenance.md is one file: a note on the copies (with their hashes), then the verbatim quote register
+    note, marker, register = (LITERATURE / "provenance.md").read_bytes().partition(PROVENANCE_MARKER)
+    assert marker, "provenance.md has lost the line that starts the verbatim quote register"
+    copies = {name: (LITERATURE / name).read_bytes() for name in ("studies.csv", "notes.md", "README.md")}
+    copies["provenance.md"] = register
+    for name, content in copies.items():
+        digest = hashlib.sha256(content).hexdigest()
+        assert digest.encode() in note, name  # the note lists the hash of each copy
 
 
 def test_load_keeps_every_row_traceable():

@@ -17,9 +17,9 @@ import pandas.testing as pdt
 import pytest
 
 import sacro_kit as sk
-from sacro_kit.cohort import (COHORT_COLUMNS, MISSING_VALUES, CohortError, CohortWarning, _decode, _exact_frame,
+from sacro_kit.io.cohort import (COHORT_COLUMNS, MISSING_VALUES, CohortError, CohortWarning, _decode, _exact_frame,
                               _fast_frame, _missing_markers, load_cohort)
-from sacro_kit.literature import StudiesError, load_studies
+from sacro_kit.io.literature import StudiesError, load_studies
 
 REPO = Path(__file__).resolve().parents[1]
 COHORT = REPO / "data" / "cohort_reconstructed.csv"
@@ -220,7 +220,7 @@ def _corpus(seed: int, size: int) -> list[str]:
 
 @pytest.mark.parametrize("distinct_limit", [20_000, 0], ids=["per-distinct-text", "vectorised-bytes"])
 def test_fuzz_corpus_raises_only_cohort_errors_and_the_two_paths_agree(tmp_path, monkeypatch, distinct_limit):
-    monkeypatch.setattr("sacro_kit.cohort._FAST_DISTINCT_LIMIT", distinct_limit)
+    monkeypatch.setattr("sacro_kit.io.cohort._FAST_DISTINCT_LIMIT", distinct_limit)
     markers = _missing_markers(MISSING_VALUES)
     outcomes = {"loaded": 0, "refused": 0}
     for number, text in enumerate(_corpus(seed=2014, size=320)):
@@ -345,8 +345,8 @@ def test_shipped_studies_round_trip_through_pandas(tmp_path):
 # --------------------------------------------------------------------------------------------------------------------
 # Reported cards (YAML)
 
-from sacro_kit.card import CardError, load_reported  # noqa: E402
-from sacro_kit.yaml_reader import MAX_CARD_BYTES, MAX_DEPTH  # noqa: E402
+from sacro_kit.io.card import CardError, load_reported  # noqa: E402
+from sacro_kit.io.yaml_reader import MAX_CARD_BYTES, MAX_DEPTH  # noqa: E402
 
 CARD = REPO / "data" / "reported" / "dougherty2014.yaml"
 

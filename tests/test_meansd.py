@@ -1,4 +1,4 @@
-"""Tests for sacro_kit.meansd: mean/SD from medians, quartiles and ranges.
+"""Tests for sacro_kit.stats.meansd: mean/SD from medians, quartiles and ranges.
 
 Reference values and where they come from are cited next to each number.
 """
@@ -9,7 +9,7 @@ import pytest
 from scipy import integrate, special
 from scipy.stats import norm
 
-from sacro_kit.meansd import (WAN_TABLE1_XI, WAN_TABLE2_ETA, MeanSD, estimate_mean_sd, wan_eta, wan_xi)
+from sacro_kit.stats.meansd import (WAN_TABLE1_XI, WAN_TABLE2_ETA, MeanSD, estimate_mean_sd, wan_eta, wan_xi)
 
 
 # ---------------------------------------------------------------- published package outputs

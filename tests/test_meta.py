@@ -1,4 +1,4 @@
-"""Tests for sacro_kit.meta and sacro_kit.metaplots against metafor's documented output and statsmodels."""
+"""Tests for sacro_kit.stats.meta and sacro_kit.plotting.meta_figures against metafor's documented output and statsmodels."""
 
 import math
 
@@ -16,10 +16,10 @@ from matplotlib.patches import Polygon  # noqa: E402
 from scipy import optimize  # noqa: E402
 from statsmodels.stats.meta_analysis import combine_effects  # noqa: E402
 
-from sacro_kit.meta import (MetaResult, correlation_sensitivity, egger_test, influence, leave_one_out,  # noqa: E402
+from sacro_kit.stats.meta import (MetaResult, correlation_sensitivity, egger_test, influence, leave_one_out,  # noqa: E402
                             mean_change, meta_analysis, min_k, subgroup_analysis, trim_and_fill,  # noqa: E402
                             standardized_mean_change)
-from sacro_kit.metaplots import forest_plot, funnel_plot  # noqa: E402
+from sacro_kit.plotting.meta_figures import forest_plot, funnel_plot  # noqa: E402
 
 # ---------------------------------------------------------------- dat.bcg (Colditz et al. 1994)
 # 2x2 counts as printed by `dat.bcg` in metafor's README (github.com/wviechtb/metafor, README.md, "Example"),

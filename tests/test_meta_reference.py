@@ -1,4 +1,4 @@
-"""sacro_kit.meta against frozen metafor 3.8-1 output (tests/reference/metafor.json).
+"""sacro_kit.stats.meta against frozen metafor 3.8-1 output (tests/reference/metafor.json).
 
 The JSON is made by ``Rscript tests/reference/make_r_metafor.R`` (R 4.2.2, metafor 3.8-1, metadat), on metafor's own
 documented examples, each named in the case's ``source`` field and in the R script:
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sacro_kit.meta import (egger_test, influence, leave_one_out, meta_analysis, subgroup_analysis,
+from sacro_kit.stats.meta import (egger_test, influence, leave_one_out, meta_analysis, subgroup_analysis,
                             trim_and_fill)
 
 REFERENCE = json.loads(Path(__file__).with_name("reference").joinpath("metafor.json").read_text())

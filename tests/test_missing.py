@@ -1,4 +1,4 @@
-"""Tests for sacro_kit.missing: best/worst case, tipping point, no-change imputation.
+"""Tests for sacro_kit.stats.missing: best/worst case, tipping point, no-change imputation.
 
 Cohorts are small synthetic frames written here with the cohort schema's column names; the claims
 (which column, which threshold) come from the shipped card, as in the book.
@@ -14,9 +14,9 @@ from hypothesis import given, settings, strategies as st
 from scipy import stats
 from statsmodels.stats.proportion import binom_test, proportion_confint, proportions_ztest
 
-from sacro_kit.card import load_reported
-from sacro_kit.missing import best_worst_case, binary_outcome, no_change_sensitivity, tipping_point
-from sacro_kit.responder_analysis import responders
+from sacro_kit.io.card import load_reported
+from sacro_kit.stats.missing import best_worst_case, binary_outcome, no_change_sensitivity, tipping_point
+from sacro_kit.stats.responders import responders
 
 
 CARD = load_reported()

@@ -1,4 +1,4 @@
-"""Tests for sacro_kit.paired against scipy on the same settings and against published outputs."""
+"""Tests for sacro_kit.stats.paired against scipy on the same settings and against published outputs."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sacro_kit import paired
-from sacro_kit.paired import (hodges_lehmann, min_attainable_p, paired_t, sign_test, wilcoxon)
+from sacro_kit.stats import paired
+from sacro_kit.stats.paired import (hodges_lehmann, min_attainable_p, paired_t, sign_test, wilcoxon)
 
 # R ?wilcox.test example (Hollander & Wolfe 1973, p. 29f: depression scale factor IV, x first visit, y second)
 DEPRESSION_X = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]

@@ -1,4 +1,4 @@
-"""Tests for sacro_kit.plots: what the figures draw must be exactly what the cohort holds.
+"""Tests for sacro_kit.plotting.cohort_figures: what the figures draw must be exactly what the cohort holds.
 
 The figures are checked through their artists (texts, lines, patches), against counts made here
 independently with pandas on small synthetic cohorts.
@@ -16,8 +16,8 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from sacro_kit.card import load_reported  # noqa: E402
-from sacro_kit.plots import attrition_figure, note_figure, slope_plot, tipping_point_plot  # noqa: E402
+from sacro_kit.io.card import load_reported  # noqa: E402
+from sacro_kit.plotting.cohort_figures import attrition_figure, note_figure, slope_plot, tipping_point_plot  # noqa: E402
 
 CARD = load_reported()
 
@@ -158,7 +158,7 @@ def test_slope_plot_bad_input():
 
 
 def test_tipping_point_plot_marks_where_the_conclusion_holds():
-    from sacro_kit.missing import tipping_point
+    from sacro_kit.stats.missing import tipping_point
     cohort = pd.DataFrame({"pain_decreased": pd.array([True] * 12 + [False] * 3 + [None] * 5, dtype="boolean")})
     result = tipping_point(cohort, CARD)
     fig = tipping_point_plot(result)

@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from sacro_kit.quantiles import (NUMPY_METHOD, QUANTILE_METHODS, describe, order_statistic, quantile)
+from sacro_kit.stats.quantiles import (NUMPY_METHOD, QUANTILE_METHODS, describe, order_statistic, quantile)
 
 HF_TYPES = range(1, 10)
 # p values that are exact in binary plus common decimals

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sacro_kit.paired import exact_signed_rank_p, hodges_lehmann, wilcoxon
+from sacro_kit.stats.paired import exact_signed_rank_p, hodges_lehmann, wilcoxon
 
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "r_wilcoxon.json").read_text())
 CASES = [c for c in REFERENCE["cases"] if "coin" in c]

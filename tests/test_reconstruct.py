@@ -1,4 +1,4 @@
-"""Tests of sacro_kit.reconstruction: exact counts, uniform margins, joint cohorts that pass verification, the CSV."""
+"""Tests of sacro_kit.forensics.reconstruction: exact counts, uniform margins, joint cohorts that pass verification, the CSV."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sacro_kit.card import load_reported
-from sacro_kit.cohort import COHORT_COLUMNS, load_cohort
-from sacro_kit.config import DATA_DIR
-from sacro_kit.consistency import _constraints, _lattice, _read_triple, quartile_types
-from sacro_kit.quantiles import QUANTILE_METHODS
-from sacro_kit.responder_analysis import responders
+from sacro_kit.io.card import load_reported
+from sacro_kit.io.cohort import COHORT_COLUMNS, load_cohort
+from sacro_kit.io.resources import DATA_DIR
+from sacro_kit.forensics.consistency import _constraints, _lattice, _read_triple, quartile_types
+from sacro_kit.stats.quantiles import QUANTILE_METHODS
+from sacro_kit.stats.responders import responders
 
-R = importlib.import_module("sacro_kit.reconstruction")  # the package exports a function of the same name
+R = importlib.import_module("sacro_kit.forensics.reconstruction")  # the package exports a function of the same name
 count_samples, reconstruct, verify_cohort = R.count_samples, R.reconstruct, R.verify_cohort
 
 
@@ -192,7 +192,7 @@ def test_responder_boundary_is_exact():
 
 
 def test_reported_p_values_reproduced_where_attainable(card, cohorts):
-    from sacro_kit.paired import sign_test, wilcoxon
+    from sacro_kit.stats.paired import sign_test, wilcoxon
     for cohort in cohorts[:10]:
         for pre, post in (("rest_pre", "rest_post"), ("opioids_pre", "opioids_post")):
             both = cohort[[pre, post]].dropna().to_numpy(dtype=float)
@@ -235,7 +235,7 @@ def test_determinism(card):
 
 def test_package_name_is_the_function_even_after_importing_the_module(card):
     import sacro_kit
-    import sacro_kit.reconstruction  # noqa: F401  (the module is named apart from the function it defines)
+    import sacro_kit.forensics.reconstruction  # noqa: F401  (the module is named apart from the function it defines)
     assert len(sacro_kit.reconstruct(card, seed=3)[0]) == 57
 
 
@@ -280,6 +280,6 @@ def test_shipped_csv_is_what_the_command_generates(card, tmp_path):
     pd.testing.assert_frame_equal(loaded, generated)
     assert bool(verify_cohort(loaded, card)["ok"].all())
     out = tmp_path / "cohort.csv"
-    subprocess.run([sys.executable, "-m", "sacro_kit.reconstruction", "--seed", "2014", "--out", str(out)],
+    subprocess.run([sys.executable, "-m", "sacro_kit.forensics.reconstruction", "--seed", "2014", "--out", str(out)],
                    check=True, capture_output=True)
     assert out.read_bytes() == shipped.read_bytes()

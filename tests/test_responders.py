@@ -1,4 +1,4 @@
-"""Tests for sacro_kit.responder_analysis: proportion intervals, percent change, responders and responder curves."""
+"""Tests for sacro_kit.stats.responders: proportion intervals, percent change, responders and responder curves."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from sacro_kit.responder_analysis import (CI_METHODS, percent_change, proportion_ci, responder_curve, responders)
+from sacro_kit.stats.responders import (CI_METHODS, percent_change, proportion_ci, responder_curve, responders)
 
 STATSMODELS_NAME = {"wilson": "wilson", "clopper-pearson": "beta", "agresti-coull": "agresti_coull",
                     "jeffreys": "jeffreys", "wald": "normal"}

@@ -1,4 +1,4 @@
-"""sacro_kit.synthesis: the card's cohort among the published studies.
+"""booksupport.synthesis: the card's cohort among the published studies.
 
 Reference values: the cohort conversions in shared/reference/statistics-notes.md section 4 (Wan 2014 S2 and Luo 2018
 S2 on the card's quartiles, closed-form eta), statsmodels' combine_effects (DerSimonian-Laird and the Knapp-Hartung
@@ -21,12 +21,12 @@ from matplotlib.figure import Figure
 from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
-import sacro_kit.synthesis as synthesis
-from sacro_kit.card import load_reported
-from sacro_kit.config import default_card_path
-from sacro_kit.literature import FLAG_COLUMNS, load_studies, pooling_table
-from sacro_kit.meta import meta_analysis
-from sacro_kit.synthesis import (card_study_row, conversion_plot, conversion_table, correlation_plot,
+import booksupport.synthesis as synthesis
+from sacro_kit.io.card import load_reported
+from sacro_kit.io.resources import default_card_path
+from sacro_kit.io.literature import FLAG_COLUMNS, load_studies, pooling_table
+from sacro_kit.stats.meta import meta_analysis
+from booksupport.synthesis import (card_study_row, conversion_plot, conversion_table, correlation_plot,
                                  pool_eligible, sensitivity_analyses, synthesis_table)
 
 
@@ -295,7 +295,7 @@ def test_conversion_plot_has_one_visible_panel_per_row(card):
 
 
 def test_correlation_plot_draws_every_r(table):
-    from sacro_kit.meta import correlation_sensitivity
+    from sacro_kit.stats.meta import correlation_sensitivity
     r_values = [0.0, 0.5, 0.9]
     z = correlation_sensitivity(table, r_values)
     kh = correlation_sensitivity(table, r_values, knapp_hartung=True)

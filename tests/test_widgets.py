@@ -21,7 +21,7 @@ import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from sacro_kit.card import load_reported  # noqa: E402
+from sacro_kit.io.card import load_reported  # noqa: E402
 from sacro_kit.widgets import ResponderExplorer, responder_explorer, threshold_grid  # noqa: E402
 
 CARD = load_reported()  # the shipped card: reports 22/29 rest-pain responders at >= 30 %
@@ -205,10 +205,10 @@ def test_bad_input():
 
 
 def test_responder_bands_equal_the_reconstruction_engines_band():
-    # sacro_kit.reconstruction.responder_band is the reference definition; responder_bands shares one reconstruction
+    # sacro_kit.forensics.reconstruction.responder_band is the reference definition; responder_bands shares one reconstruction
     import importlib
 
-    reconstruct = importlib.import_module("sacro_kit.reconstruction")
+    reconstruct = importlib.import_module("sacro_kit.forensics.reconstruction")
     from sacro_kit.widgets import responder_bands
 
     bands = responder_bands(CARD, n_cohorts=8, seed=11)
@@ -231,7 +231,7 @@ def test_band_unavailable_is_said_not_hidden(monkeypatch):
     def refuse(*args, **kwargs):
         raise ValueError("the reported statistics do not fit together")
 
-    monkeypatch.setattr(importlib.import_module("sacro_kit.reconstruction"), "reconstruct", refuse)
+    monkeypatch.setattr(importlib.import_module("sacro_kit.forensics.reconstruction"), "reconstruct", refuse)
     with pytest.warns(BandUnavailable, match="do not fit together"):
         bands = responder_bands(CARD, n_cohorts=5)
     assert all(band is None for band in bands.values())

@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/reference/make_sacroplasty_input.py
 
-The rows are chapter 9's main pooling table (sacro_kit.synthesis.synthesis_table with the shipped card, first
+The rows are chapter 9's main pooling table (booksupport.synthesis.synthesis_table with the shipped card, first
 time point per arm, r = 0.5), eligible rows only, with each row's image-guidance group and follow-up in weeks.
 yi and vi are written with 17 significant digits, so R reads exactly the doubles Python pools.
 """
@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 
 import sacro_kit as sk
-from sacro_kit.synthesis import synthesis_table
+from booksupport.synthesis import synthesis_table
 
 OUT = Path(__file__).with_name("sacroplasty_effects.csv")
 

@@ -1,8 +1,0 @@
-"""Answers for chapter 1 (the paper and its reported numbers)."""
-
-from sacro_kit.exercises import answer
-
-
-@answer("ch1-ex1", tol=0.05)
-def _followed_up_percent(cohort, card):
-    return 100 * card["followed_up"].n.value / card["treated"].n.value

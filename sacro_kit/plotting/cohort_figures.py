@@ -1,0 +1,287 @@
+"""Figures of the cohort itself: the attrition flow and paired slope plots of pre/post scores.
+
+Each function draws on a Matplotlib Figure that is not registered with pyplot (unless an ``ax`` is
+given), returns that Figure and never calls ``plt.show()``, so a notebook shows it exactly once.
+Colours come from seaborn's colour-blind-safe palette, and no information is carried by colour
+alone (line styles and text repeat it).
+
+References
+----------
+Schulz KF, Altman DG, Moher D, for the CONSORT Group. CONSORT 2010 statement. BMJ 2010;340:c332.
+doi:10.1136/bmj.c332 (the flow diagram of patients through a study).
+Weissgerber TL, Milic NM, Winham SJ, Garovic VD. Beyond bar and line graphs: time for a new data
+presentation paradigm. PLoS Biol 2015;13(4):e1002128. doi:10.1371/journal.pbio.1002128 (show paired
+data as one line per subject).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch
+
+from sacro_kit.plotting.style import new_figure
+from sacro_kit.io.cohort import attrition
+from sacro_kit.stats.quantiles import Method, describe
+
+__all__ = ["attrition_figure", "slope_plot", "tipping_point_plot", "note_figure"]
+
+
+def _figure_and_axes(ax, figsize):
+    if ax is None:
+        fig = new_figure(figsize)
+        return fig, fig.add_subplot()
+    return ax.get_figure(), ax
+
+
+def _reported_n(card, key: str) -> Optional[int]:
+    """The n a card prints for claim ``key`` (None when the card or the claim is absent)."""
+    if card is None:
+        return None
+    claim = card.get(key)
+    if claim is None:
+        return None
+    n = claim.n
+    if n is None:
+        return None
+    return int(n.value) if hasattr(n, "value") else int(n)
+
+
+def _lost_label(stage: str) -> str:
+    return "not followed up" if stage == "followed up" else f"without {stage}"
+
+
+def attrition_figure(cohort: pd.DataFrame, card=None, *, ax=None) -> Figure:
+    """Flow diagram of the cohort from treated patients to each analysed subgroup, with counts and losses.
+
+    One box per stage of :func:`sacro_kit.attrition` (treated, followed up, rest pain pre and post,
+    activity pain pre and post) holding its n and its share of the treated patients; beside each
+    arrow, a box with the patients lost from the stage above (and, when stages do not nest, those
+    new to this stage). With a reported ``card``, each box also shows the n the paper printed for the
+    matching claim and whether the cohort agrees. A horizontal bar under each count is drawn to
+    scale (full width = treated) so the funnel is visible at a glance.
+
+    >>> import pandas as pd
+    >>> cohort = pd.DataFrame({"followup_weeks": [1.0, 2.0, None], "rest_pre": [7, 5, None],
+    ...                        "rest_post": [2, None, None], "activity_pre": [9, None, None],
+    ...                        "activity_post": [6, None, None]})
+    >>> type(attrition_figure(cohort)).__name__
+    'Figure'
+    """
+    table = attrition(cohort)
+    if len(table) == 0 or int(table["n"].iloc[0]) == 0:
+        raise ValueError("the cohort has no patients: nothing to draw")
+    pal = sns.color_palette("colorblind")
+    fill, edge, loss_fill = (*pal[0], 0.13), pal[0], "0.94"
+    k = len(table)
+    fig, ax = _figure_and_axes(ax, (7.2, 1.45 * k + 0.3))
+    total = int(table["n"].iloc[0])
+
+    x_main, width, height, step = 0.30, 0.52, 0.72, 1.25
+    x_side, side_width = 0.80, 0.36
+    for i, row in enumerate(table.itertuples(index=False)):
+        y = -i * step
+        n = int(row.n)
+        ax.add_patch(FancyBboxPatch((x_main - width / 2, y - height / 2), width, height,
+                                    boxstyle="round,pad=0.0,rounding_size=0.04", facecolor=fill, edgecolor=edge,
+                                    linewidth=1.2))
+        share = "" if i == 0 else f" ({100 * n / total:.0f}% of treated)"
+        lines = [f"{row.stage[:1].upper()}{row.stage[1:]}", f"n = {n}{share}"]
+        reported = _reported_n(card, row.claim)
+        if reported is not None:
+            agree = "matches" if reported == n else f"cohort differs by {n - reported:+d}"
+            lines.append(f"paper reports n = {reported} ({agree})")
+        ax.text(x_main, y + 0.08, "\n".join(lines), ha="center", va="center", fontsize=9.5, linespacing=1.35)
+        bar = (width - 0.08) * n / total
+        ax.add_patch(FancyBboxPatch((x_main - (width - 0.08) / 2, y - height / 2 + 0.07), bar, 0.06,
+                                    boxstyle="square,pad=0", facecolor=edge, edgecolor="none"))
+        if i == 0:
+            continue
+        y_prev = y + step
+        ax.annotate("", xy=(x_main, y + height / 2), xytext=(x_main, y_prev - height / 2),
+                    arrowprops=dict(arrowstyle="-|>", color="0.25", lw=1.2, shrinkA=0, shrinkB=0))
+        y_mid = (y_prev - height / 2 + y + height / 2) / 2
+        side = [f"{int(row.lost_from_previous)} {_lost_label(row.stage)}"]
+        if row.not_in_previous is not pd.NA and int(row.not_in_previous) > 0:
+            side.append(f"{int(row.not_in_previous)} not in the stage above")
+        ax.annotate("", xy=(x_side - side_width / 2, y_mid), xytext=(x_main, y_mid),
+                    arrowprops=dict(arrowstyle="-|>", color="0.45", lw=1.0, linestyle="--", shrinkA=0, shrinkB=0))
+        side_height = 0.22 + 0.2 * len(side)
+        ax.add_patch(FancyBboxPatch((x_side - side_width / 2, y_mid - side_height / 2), side_width, side_height,
+                                    boxstyle="round,pad=0.0,rounding_size=0.03", facecolor=loss_fill,
+                                    edgecolor="0.45", linewidth=0.9, linestyle="--"))
+        ax.text(x_side, y_mid, "\n".join(side), ha="center", va="center", fontsize=8.5, color="0.15")
+    ax.set_xlim(0.0, 1.0)
+    ax.set_ylim(-(k - 1) * step - height / 2 - 0.05, height / 2 + 0.05)
+    ax.set_axis_off()
+    return fig
+
+
+def _paired_columns(cohort: pd.DataFrame, outcome: str) -> tuple[str, str]:
+    if not isinstance(outcome, str) or not outcome:
+        raise ValueError(f"outcome must be a column prefix such as 'rest' (for rest_pre/rest_post), got {outcome!r}")
+    pre, post = f"{outcome}_pre", f"{outcome}_post"
+    absent = [c for c in (pre, post) if c not in cohort.columns]
+    if absent:
+        prefixes = sorted({c[:-4] for c in cohort.columns if c.endswith("_pre") and f"{c[:-4]}_post" in cohort.columns})
+        raise ValueError(f"the cohort has no column {', '.join(map(repr, absent))}; paired outcomes: "
+                         f"{', '.join(map(repr, prefixes))}")
+    return pre, post
+
+
+def slope_plot(cohort: pd.DataFrame, outcome: str = "rest", *, card=None, method: Method = 7, ax=None,
+               title: Optional[str] = None) -> Figure:
+    """Each patient's score before and after as a line, with tied patients merged and the medians drawn on top.
+
+    Integer scores tie a lot, so identical (pre, post) pairs are drawn once with a line width that
+    grows with the number of patients sharing them, and the number of patients at each score is
+    printed beside each axis. Lines are styled by direction (decreased solid, unchanged dotted,
+    increased dashed) as well as coloured. The median before and after (under quantile
+    definition ``method``; for odd n every definition agrees) is the thick black line. Only
+    patients with both scores are drawn; the title says how many.
+
+    ``outcome`` is the column prefix: "rest" draws ``rest_pre`` against ``rest_post``. With a
+    ``card``, the y axis spans the card's scale for the variable and is labelled with it.
+
+    >>> import pandas as pd
+    >>> cohort = pd.DataFrame({"rest_pre": [7, 7, 8, 5, None], "rest_post": [2, 2, 8, 6, 3]})
+    >>> type(slope_plot(cohort, "rest")).__name__
+    'Figure'
+    """
+    pre, post = _paired_columns(cohort, outcome)
+    pairs = cohort[[pre, post]].astype("Float64").dropna().astype(float)
+    if pairs.empty:
+        raise ValueError(f"no patient has both {pre} and {post}: nothing to draw")
+    n = len(pairs)
+    groups = pairs.groupby([pre, post]).size().rename("count").reset_index()
+    change = groups[pre] - groups[post]
+    groups["direction"] = np.select([change > 0, change < 0], ["decreased", "increased"], "unchanged")
+
+    pal = sns.color_palette("colorblind")
+    styles = {"decreased": (pal[0], "-"), "unchanged": (pal[7], ":"), "increased": (pal[1], "--")}
+    fig, ax = _figure_and_axes(ax, (6.4, 5.2))
+    for row in groups.itertuples(index=False):
+        color, style = styles[row.direction]
+        ax.plot([0, 1], [getattr(row, pre), getattr(row, post)], color=color, linestyle=style,
+                linewidth=1.2 + 1.6 * (row.count - 1), alpha=0.75, solid_capstyle="round", zorder=2)
+
+    for x, column, ha, offset in ((0, pre, "right", -0.07), (1, post, "left", 0.07)):
+        at_score = pairs[column].value_counts().sort_index()
+        sns.scatterplot(x=np.full(len(at_score), x), y=at_score.index.to_numpy(), size=at_score.to_numpy(),
+                        sizes=(25, 25 + 30 * int(at_score.max())), size_norm=(1, max(int(at_score.max()), 2)),
+                        color="0.3", legend=False, ax=ax, zorder=3)
+        for score, count in at_score.items():
+            ax.text(x + offset, score, f"{count}", ha=ha, va="center", fontsize=8.5, color="0.25")
+
+    med_pre = describe(pairs[pre], method=method).median
+    med_post = describe(pairs[post], method=method).median
+    ax.plot([0, 1], [med_pre, med_post], color="black", linewidth=3.2, marker="D", markersize=8, zorder=4)
+
+    counts = groups.groupby("direction")["count"].sum()
+    handles = [Line2D([], [], color=styles[d][0], linestyle=styles[d][1], linewidth=2.2,
+                      label=f"{d} ({int(counts.get(d, 0))})") for d in ("decreased", "unchanged", "increased")]
+    handles.append(Line2D([], [], color="black", linewidth=3.2, marker="D",
+                          label=f"median {med_pre:g} \u2192 {med_post:g}"))
+    handles.append(Line2D([], [], color="0.5", linewidth=4.4, label="thicker line = more patients"))
+    handles.append(Line2D([], [], color="0.3", marker="o", linestyle="none",
+                          label="point and number beside it:\npatients at that score"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=9,
+              title=f"patients (n = {n})", title_fontsize=9)
+
+    label = "score"
+    low, high = float(pairs.min().min()), float(pairs.max().max())
+    if card is not None:
+        try:
+            scale = card.scale_of(pre)
+        except KeyError:
+            scale = None
+        if scale is not None:
+            label = scale.label
+            low = float(scale.min) if scale.min is not None else low
+            high = float(scale.max) if scale.max is not None else high
+    ax.set_ylim(low - 0.6, high + 0.6)
+    if high - low <= 20:
+        ax.set_yticks(np.arange(np.floor(low), np.ceil(high) + 1))
+    ax.set_xlim(-0.3, 1.3)
+    ax.set_xticks([0, 1], ["before", "after"])
+    ax.set_ylabel(label)
+    ax.set_title(title if title is not None else f"{pre} and {post}: {n} patients with both scores", fontsize=10.5)
+    sns.despine(ax=ax, bottom=True)
+    ax.tick_params(axis="x", length=0)
+    return fig
+
+
+def tipping_point_plot(result, *, ax=None, title: Optional[str] = None) -> Figure:
+    """The proportion improved among all patients, with its interval, for every number m of missing patients improved.
+
+    Draws a :class:`sacro_kit.stats.missing.TippingPoint`: one point and interval per m, filled where the
+    conclusion holds (lower limit above the null) and hollow where it does not, the null as a dashed
+    line, the complete-case proportion as a dotted line, and the tipping point (if any) marked.
+
+    >>> import pandas as pd
+    >>> from types import SimpleNamespace
+    >>> from sacro_kit.stats.missing import tipping_point
+    >>> card = {"better": SimpleNamespace(kind="proportion", variable="better")}
+    >>> cohort = pd.DataFrame({"better": pd.array([1] * 12 + [0] * 3 + [None] * 5, dtype="Int64")})
+    >>> type(tipping_point_plot(tipping_point(cohort, card, "better"))).__name__
+    'Figure'
+    """
+    table = result.table
+    pal = sns.color_palette("colorblind")
+    fig, ax = _figure_and_axes(ax, (7.0, 4.2))
+    m = table["m"].to_numpy()
+    pct = 100 * table["proportion"].to_numpy()
+    low, high = 100 * table["ci_low"].to_numpy(), 100 * table["ci_high"].to_numpy()
+    holds = table["holds"].to_numpy(dtype=bool)
+    ax.vlines(m, low, high, color=pal[0], linewidth=1.6, zorder=2)
+    ax.scatter(m[holds], pct[holds], s=42, color=pal[0], edgecolor=pal[0], zorder=3,
+               label="conclusion holds (lower limit above the null)")
+    ax.scatter(m[~holds], pct[~holds], s=42, facecolor="white", edgecolor=pal[3], linewidth=1.5, zorder=3,
+               label="conclusion fails")
+    ax.axhline(100 * result.null, color="0.3", linestyle="--", linewidth=1.0,
+               label=f"null: {100 * result.null:g}% improved")
+    if result.n_observed:
+        ax.axhline(100 * result.k_observed / result.n_observed, color=pal[2], linestyle=":", linewidth=1.4,
+                   label=f"complete case: {result.k_observed} of {result.n_observed}")
+    if result.tipping_point is not None:
+        ax.axvline(result.tipping_point - 0.5, color=pal[3], linewidth=1.0, alpha=0.6)
+        ax.text(result.tipping_point - 0.4, 98, f"tipping point m = {result.tipping_point}", color="0.2",
+                fontsize=8.5, va="top")
+    ax.set_ylim(0, 100)
+    ax.set_xlim(-0.7, result.n_missing + 0.7)
+    if result.n_missing <= 30:
+        ax.set_xticks(m)
+        if result.n_missing > 15:
+            ax.tick_params(axis="x", labelsize=7.5)
+    ax.set_xlabel(f"m = patients without the outcome assumed improved (of {result.n_missing})")
+    ax.set_ylabel(f"improved among all {int(table['n'].iloc[0])} patients (%)")
+    method = {"wilson": "Wilson", "clopper-pearson": "Clopper-Pearson"}.get(result.method, result.method)
+    level = f"{100 * result.conf_level:g}% {method} interval"
+    ax.set_title(title if title is not None else f"{result.outcome}: proportion improved and {level}",
+                 fontsize=10.5)
+    ax.legend(loc="lower right", fontsize=8.5, frameon=True, framealpha=0.9)
+    sns.despine(ax=ax)
+    return fig
+
+
+def note_figure(message: str, *, figsize=(6.0, 1.2)) -> Figure:
+    """A figure holding only ``message``: what a chapter shows where its data have nothing to draw.
+
+    A book chapter refers to each figure by name, so a section skipped for want of data (a claim the
+    reader's card does not have) still needs a figure under that name; this one says why it is empty.
+
+    >>> note_figure("This card reports no rest pain.").axes[0].texts[0].get_text()
+    'This card reports no rest pain.'
+    """
+    if not isinstance(message, str) or not message.strip():
+        raise ValueError("note_figure needs a non-empty message")
+    fig = new_figure(figsize)
+    ax = fig.add_subplot()
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color="0.25", wrap=True)
+    ax.set_axis_off()
+    return fig

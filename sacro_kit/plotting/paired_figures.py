@@ -1,0 +1,471 @@
+"""Figures and small tables for the book's chapters on paired tests, responders and opioids (chapters 4-6).
+
+Every plotting function draws on a Matplotlib :class:`~matplotlib.figure.Figure` that is not registered with
+pyplot, returns it and never shows it, so a notebook displays each figure exactly once. Colours come from
+seaborn's colour-blind-safe palette. Statistics come from :mod:`sacro_kit.stats.paired` and
+:mod:`sacro_kit.stats.responders`; this module only arranges and draws them.
+
+References
+----------
+Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bulletin 1945;1(6):80-83. doi:10.2307/3001968
+Pratt JW. Remarks on zeros and ties in the Wilcoxon signed rank procedures. JASA 1959;54:655-667.
+    doi:10.1080/01621459.1959.10501526
+U.S. Food and Drug Administration. Guidance for industry. Patient-reported outcome measures: use in medical
+    product development to support labeling claims. 2009. https://www.fda.gov/media/77832/download
+    (the cumulative distribution of responses drawn by :func:`responder_plot`)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
+from scipy import stats
+
+from sacro_kit.plotting.style import new_figure
+from sacro_kit.stats.paired import min_attainable_p, wilcoxon
+from sacro_kit.stats.responders import responder_curve
+
+__all__ = ["PAIRED_VARIABLES", "min_p_table", "min_p_plot", "wilcoxon_table", "differences_plot",
+           "responder_plot", "paired_counts_plot", "paired_distributions_plot", "reported_responders",
+           "spread_plot"]
+
+#: The paired cohort variables the chapters analyse: short name -> (pre column, post column).
+PAIRED_VARIABLES: dict[str, tuple[str, str]] = {
+    "rest": ("rest_pre", "rest_post"),
+    "activity": ("activity_pre", "activity_post"),
+    "opioids": ("opioids_pre", "opioids_post"),
+}
+
+BAND_COLUMNS = ("threshold", "min", "p05", "median", "p95", "max")
+
+
+def _palette() -> dict[str, tuple]:
+    pal = sns.color_palette("colorblind")
+    return {"cohort": pal[0], "band": pal[1], "reported": pal[3], "exact": pal[0], "asym": pal[2],
+            "tied": pal[4], "tied_cc": pal[7], "pre": pal[7], "post": pal[0], "zero": pal[3],
+            "decrease": pal[2], "increase": pal[3]}
+
+
+def _figure(figsize, ncols: int = 1, **kwargs) -> tuple[Figure, np.ndarray]:
+    fig = new_figure(figsize)  # not registered with pyplot; shows as a PNG in a notebook
+    axes = fig.subplots(1, ncols, squeeze=False, **kwargs)[0]
+    return fig, axes
+
+
+def _pair(cohort: pd.DataFrame, variables: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Complete (pre, post) pairs of two cohort columns as float arrays."""
+    if len(variables) != 2:
+        raise ValueError(f"variables must name a pre and a post column, got {variables!r}")
+    missing = [v for v in variables if v not in cohort.columns]
+    if missing:
+        raise ValueError(f"cohort has no column {', '.join(map(repr, missing))}")
+    pre = cohort[variables[0]].to_numpy(dtype=float, na_value=np.nan)
+    post = cohort[variables[1]].to_numpy(dtype=float, na_value=np.nan)
+    complete = ~(np.isnan(pre) | np.isnan(post))
+    return pre[complete], post[complete]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Chapter 4: the smallest attainable p-value, and the Wilcoxon test under every setting
+
+
+def min_p_table(ns: Sequence[int] = range(5, 31)) -> pd.DataFrame:
+    """The smallest two-sided p-value each paired rank test can give with n non-zero pairs.
+
+    Columns: ``n``; ``exact`` (exact signed-rank test = exact sign test = 2/2^n, also the exact permutation
+    test of tied data); ``asymptotic`` (normal approximation, no ties); ``asymptotic_tied`` (normal approximation
+    with its tie correction in the most favourable case, all |differences| tied); ``asymptotic_tied_cc`` (the
+    same with the continuity correction R applies by default). Values from :func:`sacro_kit.min_attainable_p`.
+
+    >>> print(min_p_table([13]).to_string(index=False, float_format="{:.3g}".format))
+     n    exact  asymptotic  asymptotic_tied  asymptotic_tied_cc
+    13 0.000244     0.00147         0.000311            0.000363
+    """
+    ns = [int(n) for n in ns]
+    if not ns:
+        raise ValueError("ns must hold at least one number of pairs")
+    rows = [(n, min_attainable_p(n, "wilcoxon", "exact"),
+             min_attainable_p(n, "wilcoxon", "asymptotic", ties="none"),
+             min_attainable_p(n, "wilcoxon", "asymptotic", ties="any"),
+             min_attainable_p(n, "wilcoxon", "asymptotic", ties="any", correction=True)) for n in ns]
+    return pd.DataFrame(rows, columns=["n", "exact", "asymptotic", "asymptotic_tied", "asymptotic_tied_cc"])
+
+
+_MIN_P_LABELS = {
+    "exact": "exact signed-rank = exact sign test",
+    "asymptotic": "normal approximation, no ties",
+    "asymptotic_tied": "normal approximation, all tied (best case)",
+    "asymptotic_tied_cc": "same, with continuity correction",
+}
+
+
+def min_p_plot(ns: Sequence[int] = range(5, 31), *, mark_n: Optional[int] = None, mark_p: Optional[float] = None,
+               mark_label: str = "reported", mark_relation: str = "=") -> Figure:
+    """Smallest attainable two-sided p against the number of non-zero pairs, on a log scale.
+
+    With ``mark_n`` and ``mark_p`` a reported result is drawn as a point: below every curve at its n, no rank
+    test could have produced it. The region below the lowest curve is shaded. ``mark_relation`` is the relation
+    the paper printed ("<" for "p<0.0001"), so the legend says what the paper said.
+
+    >>> fig = min_p_plot(range(5, 21), mark_n=13, mark_p=1e-4, mark_relation="<")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1]
+    'reported: p < 0.0001 at n = 13'
+    """
+    table = min_p_table(ns)
+    colours = _palette()
+    fig, (ax,) = _figure((6.8, 4.0))
+    styles = {"exact": (colours["exact"], "-", "o"), "asymptotic": (colours["asym"], "--", None),
+              "asymptotic_tied": (colours["tied"], "-.", None), "asymptotic_tied_cc": (colours["tied_cc"], ":", None)}
+    for column, (colour, style, marker) in styles.items():
+        ax.plot(table["n"], table[column], color=colour, linestyle=style, marker=marker, markersize=3.5,
+                label=_MIN_P_LABELS[column])
+    floor = table[list(styles)].min(axis=1)
+    low = min(floor.min(), mark_p if mark_p else np.inf) / 20
+    ax.fill_between(table["n"], low, floor, color="0.9", zorder=0, label="no rank test can reach this")
+    if mark_n is not None and mark_p is not None:
+        ax.axhline(mark_p, color=colours["reported"], linewidth=0.8, alpha=0.6)
+        ax.axvline(mark_n, color=colours["reported"], linewidth=0.8, alpha=0.6)
+        ax.plot([mark_n], [mark_p], marker="D", color=colours["reported"], linestyle="none", markersize=7,
+                label=f"{mark_label}: p {mark_relation} {mark_p:g} at n = {mark_n}")
+    ax.set_yscale("log")
+    ax.set_ylim(low, 1)
+    ax.set_xlim(table["n"].min(), table["n"].max())
+    ax.set_xlabel("number of non-zero paired differences, n")
+    ax.set_ylabel("smallest attainable two-sided p")
+    ax.legend(fontsize="small", loc="lower left", frameon=True)
+    ax.grid(True, which="major", linewidth=0.4, alpha=0.5)
+    return fig
+
+
+_SETTINGS = (
+    ("auto", False, "scipy's default choice"),
+    ("exact", False, "exact signed-rank distribution (conditional on ties and zeros)"),
+    ("untied table", False, "the untied exact table, as scipy's method='exact' applies it even to tied data"),
+    ("asymptotic", False, "normal approximation"),
+    ("asymptotic", True, "normal approximation + continuity correction (R's default)"),
+)
+
+
+def wilcoxon_table(cohort: pd.DataFrame, variables: Optional[Mapping[str, Sequence[str]]] = None) -> pd.DataFrame:
+    """The Wilcoxon signed-rank p-value of each paired variable under every zero rule and method.
+
+    One row per variable x zero rule (``wilcox``, ``pratt``, ``zsplit``) x setting (``auto``, ``exact``,
+    ``untied table``, ``asymptotic``, ``asymptotic`` with continuity correction), from
+    :func:`sacro_kit.wilcoxon`. Columns: variable, zero_method, method (requested), correction, method_used,
+    distribution (the null distribution behind the p-value, as :class:`sacro_kit.WilcoxonResult` names it),
+    n_used, n_zero, ties (a tied |difference| among the non-zero ones), statistic, pvalue, valid.
+    ``exact`` is sacro_kit's: with ties or zeros it is the exact distribution conditional on them (coin,
+    exactRankTests). ``untied table`` is what ``scipy.stats.wilcoxon(method="exact")`` computes: the
+    distribution of untied ranks whatever the data; ``valid`` is False where that table is applied to data with
+    zeros or ties, where it is not the distribution of the statistic (Pratt 1959).
+
+    >>> import pandas as pd
+    >>> t = wilcoxon_table(pd.DataFrame({"a": [5, 6, 7, 8], "b": [1, 1, 1, 1]}), {"x": ("a", "b")})
+    >>> print(t.loc[0, "zero_method"], t.loc[0, "method_used"], t.loc[0, "pvalue"])
+    wilcox exact 0.125
+    """
+    variables = dict(PAIRED_VARIABLES if variables is None else variables)
+    rows = []
+    for name, columns in variables.items():
+        pre, post = _pair(cohort, columns)
+        if pre.size == 0 or np.all(pre == post):
+            continue
+        d = np.round(pre - post, 9)
+        nonzero = d[d != 0]
+        ties = bool(np.unique(np.abs(nonzero)).size < nonzero.size)
+        for zero_method in ("wilcox", "pratt", "zsplit"):
+            for method, correction, _ in _SETTINGS:
+                res = wilcoxon(pre, post, zero_method=zero_method, method=method if method != "untied table"
+                               else "exact", correction=correction, conf_level=None)
+                zeros_ranked = res.n_zero > 0 and zero_method != "wilcox"
+                statistic, pvalue, distribution = res.statistic, res.pvalue, res.distribution
+                if method == "untied table":
+                    ref = stats.wilcoxon(d, zero_method=zero_method, method="exact")
+                    statistic, pvalue, distribution = float(ref.statistic), float(ref.pvalue), "signrank"
+                valid = not (distribution == "signrank" and (ties or zeros_ranked))
+                rows.append((name, zero_method, method, correction, res.method, distribution, res.n_used,
+                             res.n_zero, ties, statistic, pvalue, valid))
+    return pd.DataFrame(rows, columns=["variable", "zero_method", "method", "correction", "method_used",
+                                       "distribution", "n_used", "n_zero", "ties", "statistic", "pvalue", "valid"])
+
+
+def differences_plot(cohort: pd.DataFrame, variables: Optional[Mapping[str, Sequence[str]]] = None,
+                     *, titles: Optional[Mapping[str, str]] = None) -> Figure:
+    """Bar chart of the paired differences pre - post, one panel per variable: the data a rank test ranks.
+
+    Zero differences (dropped or specially treated by every signed-rank rule) are drawn in a contrasting colour;
+    the height of each bar is the size of a tie group. Positive differences are decreases.
+
+    >>> import pandas as pd
+    >>> fig = differences_plot(pd.DataFrame({"a": [5, 6, 7], "b": [1, 6, 2]}), {"x": ("a", "b")})
+    >>> len(fig.axes)
+    1
+    """
+    variables = dict({k: v for k, v in PAIRED_VARIABLES.items() if k != "opioids"} if variables is None
+                     else variables)
+    if not variables:
+        raise ValueError("variables must name at least one (pre, post) pair")
+    colours = _palette()
+    fig, axes = _figure((3.6 * len(variables), 3.2), len(variables), sharey=False)
+    for ax, (name, columns) in zip(axes, variables.items()):
+        pre, post = _pair(cohort, columns)
+        d = pre - post
+        values, counts = np.unique(d, return_counts=True)
+        bars = ax.bar(values, counts, width=0.8, color=colours["cohort"])
+        for value, bar in zip(values, bars):
+            if value == 0:  # colour and hatch: never colour alone
+                bar.set(facecolor=colours["zero"], hatch="//", edgecolor="white")
+        ax.axvline(0, color="0.4", linewidth=0.8)
+        title = (titles or {}).get(name, name)
+        ax.set_title(f"{title} (n = {d.size} pairs)", fontsize="medium")
+        ax.set_xlabel("pre - post (points; > 0 = pain decreased)")
+        ax.set_ylabel("patients")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+    fig.legend(handles=[Patch(facecolor=colours["cohort"], label="non-zero difference"),
+                        Patch(facecolor=colours["zero"], hatch="//", edgecolor="white", label="zero difference")],
+               fontsize="small", loc="outside upper center", ncols=2, frameon=False)
+    return fig
+
+
+def spread_plot(values: Sequence[float], *, mark: Optional[float] = None, mark_label: str = "reported",
+                observed: Optional[float] = None, observed_label: str = "shipped cohort",
+                xlabel: str = "value", log: bool = False) -> Figure:
+    """Strip-and-box plot of one statistic across many reconstructed cohorts (e.g. a p-value).
+
+    ``mark`` draws a reported bound as a vertical line, ``observed`` the value of the one cohort the book uses.
+
+    >>> fig = spread_plot([0.1, 0.2, 0.3], mark=0.05, observed=0.2)
+    >>> len(fig.axes)
+    1
+    """
+    values = np.asarray(values, dtype=float)
+    if values.size == 0 or not np.isfinite(values).all():
+        raise ValueError("values must be a non-empty sequence of finite numbers")
+    colours = _palette()
+    fig, (ax,) = _figure((6.4, 2.2))
+    jitter = np.random.default_rng(0).uniform(-0.12, 0.12, values.size)
+    ax.boxplot(values, orientation="horizontal", positions=[0], widths=0.5, showfliers=False,
+               medianprops={"color": colours["cohort"]})
+    ax.scatter(values, jitter, s=9, color=colours["band"], alpha=0.6, linewidths=0, zorder=3,
+               label=f"{values.size} reconstructed cohorts")
+    if observed is not None:
+        ax.plot([observed], [0], marker="o", markersize=8, markerfacecolor="none", markeredgewidth=1.5,
+                color=colours["cohort"], linestyle="none", label=observed_label, zorder=4)
+    if mark is not None:
+        ax.axvline(mark, color=colours["reported"], linestyle="--", linewidth=1.2, label=mark_label)
+    if log:
+        ax.set_xscale("log")
+    ax.set_yticks([])
+    ax.set_ylim(-0.5, 0.5)
+    ax.set_xlabel(xlabel)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Chapter 5: responder curves
+
+
+def reported_responders(card, variables: Sequence[str], kind: str) -> list:
+    """The card's responder claims about ``variables`` with a ``kind`` ("relative"/"absolute") threshold."""
+    if card is None:
+        return []
+    return [claim for claim in card if claim.kind == "responders"
+            and tuple(claim.variables) == tuple(variables) and claim.threshold_kind == kind]
+
+
+def _x(kind: str, thresholds) -> np.ndarray:
+    """Thresholds in display units: percent for relative thresholds, points for absolute ones."""
+    values = np.asarray(thresholds, dtype=float)
+    return 100 * values if kind == "relative" else values
+
+
+def _xlabel(kind: str) -> str:
+    return ("decrease of at least ... % of the baseline score" if kind == "relative"
+            else "decrease of at least ... points")
+
+
+def _check_band(band: Optional[pd.DataFrame]) -> Optional[pd.DataFrame]:
+    if band is None:
+        return None
+    missing = [c for c in BAND_COLUMNS if c not in band.columns]
+    if missing:
+        raise ValueError(f"band needs the columns {', '.join(BAND_COLUMNS)}; missing {', '.join(missing)}")
+    return band.sort_values("threshold", ignore_index=True)
+
+
+@dataclass
+class ResponderAxes:
+    """Handles on the artists of a responder-curve axes, so an interactive view can move them in place."""
+
+    curve: Line2D
+    ci: object          # PolyCollection of the cohort's pointwise Wilson interval
+    band_outer: object  # PolyCollection min..max across reconstructions (or None)
+    band_inner: object  # PolyCollection p05..p95 across reconstructions (or None)
+    band_median: Optional[Line2D]
+    reported: list
+    cursor: Line2D      # vertical line at the current threshold
+    point: Line2D       # the cohort's proportion at the current threshold
+    point_ci: Line2D    # its Wilson interval
+
+
+def draw_responder_axes(ax, curve: pd.DataFrame, kind: str, *, band: Optional[pd.DataFrame] = None,
+                        reported: Sequence = (), threshold: Optional[float] = None,
+                        cohort_label: str = "this cohort", animated: bool = False) -> ResponderAxes:
+    """Draw a responder curve (a :func:`sacro_kit.responder_curve` frame) with its pointwise Wilson band,
+    the spread of the proportion across reconstructed cohorts (``band``: columns threshold, min, p05, median,
+    p95, max), the reported points and a marker at ``threshold``; return handles on the artists.
+
+    The proportion responding at threshold t counts changes >= t, so the curve is left-continuous and is drawn
+    with ``steps-pre`` over thresholds that include every observed change.
+    """
+    colours = _palette()
+    curve = curve.sort_values("threshold", ignore_index=True)
+    x = _x(kind, curve["threshold"])
+    band = _check_band(band)
+    band_outer = band_inner = band_median = None
+    if band is not None:
+        bx = _x(kind, band["threshold"])
+        band_outer = ax.fill_between(bx, 100 * band["min"], 100 * band["max"], step="pre", color=colours["band"],
+                                     alpha=0.18, linewidth=0, label="reconstructions: min-max")
+        band_inner = ax.fill_between(bx, 100 * band["p05"], 100 * band["p95"], step="pre", color=colours["band"],
+                                     alpha=0.35, linewidth=0, label="reconstructions: middle 90%")
+        (band_median,) = ax.plot(bx, 100 * band["median"], drawstyle="steps-pre", color=colours["band"],
+                                 linewidth=1.0, linestyle="--", label="reconstructions: median")
+    ci = ax.fill_between(x, 100 * curve["ci_low"], 100 * curve["ci_high"], step="pre", color=colours["cohort"],
+                         alpha=0.15, linewidth=0, label=f"{cohort_label}: 95% Wilson CI")
+    (line,) = ax.plot(x, 100 * curve["proportion"], drawstyle="steps-pre", color=colours["cohort"], linewidth=1.8,
+                      label=f"{cohort_label}: % responders")
+    reported_artists = []
+    for claim in reported:
+        (artist,) = ax.plot(_x(kind, [claim.threshold]), [100 * claim.k / claim.n], marker="D", markersize=8,
+                            color=colours["reported"], linestyle="none", zorder=5,
+                            label=f"reported: {claim.k}/{claim.n}")
+        reported_artists.append(artist)
+    start = 0.0 if threshold is None else float(threshold)
+    at = curve.iloc[int(np.argmin(np.abs(curve["threshold"].to_numpy() - start)))]
+    cursor = ax.axvline(_x(kind, [start])[0], color="0.3", linewidth=1.0, linestyle=":", animated=animated)
+    (point_ci,) = ax.plot(_x(kind, [start] * 2), [100 * at["ci_low"], 100 * at["ci_high"]], color="0.15",
+                          linewidth=2.0, solid_capstyle="butt", animated=animated)
+    (point,) = ax.plot(_x(kind, [start]), [100 * at["proportion"]], marker="o", markersize=7, color="0.15",
+                       linestyle="none", zorder=6, animated=animated)
+    for artist in (cursor, point, point_ci):
+        artist.set_visible(threshold is not None or animated)
+    # thresholds below 0 (patients who got worse) are part of the curve but not of the question "how much better?"
+    ax.set_xlim(0, 100 if kind == "relative" else max(10.0, float(x.max())))
+    ax.set_ylim(0, 100)
+    ax.set_xlabel(_xlabel(kind))
+    ax.set_ylabel("patients responding (%)")
+    ax.grid(True, linewidth=0.4, alpha=0.5)
+    return ResponderAxes(line, ci, band_outer, band_inner, band_median, reported_artists, cursor, point, point_ci)
+
+
+def responder_plot(cohort: pd.DataFrame, card=None, *, variables: Sequence[str] = ("rest_pre", "rest_post"),
+                   kind: str = "relative", band: Optional[pd.DataFrame] = None, threshold: Optional[float] = None,
+                   title: Optional[str] = None) -> Figure:
+    """Static responder curve: % of patients improving by at least each threshold (the FDA's cumulative
+    distribution of responses), the cohort's pointwise 95% Wilson interval, the spread across reconstructed
+    cohorts (``band`` from ``sacro_kit.forensics.reconstruction.responder_band``), and the card's reported responder count.
+
+    ``threshold`` marks one threshold (default: the card's reported one, if any) with its proportion and CI.
+
+    >>> import pandas as pd
+    >>> fig = responder_plot(pd.DataFrame({"a": [10, 8, 6], "b": [7, 6, 6]}), variables=("a", "b"), threshold=0.3)
+    >>> len(fig.axes)
+    1
+    """
+    pre, post = _pair(cohort, variables)
+    curve = responder_curve(pre, post, kind)
+    reported = reported_responders(card, variables, kind)
+    if threshold is None and reported:
+        threshold = reported[0].threshold
+    fig, (ax,) = _figure((7.0, 4.2))
+    draw_responder_axes(ax, curve, kind, band=band, reported=reported, threshold=threshold)
+    if title:
+        ax.set_title(title, fontsize="medium")
+    ax.legend(fontsize="small", loc="lower left", frameon=True)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Chapter 6: paired counts
+
+
+def paired_counts_plot(cohort: pd.DataFrame, variables: Sequence[str] = ("opioids_pre", "opioids_post"),
+                       *, unit: str = "opioids") -> Figure:
+    """Heat map of the pre x post cross-tabulation of a paired count: each cell is how many patients moved
+    from a pre value (row) to a post value (column). The diagonal (unchanged) is outlined; cells left of it are
+    decreases, right of it increases; the margin shows the totals of each direction.
+
+    >>> import pandas as pd
+    >>> fig = paired_counts_plot(pd.DataFrame({"a": [1, 2, 0], "b": [0, 2, 1]}), ("a", "b"))
+    >>> len(fig.axes)
+    1
+    """
+    pre, post = _pair(cohort, variables)
+    if pre.size == 0:
+        raise ValueError(f"no complete {variables[0]}/{variables[1]} pairs to tabulate")
+    levels = np.arange(int(min(pre.min(), post.min())), int(max(pre.max(), post.max())) + 1)
+    table = pd.crosstab(pd.Categorical(pre.astype(int), categories=levels),
+                        pd.Categorical(post.astype(int), categories=levels), dropna=False)
+    colours = _palette()
+    fig, (ax,) = _figure((5.2, 4.4))
+    sns.heatmap(table, ax=ax, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, linecolor="white",
+                square=True, annot_kws={"fontsize": "small"})
+    for i in range(levels.size):
+        ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor="0.2", linewidth=1.5))
+    decreased, unchanged, increased = int((post < pre).sum()), int((post == pre).sum()), int((post > pre).sum())
+    ax.set_xlabel(f"{unit} after (post)")
+    ax.set_ylabel(f"{unit} before (pre)")
+    ax.set_title(f"decreased {decreased} (left of diagonal), unchanged {unchanged} (outlined), "
+                 f"increased {increased}", fontsize="small")
+    ax.tick_params(length=0)
+    ax.tick_params(axis="y", labelrotation=0)
+    return fig
+
+
+def paired_distributions_plot(cohort: pd.DataFrame, variables: Sequence[str] = ("opioids_pre", "opioids_post"),
+                              *, unit: str = "opioids", labels: Sequence[str] = ("before", "after")) -> Figure:
+    """Side-by-side bars of how many patients had each value before and after, with each median marked.
+
+    Shows what a median hides on a count with few distinct values: a median moving from 1 to 0 says nothing
+    about how many patients moved, or how far.
+
+    >>> import pandas as pd
+    >>> fig = paired_distributions_plot(pd.DataFrame({"a": [1, 2, 0], "b": [0, 2, 1]}), ("a", "b"))
+    >>> len(fig.axes)
+    1
+    """
+    pre, post = _pair(cohort, variables)
+    if pre.size == 0:
+        raise ValueError(f"no complete {variables[0]}/{variables[1]} pairs to plot")
+    colours = _palette()
+    levels = np.arange(int(min(pre.min(), post.min())), int(max(pre.max(), post.max())) + 1)
+    fig, (ax,) = _figure((5.6, 3.6))
+    width = 0.4
+    top = 0
+    for offset, values, label, colour in ((-width / 2, pre, labels[0], colours["pre"]),
+                                          (width / 2, post, labels[1], colours["post"])):
+        counts = np.array([(values == level).sum() for level in levels])
+        top = max(top, counts.max())
+        bars = ax.bar(levels + offset, counts, width=width, color=colour,
+                      label=f"{label} (median {np.median(values):g})")
+        ax.bar_label(bars, fontsize="x-small", padding=1)
+    for offset, values, colour in ((-width / 2, pre, colours["pre"]), (width / 2, post, colours["post"])):
+        ax.plot([np.median(values) + offset], [top * 1.12], marker="v", markersize=9, color=colour,
+                linestyle="none")
+    ax.set_ylim(0, top * 1.22)
+    ax.set_xticks(levels)
+    ax.set_xlabel(f"{unit} per patient")
+    ax.set_ylabel("patients")
+    ax.legend(fontsize="small", title="triangles mark the medians", title_fontsize="x-small", frameon=False)
+    return fig

@@ -3,7 +3,7 @@
 ``sacro-kit check CARD.yaml [CARD ...]`` checks every printed number of each card and prints a verdict table,
 inconsistent rows first, each with its one-line reason; ``--report out.md`` or ``--report out.html`` writes a report
 with the proofs; ``sacro-kit check --csv claims.csv`` checks a table of many papers' claims, one row per claim
-(columns in :data:`CSV_COLUMNS`, documented in ``docs/cli.md``). The exit status is 1 when anything is inconsistent,
+(columns in :data:`CSV_COLUMNS`, documented in ``docs/cards.md``). The exit status is 1 when anything is inconsistent,
 2 when a card or table cannot be read, and 0 otherwise.
 """
 

@@ -251,3 +251,13 @@ def test_seed_activity_p_is_flagged_with_its_proof():
     row = rows(check_card(load_card()), "activity_pain", "p-value").iloc[0]
     assert row.verdict == "inconsistent"
     assert "0.000244" in row.reason and "exact Wilcoxon signed-rank 0.000244" in row.detail
+
+
+def test_the_documented_example_card_loads_and_checks(tmp_path):
+    docs = (REPO / "docs" / "cards.md").read_text(encoding="utf-8")
+    example = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    table = check_card(load_card(path))
+    assert set(table.status) == {"consistent"}
+    assert rows(table, "scores", "p-value attainable by the named test").iloc[0].status == "consistent"

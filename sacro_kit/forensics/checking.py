@@ -605,18 +605,18 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
                 claim_fits = []
             if len(claim_fits) > 1:
                 common = set.intersection(*claim_fits)
-                together = " and ".join(c.where() for c in claim.values if c.where())
+                together = " and ".join(c.where() for c in claim.values if c.where() and c.shape == "median_iqr")
                 ordered = [m for m in QUANTILE_METHODS if m in common]
                 listing = ", ".join(map(_method_name, ordered))
                 if ordered:
                     rows.append(_Row(claim.key, f"quartile definition ({together} together)",
-                                     " to ".join(c.text() for c in claim.values), "consistent",
+                                     " to ".join(c.text() for c in claim.values if c.shape == "median_iqr"), "consistent",
                                      f"fitting all: {listing}.", f"Definitions fitting every summary of the claim: "
                                      f"{listing}.", line))
                 else:
                     why = "no single quantile definition fits every summary of the claim (each fits alone)"
                     rows.append(_Row(claim.key, f"quartile definition ({together} together)",
-                                     " to ".join(c.text() for c in claim.values), _unverifiable(why), why + ".",
+                                     " to ".join(c.text() for c in claim.values if c.shape == "median_iqr"), _unverifiable(why), why + ".",
                                      why + "; the paper may have used different software for different summaries.",
                                      line))
                 joint.append((claim.key, common))

@@ -335,3 +335,23 @@ def test_debit_equals_brute_force(n):
 def test_debit_refuses_non_binary_summaries():
     with pytest.raises(ValueError, match="binary"):
         sk.debit("1.35", "0.18", 20)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5])
+def test_grimmer_with_a_standard_error_equals_brute_force(n):
+    # "mean ± SE": SE = SD / sqrt(n), printed at its own precision
+    lattice = [Fraction(v) for v in range(0, 5)]
+    attainable = set()
+    for sample in itertools.combinations_with_replacement(lattice, n):
+        mean = sum(sample) / Fraction(n)
+        var = sum((x - mean) ** 2 for x in sample) / (n - 1)
+        attainable.add((print_half_up(mean, 2), print_sqrt_half_up(var / n, 2)))
+    candidates = set(attainable)
+    for m, s in attainable:
+        for ds in (-1, 1):
+            ss = Fraction(s) + ds * Fraction(1, 100)
+            if ss >= 0:
+                candidates.add((m, fmt(ss, 2)))
+    for m, s in sorted(candidates):
+        r = sk.grimmer(m, s, n, scale=(0, 4), rounding="half_up", dispersion="se")
+        assert (r.verdict == "consistent") == ((m, s) in attainable), (m, s, r.detail)

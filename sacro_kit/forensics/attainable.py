@@ -92,6 +92,10 @@ def canonical_test(name: str) -> str | None:
     ('paired-t', 'rank-sum')
     >>> canonical_test("Mann–Whitney U test"), canonical_test("Fisher's exact test"), canonical_test("Jonckheere")
     ('rank-sum', 'fisher', None)
+
+    References
+    ----------
+    Issue 12 of sacro_kit (substring matching called a paired t-test a sign test).
     """
     if not isinstance(name, str):
         raise ValueError(f"a test name must be a string, got {name!r}")
@@ -446,6 +450,11 @@ def min_attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: in
     ('0.000244', '0.00147')
     >>> f"{min_attainable_p(5, 'rank-sum', n2=5):.5f}"      # 2 / C(10, 5)
     '0.00794'
+
+    References
+    ----------
+    Mann & Whitney (1947), doi:10.1214/aoms/1177730491; Kruskal & Wallis (1952), doi:10.1080/01621459.1952.10483441;
+    Friedman (1937), doi:10.1080/01621459.1937.10503522.
     """
     return attainable_p(n, test, method, n2=n2, k=k, ties=ties, correction=correction, alternative=alternative).min_p
 
@@ -457,6 +466,10 @@ def max_attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: in
 
     >>> max_attainable_p(5), f"{max_attainable_p(5, method='asymptotic', ties='none'):.4f}"
     (1.0, '0.8927')
+
+    References
+    ----------
+    Hollander, Wolfe & Chicken, Nonparametric Statistical Methods, 3rd ed. (2014), sections 3.1 and 4.1.
     """
     return attainable_p(n, test, method, n2=n2, k=k, ties=ties, correction=correction, alternative=alternative).max_p
 
@@ -539,6 +552,11 @@ def check_attainable_p(p, n, *, test: str, n2: int | None = None, k: int | None 
     'consistent'
     >>> sk.check_attainable_p("<0.0001", 13, test="paired t-test (two-sided significance level 0.05)").verdict
     'consistent'
+
+    References
+    ----------
+    Dougherty RW et al. J NeuroIntervent Surg 2014;6(1):57-60 (the "<0.0001" from 13 pairs); floors as in
+    :func:`attainable_p`.
     """
     relation, low, high, low_in, high_in, text = _read_p(p)
     canonical = canonical_test(test) if isinstance(test, str) else None

@@ -351,7 +351,8 @@ def _floor_sqrt(x: Fraction) -> int:
     return guess
 
 
-def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: str = "up_or_down") -> GrimmerResult:
+def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: str = "up_or_down",
+            dispersion: str = "sd") -> GrimmerResult:
     """GRIMMER: can ``n`` values on the lattice have a mean and SD printing as ``mean`` and ``sd``?
 
     In units u of ``step / items`` above the scale minimum the values are integers with total T and sum of squares
@@ -371,6 +372,9 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
         Sample size (at least 2).
     items, step, scale, rounding
         As in :func:`grim`.
+    dispersion : {"sd", "se"}
+        What ``sd`` is: the sample SD (default) or the standard error of the mean, SD/sqrt(n) (a paper printing
+        "mean ± SE"); the SE is checked at its own printed precision.
 
     Returns
     -------
@@ -397,6 +401,10 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
     m, s = printed(mean, "mean"), printed(sd, "sd")
     if s.value < 0:
         raise ValueError(f"sd: {s.text!r} is negative")
+    if dispersion not in ("sd", "se"):
+        raise ValueError(f"dispersion must be 'sd' or 'se', got {dispersion!r}")
+    factor = n if dispersion == "se" else 1
+    label = "SE" if dispersion == "se" else "SD"
     grain = _grain(n, items, step, scale)
     scale_t = None if scale is None else tuple(scale)
 
@@ -415,7 +423,7 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
     head = (f"{grain.text}. In units of {show_fraction(grain.unit)} the values are integers with total T and sum "
             f"of squares Q, and SD² = {show_fraction(unit2) + '·' if unit2 != 1 else ''}(Q − T²/{n})/{n - 1}. "
             f"The mean allows T = {', '.join(map(str, totals[:6]))}{', ...' if len(totals) > 6 else ''}; "
-            f"{s.text} means SD in {s.interval()}.")
+            f"{s.text} means {label} in {s.interval()}" + (f", i.e. SD² = {n}·SE²." if factor > 1 else "."))
     budget = [SEARCH_BUDGET]
     reasons: list[str] = []
     searched = 0
@@ -423,15 +431,15 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
     for t in totals:
         mean_t = Fraction(t, n)
         low_sd = max(s.low, Fraction(0))
-        q_low = math.ceil(mean_t * t + (n - 1) * low_sd ** 2 / unit2)
-        q_high = math.floor(mean_t * t + (n - 1) * s.high ** 2 / unit2)
+        q_low = math.ceil(mean_t * t + (n - 1) * factor * low_sd ** 2 / unit2)
+        q_high = math.floor(mean_t * t + (n - 1) * factor * s.high ** 2 / unit2)
         fitting = [q for q in range(q_low, q_high + 1)
-                   if sqrt_prints_as(unit2 * (q - mean_t * t) / (n - 1), s, rounding)]
+                   if sqrt_prints_as(unit2 * (q - mean_t * t) / ((n - 1) * factor), s, rounding)]
         parity = [q for q in fitting if (q - t) % 2 == 0]
         if not fitting:
-            reasons.append(f"T = {t}: no whole Q gives an SD in {s.interval()} (Q would lie in "
-                           f"[{show(mean_t * t + (n - 1) * low_sd ** 2 / unit2)}, "
-                           f"{show(mean_t * t + (n - 1) * s.high ** 2 / unit2)}])")
+            reasons.append(f"T = {t}: no whole Q gives an {label} in {s.interval()} (Q would lie in "
+                           f"[{show(mean_t * t + (n - 1) * factor * low_sd ** 2 / unit2)}, "
+                           f"{show(mean_t * t + (n - 1) * factor * s.high ** 2 / unit2)}])")
             continue
         if not parity:
             reasons.append(f"T = {t}: Q = {', '.join(map(str, fitting))} give{'s' if len(fitting) == 1 else ''} "
@@ -459,7 +467,7 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
                 found = None
                 # Narrow windows around the mean first (a natural-looking witness, found fast); only the full
                 # range can prove that no sample exists.
-                spread = math.ceil(s.high / grain.unit)
+                spread = math.ceil(s.high * (math.isqrt(factor) + 1) / grain.unit)
                 for width in (2 * spread, 3 * spread):
                     a, b = max(lo, math.floor(mean_t) - width), min(hi, math.ceil(mean_t) + width)
                     if (a, b) == (lo, hi):
@@ -475,8 +483,10 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
                 break
             if found is not None:
                 sd_value = unit2 * d / (n - 1)
-                detail = (f"{head} T = {t} with Q = {q} gives mean {show_fraction(grain.value(mean_t))} and SD "
-                          f"sqrt({show_fraction(sd_value)}) = {float(sd_value) ** 0.5:.6g}, printing as {m.text} "
+                shown_sd = (f"SD sqrt({show_fraction(sd_value)}) = {float(sd_value) ** 0.5:.6g}" if factor == 1 else
+                            f"SE sqrt({show_fraction(sd_value / factor)}) = {float(sd_value / factor) ** 0.5:.6g}")
+                detail = (f"{head} T = {t} with Q = {q} gives mean {show_fraction(grain.value(mean_t))} and "
+                          f"{shown_sd}, printing as {m.text} "
                           f"and {s.text}. Witness: {_witness_text(grain, found.items())} (found by exhaustive "
                           f"search within {bound_text}).")
                 return result(CONSISTENT, detail, found)

@@ -555,6 +555,10 @@ def check_median_range(n: int, minimum, median, maximum, *, scale=(0, 10), step=
     >>> r = sk.check_median_range(20, "1.5", "5", "9", scale=(0, 10))
     >>> r.verdict, "single observation, x(1)" in r.detail
     ('inconsistent', True)
+
+    References
+    ----------
+    Hyndman & Fan (1996), doi:10.1080/00031305.1996.10473566 (the median under each definition).
     """
     n = check_n(n)
     rounding = check_rounding(rounding)
@@ -626,6 +630,10 @@ def check_parts(parts: Sequence[int] | None, whole: int | None = None, *, percen
     'consistent'
     >>> sk.check_parts([37, 5, 4], 45).detail
     '37 + 5 + 4 = 46, but the whole is 45.'
+
+    References
+    ----------
+    Brown & Heathers (2017), doi:10.1177/1948550616673876 (the percentages, GRIM for proportions).
     """
     rounding = check_rounding(rounding)
     lines, ok = [], True

@@ -605,7 +605,8 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
                 claim_fits = []
             if len(claim_fits) > 1:
                 common = set.intersection(*claim_fits)
-                together = " and ".join(c.where() for c in claim.values if c.where() and c.shape == "median_iqr")
+                together = " and ".join(dict.fromkeys(c.where() for c in claim.values
+                                                      if c.where() and c.shape == "median_iqr"))
                 ordered = [m for m in QUANTILE_METHODS if m in common]
                 listing = ", ".join(map(_method_name, ordered))
                 if ordered:

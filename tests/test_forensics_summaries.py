@@ -267,3 +267,17 @@ def test_parts_add_up():
     # printed percentages summing to 102 with three integer parts: rounding moves the sum by at most 1.5
     assert sk.check_parts(None, None, percents=["34%", "34%", "34%"]).verdict == "inconsistent"
     assert sk.check_parts(None, None, percents=["33%", "33%", "33%"]).verdict == "consistent"
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(n=st.integers(1, 15), values=st.lists(st.integers(0, 100), min_size=3, max_size=3),
+       places=st.tuples(*[st.integers(0, 1)] * 3))
+def test_fits_agree_with_the_exact_sample_count(n, values, places):
+    # Cross-check against an independent algorithm: reconstruction's count_samples (a dynamic programme over the whole
+    # sorted sample) counts the samples printing as the triple; a definition fits iff that count is positive.
+    q1, med, q3 = sorted(Fraction(v, 10) for v in values)
+    texts = [half_up(q, d) for q, d in zip((q1, med, q3), places)]
+    got = sk.check_median_iqr(n, *texts, scale=(0, 10))
+    for m in METHODS:
+        count = sk.count_samples(n, *texts, method=m, scale=(0, 10))
+        assert (m in got.fits) == (count > 0), (n, texts, m, count)

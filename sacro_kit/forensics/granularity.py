@@ -467,7 +467,7 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
                 found = None
                 # Narrow windows around the mean first (a natural-looking witness, found fast); only the full
                 # range can prove that no sample exists.
-                spread = math.ceil(s.high * (math.isqrt(factor) + 1) / grain.unit)
+                spread = math.ceil(float(s.high) * math.sqrt(factor) / float(grain.unit))
                 for width in (2 * spread, 3 * spread):
                     a, b = max(lo, math.floor(mean_t) - width), min(hi, math.ceil(mean_t) + width)
                     if (a, b) == (lo, hi):

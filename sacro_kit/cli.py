@@ -56,7 +56,7 @@ def _cell_text(row: dict, name: str) -> str | None:
     return value or None
 
 
-_STATISTIC = re.compile(r"^\s*(t|F|chi2|χ2|χ²|z|U|W|H)\s*[=:]?\s*(.+)$")
+_STATISTIC = re.compile(r"^\s*(t|F|chi2|χ2|χ²|z|r|Q|U)\s*[=:]?\s*(.+)$")
 
 
 def _csv_cards(path: Path) -> list:

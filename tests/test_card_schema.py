@@ -244,7 +244,7 @@ claims:
     assert rows(good, "a", "p recomputed").iloc[0].status == "consistent"
     bad = check_card(load_card(write(tmp_path, body.replace('"P"', '"0.01"'), "bad.yaml")))
     row = rows(bad, "a", "p recomputed").iloc[0]
-    assert row.status == "inconsistent" and re.search(r"p from 0\.03\d+ to 0\.03\d+", row.detail)
+    assert row.status == "inconsistent" and re.search(r"p runs 0\.035\d+ to 0\.035\d+", row.detail)
 
 
 def test_seed_activity_p_is_flagged_with_its_proof():
@@ -261,3 +261,24 @@ def test_the_documented_example_card_loads_and_checks(tmp_path):
     table = check_card(load_card(path))
     assert set(table.status) == {"consistent"}
     assert rows(table, "scores", "p-value attainable by the named test").iloc[0].status == "consistent"
+
+
+def test_mean_and_se_are_checked_by_grimmer_and_u_is_recomputed(tmp_path):
+    path = write(tmp_path, """groups: {a: {n: 10}, b: {n: 12}}
+timepoints: {post: {}}
+outcomes:
+  x: {scale: {type: integer, min: 0, max: 10}}
+claims:
+  m: {kind: summary, outcome: x, n: 10, values: [{mean: "5.20", se: "0.42"}], quote: q}
+  u:
+    kind: summary
+    outcome: x
+    tests: [{name: Mann-Whitney U, between: [a, b], at: post, p: "0.02", statistic: {name: U, value: "28"}}]
+    quote: q
+""")
+    table = check_card(load_card(path))
+    grimmer = rows(table, "m", "GRIMMER").iloc[0]
+    assert grimmer.printed == "5.20 ± 0.42 (SE), n = 10" and not grimmer.verdict.startswith("unverifiable")
+    recomputed = rows(table, "u", "p recomputed").iloc[0]
+    assert recomputed.status in ("consistent", "inconsistent") and "U" in recomputed.detail
+    assert rows(table, "u", "p-value attainable by the named test").iloc[0].status == "consistent"

@@ -293,9 +293,9 @@ def _mean_rows(claim, cell: Cell, scale: OutcomeScale | None, line) -> list[_Row
         rows.append(_Row(claim.key, f"GRIMMER ({where})", f"{mean_text} ± {s['sd'].text}, n = {cell.n}", verdict,
                          _first_sentence(detail), detail, line))
     elif "se" in s:
-        why = "the spread is a standard error: GRIMMER needs the printed SD (an SD derived from an SE is not printed)"
-        rows.append(_Row(claim.key, f"GRIMMER ({where})", f"{mean_text} ± {s['se'].text} (SE)", _unverifiable(why),
-                         why + ".", why + ".", line))
+        verdict, detail = _call_check("grimmer", mean_text, s["se"].text, cell.n, dispersion="se", **arguments)
+        rows.append(_Row(claim.key, f"GRIMMER ({where})", f"{mean_text} ± {s['se'].text} (SE), n = {cell.n}",
+                         verdict, _first_sentence(detail), detail, line))
     return rows
 
 
@@ -361,40 +361,32 @@ def _named_floor_row(claim, spec: TestSpec, sizes: dict, line) -> _Row:
                 result.detail, line)
 
 
-def _recompute_row(claim, spec: TestSpec, line) -> _Row:
-    """statcheck's check: the p a printed t, F, chi2 or z with its df gives, against the printed p."""
-    name, value, df = spec.statistic_name, spec.statistic, spec.df
+def _recompute_row(claim, spec: TestSpec, card: Card, line) -> _Row:
+    """statcheck's check (:func:`sacro_kit.forensics.statcheck.recompute_p`): the p a printed t, F, chi2, z, r, Q
+    or U with its df (or group sizes) gives, against the printed p."""
+    from sacro_kit.forensics.statcheck import recompute_p
+
+    name, value, df = spec.statistic_name, spec.statistic, spec.df or ()
     printed = f"{name} = {value.text}" + (f", df = {', '.join(d.text for d in df)}" if df else "") + f", p {spec.p.text}"
-    lo, hi = (Fraction(Decimal(str(x))) for x in value.interval)
+    sizes = {}
+    if name == "U" and spec.between is not None and len(spec.between) == 2:
+        sizes = {"n": card.group_n(spec.between[0]), "n2": card.group_n(spec.between[1])}
+    degrees = [int(d.value) if d.decimals == 0 else d.value for d in df]
+    kwargs = {"df": tuple(degrees)} if len(degrees) > 1 else ({"df": degrees[0]} if degrees else {})
     try:
-        if name == "t":
-            f = lambda x: 2 * stats.t.sf(abs(x), float(df[0].value))  # noqa: E731
-        elif name == "F":
-            f = lambda x: stats.f.sf(x, float(df[0].value), float(df[1].value))  # noqa: E731
-        elif name == "chi2":
-            f = lambda x: stats.chi2.sf(x, float(df[0].value))  # noqa: E731
-        elif name == "z":
-            f = lambda x: 2 * stats.norm.sf(abs(x))  # noqa: E731
-        else:
-            raise KeyError(name)
-    except (KeyError, IndexError, TypeError):
-        why = (f"p cannot be recomputed from a printed {name}" + ("" if df else " without its df")
-               + " (statcheck's check covers t, F, chi2 and z with their df)")
+        result = recompute_p("chi2" if name == "chi2" else name, value.text, spec.p.text, **kwargs, **sizes)
+    except (TypeError, ValueError) as error:
+        why = f"p cannot be recomputed from {printed} ({error})"
         return _Row(claim.key, "p recomputed from the statistic", printed, _unverifiable(why), why + ".", why + ".",
                     line)
-    ends = sorted([f(float(lo)), f(float(hi))] + ([f(0.0)] if lo < 0 < hi and name in ("t", "z") else []))
-    p_lo, p_hi = ends[0], ends[-1]
-    target_lo, target_hi = spec.p.interval
-    ok = p_hi >= target_lo and p_lo <= target_hi
-    detail = (f"{name} from {float(lo):g} to {float(hi):g} (the values that print as {value.text}) gives a two-sided "
-              f"p from {p_lo:.4g} to {p_hi:.4g}; the printed p {spec.p.text} means {target_lo:g} to {target_hi:g}.")
-    if not ok:
-        one_sided = p_lo / 2 <= target_hi and p_hi / 2 >= target_lo
-        detail += " A one-sided p would match." if one_sided else ""
-    reason = _first_sentence(detail) if ok else (f"{printed}: the statistic gives p from {p_lo:.3g} to {p_hi:.3g}, "
-                                                 f"not {spec.p.text}.")
-    return _Row(claim.key, "p recomputed from the statistic", printed, "consistent" if ok else "inconsistent",
-                reason, detail, line)
+    if result.verdict == "inconsistent":
+        reason = (f"{printed}: the statistic gives p from {result.p_low:.3g} to {result.p_high:.3g}, not "
+                  f"{spec.p.text}.")
+    elif result.verdict == "consistent":
+        reason = f"{printed}: the statistic gives p from {result.p_low:.3g} to {result.p_high:.3g}."
+    else:
+        reason = result.detail
+    return _Row(claim.key, "p recomputed from the statistic", printed, result.verdict, reason, result.detail, line)
 
 
 def _label(test: str) -> str:
@@ -426,7 +418,7 @@ def _test_rows(claim, spec: TestSpec, card: Card, directions) -> list[_Row]:
                              f"p compares time points ({', '.join(spec.within)})")]
     rows = []
     if spec.statistic is not None:
-        rows.append(_recompute_row(claim, spec, line))
+        rows.append(_recompute_row(claim, spec, card, line))
     if spec.between is not None:
         ns = [card.group_n(g) for g in spec.between]
         if test in ("rank-sum", "fisher", "kruskal"):

@@ -65,7 +65,7 @@ TEST_NAMES = _TEST_NAMES
 #: Tests that compare time points of the same patients, and tests that compare groups.
 WITHIN_TESTS = ("wilcoxon", "sign", "paired-t", "friedman")
 BETWEEN_TESTS = ("rank-sum", "kruskal", "fisher", "chi2", "t", "anova")
-STATISTIC_NAMES = ("t", "F", "chi2", "z", "U", "W", "H", "V")
+STATISTIC_NAMES = ("t", "F", "chi2", "z", "r", "Q", "U")
 
 
 def canonical_test(name: str | None) -> str | None:

@@ -461,7 +461,7 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
                 if grain.offset != 0 or scale is not None:
                     lo = max(lo, 0)
                 bound_text = (f"Samuelson's bound ({show(grain.value(lo))} to {show(grain.value(hi))}, which every "
-                              "sample with this mean and SD obeys; no scale maximum was assumed)")
+                              "sample with this mean and SD obeys; no scale maximum was assumed, so the verdict does not depend on one)")
             searched += 1
             try:
                 found = None
@@ -499,7 +499,11 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
                       f"{head} " + "; ".join(reasons[-3:]) + ". Necessary conditions (GRIM, SD interval, parity) "
                       "pass; a witness was not found within the budget.")
     shown = reasons if len(reasons) <= 8 else reasons[:8] + [f"... {len(reasons) - 8} more totals alike"]
-    return result(INCONSISTENT, f"{head} " + "; ".join(shown) + ".")
+    tail = ""
+    if grain.top is None:
+        tail = (" No scale maximum was assumed (any search used Samuelson's bound, which every sample obeys), so the "
+                "verdict does not depend on one.")
+    return result(INCONSISTENT, f"{head} " + "; ".join(shown) + "." + tail)
 
 
 # --------------------------------------------------------------------------------------------------------------------

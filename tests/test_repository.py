@@ -1,0 +1,48 @@
+"""Repository hygiene that the package's users depend on: portable paths and one version."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+import sacro_kit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tracked() -> list[str]:
+    done = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+    return [p for p in done.stdout.decode("utf-8").split("\0") if p]
+
+
+def test_no_two_tracked_paths_differ_only_by_case():
+    # macOS and Windows file systems are case-insensitive: such paths overwrite each other in a clone.
+    seen: dict[str, set[str]] = defaultdict(set)
+    for path in _tracked():
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):  # directories collide as well as files
+            prefix = "/".join(parts[:depth])
+            seen[prefix.casefold()].add(prefix)
+    clashes = sorted(sorted(names) for names in seen.values() if len(names) > 1)
+    assert not clashes, f"paths that differ only by case: {clashes}"
+
+
+def test_the_version_is_written_once():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in pyproject["project"] and "version" in pyproject["project"]["dynamic"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "sacro_kit.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", sacro_kit.__version__)
+    init = (ROOT / "sacro_kit" / "__init__.py").read_text(encoding="utf-8")
+    assert len(re.findall(r"^__version__ = ", init, flags=re.M)) == 1
+
+
+def test_no_book_code_in_the_library():
+    library = [p for p in _tracked() if p.startswith("sacro_kit/")]
+    assert not [p for p in library if re.search(r"(answers|exercises|synthesis)", p)], library
+    for path in library:
+        if path.endswith(".py"):
+            text = (ROOT / path).read_text(encoding="utf-8")
+            assert not re.search(r"^\s*(import|from)\s+booksupport\b", text, flags=re.M), path

@@ -184,6 +184,8 @@ class _SortedSampler:
         self.array = np.array([float(v) for v in values])
         size = len(values)
         unary, pair = _masks(n, constraints, values, rounding)
+        self.unary, self.pair_masks = unary, {j: m & np.triu(np.ones((size, size), bool)) for j, m in pair.items()}
+        self.sum_allowed = None
         upper = np.triu(np.ones((size, size), bool))
         # steps[j - 1] = admissible (x_(j), x_(j+1)) value pairs, j = 1..n-1
         self.steps = [pair.get(j, np.ones((size, size), bool)) & upper for j in range(1, n)]
@@ -228,12 +230,17 @@ class _SortedSampler:
         # cumulative over values, per running sum: a step with no pinned pair draws from a prefix of one row
         self.cumulative = [np.ascontiguousarray(np.cumsum(t.T, axis=1)) for t in table]
         allowed = np.array([bool(sum_ok(s * unit)) for s in range(self.width)])
+        self.sum_allowed = allowed.tolist()
         ends = table[-1] * allowed[None, :]
         self.total = float(ends.sum())
         self.final = np.cumsum(ends.ravel()).tolist()
 
     def sample(self, rng: np.random.Generator) -> np.ndarray:
         """One sorted sample, every admissible sorted sample equally likely (n uniforms from ``rng``)."""
+        return self.array[self.sample_indices(rng)]
+
+    def sample_indices(self, rng: np.random.Generator) -> np.ndarray:
+        """Like :meth:`sample`, as indices into ``values``."""
         if self.total <= 0:
             raise ValueError("no sample satisfies these constraints")
         u = rng.random(self.n)
@@ -246,7 +253,7 @@ class _SortedSampler:
                 row = self.cumulative[j - 1][b]
                 b = bisect.bisect_right(row, u[j - 1] * row[-1])
                 out[j - 1] = b
-            return self.array[out]
+            return out
         b, s = divmod(k, self.width)
         out[-1] = b
         for j in range(self.n - 1, 0, -1):
@@ -257,7 +264,7 @@ class _SortedSampler:
                 weights = self.cumulative[j - 1][s, :b + 1]
             b = int(np.searchsorted(weights, u[j - 1] * weights[-1], side="right"))
             out[j - 1] = b
-        return self.array[out]
+        return out
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -769,27 +776,23 @@ def reconstruct(card=None, n_cohorts: int = 1, seed: int = DEFAULT_SEED, method=
     if isinstance(count_max, bool) or not isinstance(count_max, (int, np.integer)) or count_max < 1:
         raise ValueError(f"count_max must be a positive integer, got {count_max!r}")
     plan = _plan(card, method, rounding, decimals, int(count_max))
+    from sacro_kit.forensics._chain import THIN_PER_PATIENT, start_chain
+
+    chain = start_chain(plan, seed)
     cohorts = []
-    for index, child in enumerate(np.random.SeedSequence(seed).spawn(int(n_cohorts))):
-        rng = np.random.default_rng(child)
-        for _attempt in range(_MAX_ATTEMPTS):
-            cohort = _draw_cohort(plan, rng)
-            if cohort is None:
-                continue
-            cohort.attrs.update(source="reconstructed (not real patients)", seed=seed, cohort_index=index,
-                                quantile_method=plan.method, rounding=rounding, decimals=plan.decimals,
-                                card=str(card.path))
-            if verify:
-                table = verify_cohort(cohort, card, method=plan.method, rounding=rounding, decimals=plan.decimals)
-                if not table["ok"].all():
-                    failed = table.loc[table["ok"].eq(False), ["claim", "statistic"]].to_records(index=False)
-                    raise RuntimeError(f"reconstructed cohort {index} (seed {seed}) fails {list(failed)}; "
-                                       "this is a bug in sacro_kit.forensics.reconstruction")
-            cohorts.append(cohort)
-            break
-        else:
-            raise RuntimeError(f"no cohort satisfying every constraint found in {_MAX_ATTEMPTS} attempts "
-                               f"(seed {seed}, cohort {index}); the reported statistics may not fit together")
+    for index in range(int(n_cohorts)):
+        chain.run(THIN_PER_PATIENT * plan.n_treated)
+        cohort = chain.frame()
+        cohort.attrs.update(source="reconstructed (not real patients)", seed=seed, cohort_index=index,
+                            quantile_method=plan.method, rounding=rounding, decimals=plan.decimals,
+                            card=str(card.path))
+        if verify:
+            table = verify_cohort(cohort, card, method=plan.method, rounding=rounding, decimals=plan.decimals)
+            if not table["ok"].all():
+                failed = table.loc[table["ok"].eq(False), ["claim", "statistic"]].to_records(index=False)
+                raise RuntimeError(f"reconstructed cohort {index} (seed {seed}) fails {list(failed)}; "
+                                   "this is a bug in sacro_kit.forensics.reconstruction")
+        cohorts.append(cohort)
     return cohorts
 
 

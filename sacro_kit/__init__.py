@@ -107,6 +107,8 @@ _API = {
     "reconstruct": "forensics.reconstruction",
     "verify_cohort": "forensics.reconstruction",
     "reconstruction_range": "forensics.reconstruction",
+    "chain_diagnostics": "forensics.reconstruction",
+    "RECONSTRUCTION_LAW": "forensics.reconstruction",
     "ReconstructionRange": "forensics.reconstruction",
     "responder_band": "forensics.reconstruction",
     # sacro_kit/forensics/granularity.py

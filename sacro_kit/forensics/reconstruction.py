@@ -4,30 +4,33 @@ Only summary statistics of the Dougherty 2014 cohort were published. This module
 patient-level data sets that print exactly those statistics, so that the book can compute what the paper did
 not report (responder curves, other tests) and show how much the answer depends on the unknown data.
 
+**The law.** The reconstructed cohorts are drawn from the uniform law over the distinct joint cohorts (multisets
+of patient rows) that reproduce every printed number of the card, under the assumptions listed below (``LAW``);
+bands and ranges are quantiles over such draws.
+
 How a cohort is drawn (one plausible cohort of many; :func:`reconstruction_range` shows the spread):
 
-1. **Marginals, exactly and uniformly.** A sorted sample of n values on a lattice is a count vector c_0..c_K.
+1. **Margins, exactly counted.** A sorted sample of n values on a lattice is a count vector c_0..c_K.
    Every sample quantile is a weighted pair of adjacent order statistics (``order_statistic``), so a printed
    median and IQR pin at most six positions, and the constraint on a pair x_(j), x_(j+1) is a constraint on
    one step of the sorted sequence. A dynamic programme over positions j = 1..n, with the current value
    (and, for a printed mean, the running sum) as state, counts every admissible sorted sample exactly
-   (:func:`count_samples`) -- the dual of a DP over values with the cumulative count C(v) as state, since
-   x_(j) = v iff C(v-1) < j <= C(v). Drawing backwards through the same table picks each admissible sorted
-   sample with equal probability: duplicates of one multiset are one sample, not many.
-2. **Pairing, by constrained swaps.** Which pre score belongs with which post score is not identified by the
-   margins. Pre values are dealt to patients in a random order and post values paired by a random permutation;
-   then a Markov chain of random swaps of two patients' post values moves toward the reported responder count,
-   direction counts and p-value bound (a swap is kept unless it moves away; the signed-rank statistic is
-   tracked from the histogram of differences) and, once all hold, keeps swapping only among pairings that
-   still satisfy them for 3n accepted swaps -- a symmetric proposal restricted to the feasible set, whose
-   stationary law is uniform over feasible patient-level pairings; unrestricted, random transpositions mix
-   after about (n/2) log n steps (Diaconis & Shahshahani 1981). Margins whose chain does not reach the
-   constraints within its budget are redrawn. Bias: a finite chain is close to, not exactly, uniform; margins
-   are drawn without regard to how many feasible pairings they admit, and margins that are feasible but slow to
-   reach are under-represented. Each cohort is one plausible data set of many.
-3. **The rest by rules.** Patients with a rest or activity score decrease are ``pain_decreased``; the
-   remaining "decreased" patients of the reported count are drawn at random among those without a score
-   decrease ("numerical or descriptive decrease"); everyone else followed up is ``False``.
+   (:func:`count_samples`) and draws one uniformly by walking back through the same table.
+2. **The joint cohort, by a Metropolis chain** (``sacro_kit._chain``). A first valid cohort is built from such
+   margins, paired by constrained swaps; from there a chain on labelled cohorts with symmetric moves (swaps of a
+   value, a pair or the follow-up block between two patients; one-step and two-patient moves of values;
+   margin refreshes dealt out in rank order, with their proposal ratio) accepts only cohorts that reproduce every
+   printed number, with the Metropolis correction prod(m_r!) for the number of labellings of a multiset of rows.
+   Its stationary law is therefore exactly the uniform law over distinct joint cohorts (proof in
+   ``sacro_kit._chain``); :func:`chain_diagnostics` reports acceptance rates and autocorrelation times, and
+   ``reconstruct`` keeps one cohort every ``THIN_PER_PATIENT * n`` steps after ``BURN_IN_PER_PATIENT * n``.
+   Exhaustive enumeration of two small cards checks the law (tests/test_reconstruction_law.py: total-variation
+   distance from uniform within sampling noise, against 0.31 and 0.49 for the previous sampler).
+   What remains approximate: a chain run for finitely many steps is close to, not exactly at, its stationary
+   law, and successive cohorts of one run are correlated (see the diagnostics).
+3. **Rules the chain keeps.** Patients with a rest or activity score decrease are ``pain_decreased``; the
+   remaining "decreased" patients of the reported count are among those without a score decrease ("numerical or
+   descriptive decrease"); everyone else followed up is ``False``; pain scores are measured at follow-up.
 
 Assumptions for the Dougherty card (each a parameter or a documented constant): quantiles by the first
 definition that fits every printed median/IQR (Hyndman-Fan type 4, see ``check_reported``); weeks on a
@@ -84,6 +87,11 @@ from sacro_kit.forensics.consistency import (
 )
 from sacro_kit.stats.quantiles import check_method
 
+#: The law every reconstruction is drawn from, in one sentence (chapters and docs quote it).
+LAW = ("The reconstructed cohorts are drawn from the uniform law over the distinct joint cohorts (multisets of "
+       "patient rows) that reproduce every printed number of the card, under the assumptions documented in "
+       "sacro_kit.forensics.reconstruction.")
+RECONSTRUCTION_LAW = LAW
 #: Seed of the shipped cohort (the paper's year).
 DEFAULT_SEED = 2014
 #: Weeks (pain duration, follow-up) are drawn on this lattice: 0.5 to 26 weeks in half-week steps.
@@ -751,6 +759,46 @@ def _check_seed(seed) -> int:
     return int(seed)
 
 
+#: Environment variable naming the on-disk cache of verified reconstructions ("off" disables it).
+CACHE_ENV = "SACRO_KIT_RECONSTRUCTION_CACHE"
+_MEMORY: dict[str, list] = {}
+
+
+def _package_digest() -> str:
+    """A hash of the package's source files: a cached reconstruction is reused only by the code that made it."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_key(card, n_cohorts, seed, method, rounding, decimals, count_max) -> str | None:
+    import hashlib
+
+    try:
+        content = repr((sorted((k, repr(v)) for k, v in card.claims.items()),
+                        sorted((k, repr(v)) for k, v in card.scales.items())))
+    except AttributeError:
+        return None
+    parts = (content, int(n_cohorts), int(seed), repr(method), rounding, repr(decimals), int(count_max),
+             _package_digest(), np.__version__, pd.__version__)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _cache_dir() -> Path | None:
+    import os
+    import tempfile
+
+    setting = os.environ.get(CACHE_ENV)
+    if setting is not None and setting.strip().lower() in ("", "0", "off", "no", "false"):
+        return None
+    return Path(setting) if setting else Path(tempfile.gettempdir()) / "sacro_kit-reconstructions"
+
+
 def reconstruct(card=None, n_cohorts: int = 1, seed: int = DEFAULT_SEED, method=None, *,
                 rounding: str = "up_or_down", decimals: int | None = None, count_max: int = COUNT_MAX,
                 verify: bool = True) -> list[pd.DataFrame]:
@@ -758,16 +806,62 @@ def reconstruct(card=None, n_cohorts: int = 1, seed: int = DEFAULT_SEED, method=
 
     Each cohort is a DataFrame in the loader schema (``sacro_kit.io.cohort.COHORT_COLUMNS``, nullable dtypes,
     ids "R01".."R57"), with ``attrs`` recording seed, cohort index and quantile method. These are
-    **reconstructed, not real patients**: one plausible data set of many (see the module docstring for the
-    method, its assumptions and its bias). ``method=None`` uses the first quantile definition that fits every
-    printed median/IQR (type 4 for the Dougherty card). Deterministic: cohort i depends only on ``seed`` and
-    i (``np.random.SeedSequence(seed).spawn``), so ``reconstruct(seed=s)[0]`` is the first of any longer run.
-    With ``verify=True`` every cohort is checked by :func:`verify_cohort` before it is returned.
+    **reconstructed, not real patients**, drawn from the law in ``LAW`` (see the module docstring for the
+    law, its assumptions and the chain). ``method=None`` uses the first quantile definition that fits every
+    printed median/IQR (type 4 for the Dougherty card). Deterministic: the cohorts are successive states of one
+    chain seeded with ``seed`` (kept every ``THIN_PER_PATIENT * n`` steps), so ``reconstruct(seed=s)[0]`` is the
+    first of any longer run with that seed. With ``verify=True`` every cohort is checked by :func:`verify_cohort`
+    before it is returned.
+
+    Verified runs of 20 or more cohorts are computed once: kept in memory and on disk (``$SACRO_KIT_RECONSTRUCTION_CACHE``,
+    default a folder in the system's temporary directory; ``off`` disables it), keyed by a hash of the card's
+    claims and scales, every argument and the package's source, so the chapters that share the same 100 cohorts
+    compute them once per build and any change to the code recomputes them.
 
     >>> cohort = reconstruct(seed=2014)[0]
     >>> cohort.shape, int(cohort["rest_pre"].notna().sum())
     ((57, 10), 29)
     """
+    card = _load_card(card)
+    key = None
+    if verify and isinstance(n_cohorts, (int, np.integer)) and not isinstance(n_cohorts, bool) and n_cohorts >= 20:
+        key = _cache_key(card, n_cohorts, _check_seed(seed), method, rounding, decimals, count_max)
+    if key is not None:
+        cached = _MEMORY.get(key)
+        folder = _cache_dir()
+        if cached is None and folder is not None and (folder / f"{key}.pkl").is_file():
+            import pickle
+
+            try:
+                cached = pickle.loads((folder / f"{key}.pkl").read_bytes())
+            except Exception:  # a damaged cache file is recomputed, never trusted
+                cached = None
+        if cached is not None:
+            _MEMORY[key] = cached
+            return [c.copy() for c in cached]
+    cohorts = _reconstruct(card, n_cohorts, seed, method, rounding=rounding, decimals=decimals,
+                           count_max=count_max, verify=verify)
+    if key is not None:
+        _MEMORY[key] = [c.copy() for c in cohorts]
+        folder = _cache_dir()
+        if folder is not None:
+            import os
+            import pickle
+
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                temporary = folder / f"{key}.{os.getpid()}.tmp"
+                temporary.write_bytes(pickle.dumps(cohorts))
+                temporary.replace(folder / f"{key}.pkl")
+            except OSError:
+                pass  # a read-only or full disk only costs the recomputation
+    return cohorts
+
+
+def _reconstruct(card, n_cohorts: int = 1, seed: int = DEFAULT_SEED, method=None, *,
+                 rounding: str = "up_or_down", decimals: int | None = None, count_max: int = COUNT_MAX,
+                 verify: bool = True) -> list[pd.DataFrame]:
+    """The uncached :func:`reconstruct`."""
     card = _load_card(card)
     seed = _check_seed(seed)
     rounding = _check_rounding(rounding)
@@ -1037,7 +1131,8 @@ def reconstruction_range(card, statistic: Callable[[pd.DataFrame], float], n_coh
     """The range of an unreported statistic (a function cohort -> number) over ``n_cohorts`` reconstructions.
 
     Every cohort reproduces the paper, so the spread is what the published summaries leave undetermined
-    (given this reconstruction's assumptions; see the module docstring).
+    (given this reconstruction's assumptions; see the module docstring). The cohorts come from ``LAW``: the
+    uniform law over the distinct joint cohorts (multisets of patient rows) that reproduce every printed number.
 
     >>> r = reconstruction_range(None, lambda c: c["rest_post"].mean(), n_cohorts=20)
     >>> r.min <= r.median <= r.max
@@ -1064,7 +1159,9 @@ def responder_band(card=None, variables: tuple[str, str] = ("rest_pre", "rest_po
     One row per threshold: ``threshold, min, p05, median, p95, max`` of the proportion of patients whose
     score fell by at least the threshold (``sacro_kit.responder_curve`` on each cohort). Default thresholds:
     0 to 1 by 0.05 (relative) or 0 to 10 by 0.5 points (absolute). At the reported threshold (30 %) every
-    cohort gives the reported 22/29; elsewhere the band shows how much the published numbers leave open.
+    cohort gives the reported 22/29; elsewhere the band shows how much the published numbers leave open. The
+    cohorts come from ``LAW``: the uniform law over the distinct joint cohorts (multisets of patient rows) that
+    reproduce every printed number.
 
     >>> band = responder_band(n_cohorts=20)
     >>> band.loc[band.threshold == 0.3, ["min", "max"]].round(4).values.tolist()
@@ -1085,6 +1182,44 @@ def responder_band(card=None, variables: tuple[str, str] = ("rest_pre", "rest_po
     band.attrs.update(variables=tuple(variables), kind=kind, n_cohorts=int(n_cohorts), seed=int(seed),
                       quantile_method=cohorts[0].attrs["quantile_method"])
     return band
+
+
+def chain_diagnostics(card=None, *, steps: int | None = None, record_every: int = 10, seed: int = DEFAULT_SEED,
+                      method=None) -> pd.DataFrame:
+    """The mixing diagnostic of the reconstruction chain: autocorrelation times and acceptance rates.
+
+    Runs the chain ``reconstruct`` uses (after its burn-in) for ``steps`` steps (default: 200 kept cohorts' worth),
+    recording cheap statistics of the state every ``record_every`` steps -- per paired claim the mean change, the
+    count of changes of at least half the baseline and the pre and post sums; the sums of the weeks columns; the
+    log of prod(m_r!) -- and returns one row per statistic with its integrated autocorrelation time in steps
+    (Sokal's automatic window), the thinning ``reconstruct`` applies, and the effective number of independent
+    cohorts per 100 kept (100 * thin / (2 * tau), at most 100). ``attrs["acceptance"]`` holds the acceptance rate
+    of every move type.
+
+    >>> table = chain_diagnostics(steps=2000)
+    >>> list(table.columns)
+    ['statistic', 'autocorrelation_steps', 'thin_steps', 'effective_per_100']
+    """
+    from sacro_kit._chain import THIN_PER_PATIENT, _autocorrelation_time, chain_statistics, start_chain
+
+    card = _load_card(card)
+    plan = _plan(card, method, "up_or_down", None, COUNT_MAX)
+    thin = THIN_PER_PATIENT * plan.n_treated
+    steps = int(steps if steps is not None else 200 * thin)
+    if isinstance(record_every, bool) or not isinstance(record_every, int) or record_every < 1:
+        raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
+    chain = start_chain(plan, _check_seed(seed))
+    records = []
+    for _ in range(max(4, steps // record_every)):
+        chain.run(record_every)
+        records.append(chain_statistics(chain))
+    rows = []
+    for name in records[0]:
+        tau = _autocorrelation_time(np.array([r[name] for r in records])) * record_every
+        rows.append((name, float(tau), thin, float(min(100.0, 100 * thin / (2 * tau)))))
+    table = pd.DataFrame(rows, columns=["statistic", "autocorrelation_steps", "thin_steps", "effective_per_100"])
+    table.attrs["acceptance"] = chain.acceptance()
+    return table
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -1117,20 +1252,26 @@ def cohort_csv(cohort: pd.DataFrame) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m sacro_kit.forensics.reconstruction --seed 2014 [--out PATH] [--card PATH]``: write one reconstructed cohort."""
-    from sacro_kit.io.resources import DATA_DIR
+    """``python -m sacro_kit.forensics.reconstruction --seed 2014 [--out PATH] [--card PATH]``: one cohort.
 
+    The CSV goes to standard output unless ``--out`` names a file: the command never writes over anything by
+    default (the shipped cohort is regenerated with ``--out data/cohort_reconstructed.csv``).
+    """
     parser = argparse.ArgumentParser(prog="python -m sacro_kit.forensics.reconstruction",
                                      description="Write a reconstructed (not real) patient-level cohort that "
                                                  "reproduces every statistic of a reported card.")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    parser.add_argument("--out", type=Path, default=DATA_DIR / "cohort_reconstructed.csv",
-                        help="output CSV (default data/cohort_reconstructed.csv)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output CSV file (default: standard output; nothing is written otherwise)")
     parser.add_argument("--card", type=Path, default=None, help="reported card YAML (default: the Dougherty card)")
     parser.add_argument("--method", default=None, help="quantile definition 1-9 or tukey (default: first that fits)")
     args = parser.parse_args(argv)
     method = None if args.method is None else (int(args.method) if args.method.isdigit() else args.method)
     cohort = reconstruct(args.card, n_cohorts=1, seed=args.seed, method=method)[0]
+    if args.out is None:
+        sys.stdout.write(cohort_csv(cohort))
+        sys.stdout.flush()
+        return 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(cohort_csv(cohort), encoding="utf-8", newline="")
     print(f"wrote {len(cohort)} reconstructed patients (seed {args.seed}, quantile type "

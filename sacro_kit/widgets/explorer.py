@@ -40,6 +40,10 @@ from sacro_kit.plotting.paired_figures import (PAIRED_VARIABLES, _check_band, _p
                       reported_responders)
 from sacro_kit.stats.responders import responder_curve, responders
 
+#: What the band is, in one sentence (the law of sacro_kit.reconstruction).
+BAND_LAW = ("The band's cohorts are drawn from the uniform law over the distinct joint cohorts (multisets of "
+            "patient rows) that reproduce every printed number of the card.")
+
 __all__ = ["responder_explorer", "responder_bands", "ResponderExplorer", "ExplorerState", "BandUnavailable",
            "threshold_grid"]
 
@@ -347,6 +351,8 @@ class ResponderExplorer(widgets.VBox):
         else:
             lines.append(f"Across {cohorts}cohorts reconstructed from the paper it ranges from {_pct(low)} to "
                          f"{_pct(high)} (middle 90%: {_pct(p05)} to {_pct(p95)}): the paper does not determine it.")
+        if low is not None and not off_grid:
+            lines.append(BAND_LAW)
         return "<p>" + "<br>".join(lines) + "</p>"
 
     def _move_artists(self, state: ExplorerState) -> None:

@@ -283,3 +283,44 @@ def test_shipped_csv_is_what_the_command_generates(card, tmp_path):
     subprocess.run([sys.executable, "-m", "sacro_kit.forensics.reconstruction", "--seed", "2014", "--out", str(out)],
                    check=True, capture_output=True)
     assert out.read_bytes() == shipped.read_bytes()
+
+
+def test_count_samples_refuses_what_it_cannot_do_in_a_minute():
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="beyond the .* it can do in about a minute"):
+        count_samples(100_000, "200.5", "500.5", "700.5", method=7, scale=(0, 1000))
+    assert time.perf_counter() - start < 0.5   # refused at once, before any work
+
+
+def test_count_samples_on_a_wide_scale_equals_the_pair_matrix_programme():
+    # the O(K) interval step agrees with the O(K^2) pair-matrix table the sampler uses
+    for n, triple, method, top in ((40, ("20.5", "50", "70.25"), 7, 100), (23, ("3.5", "9", "12.5"), 4, 30)):
+        targets = _read_triple(*triple, None)
+        values = _lattice((0, top), 1).values
+        unary, pair = R._masks(n, _constraints(n, targets, method), values, "up_or_down")
+        table = R._count_table(n, len(values), unary, pair, object)
+        assert count_samples(n, *triple, method=method, scale=(0, top)) == int(sum(table[-1]))
+
+
+def test_command_line_writes_no_file_unless_asked(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "sacro_kit.forensics.reconstruction", "--seed", "2014"], check=True,
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    assert result.stdout == (DATA_DIR / "cohort_reconstructed.csv").read_text(encoding="utf-8")
+
+
+def test_verified_runs_are_computed_once(card, tmp_path, monkeypatch):
+    monkeypatch.setenv(R.CACHE_ENV, str(tmp_path))
+    R._MEMORY.clear()
+    first = reconstruct(card, n_cohorts=20, seed=5)
+    assert len(list(tmp_path.glob("*.pkl"))) == 1
+    R._MEMORY.clear()
+    calls = []
+    monkeypatch.setattr(R, "_reconstruct", lambda *a, **k: calls.append(1))
+    again = reconstruct(card, n_cohorts=20, seed=5)        # read from disk, not recomputed
+    assert not calls
+    for a, b in zip(first, again):
+        pd.testing.assert_frame_equal(a, b)
+        assert a.attrs == b.attrs
+    assert R._cache_key(card, 20, 5, None, "up_or_down", None, 4) != R._cache_key(card, 20, 6, None, "up_or_down",
+                                                                                   None, 4)

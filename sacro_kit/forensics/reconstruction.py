@@ -118,24 +118,70 @@ _PATIENCE = 6
 # Counting and drawing sorted samples
 
 
-def _masks(n: int, constraints, values: Sequence[Fraction], rounding: str):
-    """Per-position admissible values and per-step admissible value pairs from pinned quantiles."""
-    unary: dict[int, np.ndarray] = {}
-    pair: dict[int, np.ndarray] = {}
+#: Largest n * (number of lattice values) count_samples takes on (about a minute of exact big-integer sums here).
+COUNT_LIMIT = 20_000_000
+
+
+def _printed_band(target, rounding: str) -> tuple[Fraction, Fraction, bool, bool]:
+    """The values that print as ``target``: [low, high] with whether each end itself prints as the target."""
+    half = Fraction(1, 2 * 10 ** target.decimals)
+    low, high = target.value - half, target.value + half
+    return (low, high, _prints_as(low, target.value, target.decimals, rounding),
+            _prints_as(high, target.value, target.decimals, rounding))
+
+
+def _index_range(lower: Fraction, upper: Fraction, inc_lower: bool, inc_upper: bool, start: Fraction,
+                 step: Fraction) -> tuple[int, int]:
+    """Lattice indices i with start + i*step in [lower, upper] (ends included as told), exactly."""
+    x, y = (lower - start) / step, (upper - start) / step
+    first = math.ceil(x)
+    if first == x and not inc_lower:
+        first += 1
+    last = math.floor(y)
+    if last == y and not inc_upper:
+        last -= 1
+    return first, last
+
+
+def _intervals(n: int, constraints, values: Sequence[Fraction], rounding: str):
+    """Per pinned position the admissible value indices (first, last), and per pinned step, for each value index a
+    of x_(j), the admissible indices (first, last) of x_(j+1) >= a -- exact, O(number of values) per constraint:
+    a weighted pair (1 - g) x_(j) + g x_(j+1) increases with x_(j+1), so the admissible x_(j+1) form an interval."""
     size = len(values)
+    start = values[0]
+    step = values[1] - values[0] if size > 1 else Fraction(1)
+    unary: dict[int, tuple[int, int]] = {}
+    pair: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for target, stat in constraints:
+        low, high, inc_low, inc_high = _printed_band(target, rounding)
         if stat.gamma == 0:
-            position = stat.lo
-            ok = np.array([_prints_as(v, target.value, target.decimals, rounding) for v in values])
-            unary[position] = unary.get(position, np.ones(size, bool)) & ok
+            first, last = _index_range(low, high, inc_low, inc_high, start, step)
+            old = unary.get(stat.lo, (0, size - 1))
+            unary[stat.lo] = (max(old[0], first, 0), min(old[1], last, size - 1))
         else:
             assert stat.hi == stat.lo + 1, "quantiles use adjacent order statistics"
-            ok = np.zeros((size, size), bool)
-            for a in range(size):
-                for b in range(a, size):
-                    ok[a, b] = _prints_as((1 - stat.gamma) * values[a] + stat.gamma * values[b],
-                                          target.value, target.decimals, rounding)
-            pair[stat.lo] = pair.get(stat.lo, np.ones((size, size), bool)) & ok
+            g = stat.gamma
+            firsts = np.empty(size, np.int64)
+            lasts = np.empty(size, np.int64)
+            for a, v in enumerate(values):
+                first, last = _index_range((low - (1 - g) * v) / g, (high - (1 - g) * v) / g, inc_low, inc_high,
+                                           start, step)
+                firsts[a], lasts[a] = max(first, a), min(last, size - 1)
+            if stat.lo in pair:
+                old_first, old_last = pair[stat.lo]
+                firsts, lasts = np.maximum(firsts, old_first), np.minimum(lasts, old_last)
+            pair[stat.lo] = (firsts, lasts)
+    return unary, pair
+
+
+def _masks(n: int, constraints, values: Sequence[Fraction], rounding: str):
+    """Per-position admissible values and per-step admissible value pairs (boolean arrays) from pinned quantiles."""
+    size = len(values)
+    unary_ranges, pair_ranges = _intervals(n, constraints, values, rounding)
+    index = np.arange(size)
+    unary = {j: (index >= first) & (index <= last) for j, (first, last) in unary_ranges.items()}
+    pair = {j: (index[None, :] >= firsts[:, None]) & (index[None, :] <= lasts[:, None])
+            for j, (firsts, lasts) in pair_ranges.items()}
     return unary, pair
 
 
@@ -157,14 +203,47 @@ def _count_table(n: int, size: int, unary, pair, dtype) -> list[np.ndarray]:
     return table
 
 
+def _count_exact(n: int, size: int, unary_ranges, pair_ranges) -> int:
+    """The number of admissible sorted samples, in exact integers and O(n * size) additions (no pair matrices)."""
+    zero = 0
+    f = np.ones(size, dtype=object)
+
+    def restrict(f, position):
+        if position in unary_ranges:
+            first, last = unary_ranges[position]
+            g = np.zeros(size, dtype=object)
+            if first <= last:
+                g[first:last + 1] = f[first:last + 1]
+            return g
+        return f
+
+    f = restrict(f, 1)
+    for j in range(1, n):
+        if j in pair_ranges:
+            firsts, lasts = pair_ranges[j]
+            diff = [zero] * (size + 1)
+            for a in np.flatnonzero(f != 0).tolist():
+                first, last = int(firsts[a]), int(lasts[a])
+                if first <= last:
+                    diff[first] += f[a]
+                    diff[last + 1] -= f[a]
+            f = np.cumsum(np.array(diff[:size], dtype=object))
+        else:
+            f = np.cumsum(f)
+        f = restrict(f, j + 1)
+    return int(sum(f.tolist()))
+
+
 def count_samples(n: int, q1, median=None, q3=None, method=7, scale=(0, 10), step=1, *,
                   rounding: str = "up_or_down", decimals: int | None = None) -> int:
     """Exact number of sorted samples (count vectors c_0..c_K summing to n) on the lattice ``scale`` by ``step``
     whose Q1, median and Q3 under ``method`` print as given.
 
     Exhaustive and exact (Python integers): a dynamic programme over the positions of the sorted sample with
-    the current value as state; a printed quartile restricts one position or one step between adjacent
-    positions. Printed values are read as in :func:`sacro_kit.forensics.consistency.quartile_types`.
+    the current value as state; a printed quartile restricts one position, or one step between adjacent
+    positions to an interval of next values for each current value (so a step costs O(K), not O(K^2)).
+    Printed values are read as in :func:`sacro_kit.forensics.consistency.quartile_types`. An n and scale whose
+    n * (number of values) exceeds ``COUNT_LIMIT`` are refused at once (they would take minutes).
 
     >>> count_samples(29, "4", "7", "8.5", method=7)
     0
@@ -176,9 +255,14 @@ def count_samples(n: int, q1, median=None, q3=None, method=7, scale=(0, 10), ste
     method = check_method(method)
     targets = _read_triple(q1, median, q3, decimals)
     lattice = _lattice(scale, step)
+    size = int((lattice.high - lattice.low) / lattice.step) + 1
+    if n * size > COUNT_LIMIT:
+        raise ValueError(f"count_samples: n = {n} on a scale of {size} values needs n * values = {n * size:,} exact "
+                         f"steps, beyond the {COUNT_LIMIT:,} it can do in about a minute; use a coarser step or a "
+                         "smaller scale")
     values = lattice.values
-    unary, pair = _masks(n, _constraints(n, targets, method), values, rounding)
-    return int(sum(_count_table(n, len(values), unary, pair, object)[-1]))
+    unary, pair = _intervals(n, _constraints(n, targets, method), values, rounding)
+    return _count_exact(n, size, unary, pair)
 
 
 class _SortedSampler:

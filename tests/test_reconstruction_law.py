@@ -18,7 +18,7 @@ import pytest
 
 import enumeration as E
 from sacro_kit.forensics import _chain
-from sacro_kit.card import load_reported
+from sacro_kit.io.card import load_reported
 from sacro_kit.forensics.reconstruction import _plan, reconstruct
 
 #: Allowance over the 99.9th percentile of independent-draw noise for the chain's residual autocorrelation.

@@ -282,3 +282,11 @@ claims:
     recomputed = rows(table, "u", "p recomputed").iloc[0]
     assert recomputed.status in ("consistent", "inconsistent") and "U" in recomputed.detail
     assert rows(table, "u", "p-value attainable by the named test").iloc[0].status == "consistent"
+
+
+def test_an_unnamed_test_on_means_is_unverifiable_but_says_when_no_rank_test_could_give_it():
+    # Klingler 2013: 4 patients, p < 0.001 beside means: a paired t-test could give it, no rank test could
+    table = check_card(load_card(CARDS / "klingler2013.yaml"))
+    p_rows = rows(table, "vas", "p-value")
+    assert set(p_rows.status) == {"unverifiable"}
+    assert "no signed-rank or sign test could give it: their smallest p with 4 pairs is 0.0455" in p_rows.iloc[0].reason

@@ -457,9 +457,16 @@ def _test_rows(claim, spec: TestSpec, card: Card, directions) -> list[_Row]:
         rows.append(_floor_rows(claim, spec, n, _P_CANDIDATES, False, direction, line))
     elif test is None:
         if not rows:
-            rows.append(unverifiable("p-value attainable by the test",
-                                     "the test is not named and the summaries are not medians: a parametric test's "
-                                     "p has no floor, and no statistic is printed to recompute it"))
+            why = ("the test is not named and the summaries are not medians: a parametric test's p has no floor, and "
+                   "no statistic is printed to recompute it")
+            if len(spec.within or ()) == 2:
+                from sacro_kit.forensics.attainable import min_attainable_p
+
+                floors = [min_attainable_p(n, **kwargs) for _, kwargs in _P_CANDIDATES]
+                if not any(_p_reachable(p, spec.p) for p in floors):
+                    why += (f" (no signed-rank or sign test could give it: their smallest p with {n} pairs is "
+                            f"{min(floors):.3g})")
+            rows.append(unverifiable("p-value attainable by the test", why))
     elif not rows:
         rows.append(unverifiable("p-value attainable by the named test",
                                  f"a {_label(test)} p has no smallest attainable value, and no statistic is printed to "

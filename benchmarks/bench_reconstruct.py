@@ -23,7 +23,7 @@ BEGIN, END = "<!-- reconstruction: begin -->", "<!-- reconstruction: end -->"
 import sacro_kit as sk  # noqa: E402
 
 R = importlib.import_module("sacro_kit.forensics.reconstruction")
-from sacro_kit.forensics import _chain  # noqa: E402
+from sacro_kit.forensics.reconstruction import chain as _chain  # noqa: E402
 
 
 def timed(function, repeat: int = 1):

@@ -316,7 +316,8 @@ def test_verified_runs_are_computed_once(card, tmp_path, monkeypatch):
     assert len(list(tmp_path.glob("*.pkl"))) == 1
     R._MEMORY.clear()
     calls = []
-    monkeypatch.setattr(R, "_reconstruct", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(importlib.import_module("sacro_kit.forensics.reconstruction.drawing"), "_reconstruct",
+                        lambda *a, **k: calls.append(1))
     again = reconstruct(card, n_cohorts=20, seed=5)        # read from disk, not recomputed
     assert not calls
     for a, b in zip(first, again):

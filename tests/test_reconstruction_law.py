@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import enumeration as E
-from sacro_kit.forensics import _chain
+from sacro_kit.forensics.reconstruction import chain as _chain
 from sacro_kit.io.card import load_reported
 from sacro_kit.forensics.reconstruction import _plan, reconstruct
 

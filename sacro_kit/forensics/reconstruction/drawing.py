@@ -1,0 +1,148 @@
+"""reconstruct(): cohorts drawn by the joint chain, verified, and cached once per card, code and seed.
+
+Part of :mod:`sacro_kit.forensics.reconstruction` (the law, the method and the assumptions are documented there).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sacro_kit.forensics.lattice import check_rounding as _check_rounding
+from sacro_kit.forensics.reconstruction.planning import COUNT_MAX, DEFAULT_SEED, _check_seed, _load_card, _plan
+from sacro_kit.forensics.reconstruction.verification import verify_cohort
+
+
+#: Environment variable naming the on-disk cache of verified reconstructions ("off" disables it).
+CACHE_ENV = "SACRO_KIT_RECONSTRUCTION_CACHE"
+
+
+_MEMORY: dict[str, list] = {}
+
+
+def _package_digest() -> str:
+    """A hash of the package's source files: a cached reconstruction is reused only by the code that made it."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[2]  # the whole sacro_kit package
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_key(card, n_cohorts, seed, method, rounding, decimals, count_max) -> str | None:
+    import hashlib
+
+    try:
+        content = repr((sorted((k, repr(v)) for k, v in card.claims.items()),
+                        sorted((k, repr(v)) for k, v in card.scales.items())))
+    except AttributeError:
+        return None
+    parts = (content, int(n_cohorts), int(seed), repr(method), rounding, repr(decimals), int(count_max),
+             _package_digest(), np.__version__, pd.__version__)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _cache_dir() -> Path | None:
+    import os
+    import tempfile
+
+    setting = os.environ.get(CACHE_ENV)
+    if setting is not None and setting.strip().lower() in ("", "0", "off", "no", "false"):
+        return None
+    return Path(setting) if setting else Path(tempfile.gettempdir()) / "sacro_kit-reconstructions"
+
+
+def reconstruct(card=None, n_cohorts: int = 1, seed: int = DEFAULT_SEED, method=None, *,
+                rounding: str = "up_or_down", decimals: int | None = None, count_max: int = COUNT_MAX,
+                verify: bool = True) -> list[pd.DataFrame]:
+    """Draw ``n_cohorts`` patient-level cohorts that reproduce every statistic of the card jointly.
+
+    Each cohort is a DataFrame in the loader schema (``sacro_kit.io.cohort.COHORT_COLUMNS``, nullable dtypes,
+    ids "R01".."R57"), with ``attrs`` recording seed, cohort index and quantile method. These are
+    **reconstructed, not real patients**, drawn from the law in ``LAW`` (see the module docstring for the
+    law, its assumptions and the chain). ``method=None`` uses the first quantile definition that fits every
+    printed median/IQR (type 4 for the Dougherty card). Deterministic: the cohorts are successive states of one
+    chain seeded with ``seed`` (kept every ``THIN_PER_PATIENT * n`` steps), so ``reconstruct(seed=s)[0]`` is the
+    first of any longer run with that seed. With ``verify=True`` every cohort is checked by :func:`verify_cohort`
+    before it is returned.
+
+    Verified runs of 20 or more cohorts are computed once: kept in memory and on disk (``$SACRO_KIT_RECONSTRUCTION_CACHE``,
+    default a folder in the system's temporary directory; ``off`` disables it), keyed by a hash of the card's
+    claims and scales, every argument and the package's source, so the chapters that share the same 100 cohorts
+    compute them once per build and any change to the code recomputes them.
+
+    >>> cohort = reconstruct(seed=2014)[0]
+    >>> cohort.shape, int(cohort["rest_pre"].notna().sum())
+    ((57, 10), 29)
+    """
+    card = _load_card(card)
+    key = None
+    if verify and isinstance(n_cohorts, (int, np.integer)) and not isinstance(n_cohorts, bool) and n_cohorts >= 20:
+        key = _cache_key(card, n_cohorts, _check_seed(seed), method, rounding, decimals, count_max)
+    if key is not None:
+        cached = _MEMORY.get(key)
+        folder = _cache_dir()
+        if cached is None and folder is not None and (folder / f"{key}.pkl").is_file():
+            import pickle
+
+            try:
+                cached = pickle.loads((folder / f"{key}.pkl").read_bytes())
+            except Exception:  # a damaged cache file is recomputed, never trusted
+                cached = None
+        if cached is not None:
+            _MEMORY[key] = cached
+            return [c.copy() for c in cached]
+    cohorts = _reconstruct(card, n_cohorts, seed, method, rounding=rounding, decimals=decimals,
+                           count_max=count_max, verify=verify)
+    if key is not None:
+        _MEMORY[key] = [c.copy() for c in cohorts]
+        folder = _cache_dir()
+        if folder is not None:
+            import os
+            import pickle
+
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                temporary = folder / f"{key}.{os.getpid()}.tmp"
+                temporary.write_bytes(pickle.dumps(cohorts))
+                temporary.replace(folder / f"{key}.pkl")
+            except OSError:
+                pass  # a read-only or full disk only costs the recomputation
+    return cohorts
+
+
+def _reconstruct(card, n_cohorts: int = 1, seed: int = DEFAULT_SEED, method=None, *,
+                 rounding: str = "up_or_down", decimals: int | None = None, count_max: int = COUNT_MAX,
+                 verify: bool = True) -> list[pd.DataFrame]:
+    """The uncached :func:`reconstruct`."""
+    card = _load_card(card)
+    seed = _check_seed(seed)
+    rounding = _check_rounding(rounding)
+    if isinstance(n_cohorts, bool) or not isinstance(n_cohorts, (int, np.integer)) or n_cohorts < 1:
+        raise ValueError(f"n_cohorts must be a positive integer, got {n_cohorts!r}")
+    if isinstance(count_max, bool) or not isinstance(count_max, (int, np.integer)) or count_max < 1:
+        raise ValueError(f"count_max must be a positive integer, got {count_max!r}")
+    plan = _plan(card, method, rounding, decimals, int(count_max))
+    from sacro_kit.forensics.reconstruction.chain import THIN_PER_PATIENT, start_chain
+
+    chain = start_chain(plan, seed)
+    cohorts = []
+    for index in range(int(n_cohorts)):
+        chain.run(THIN_PER_PATIENT * plan.n_treated)
+        cohort = chain.frame()
+        cohort.attrs.update(source="reconstructed (not real patients)", seed=seed, cohort_index=index,
+                            quantile_method=plan.method, rounding=rounding, decimals=plan.decimals,
+                            card=str(card.path))
+        if verify:
+            table = verify_cohort(cohort, card, method=plan.method, rounding=rounding, decimals=plan.decimals)
+            if not table["ok"].all():
+                failed = table.loc[table["ok"].eq(False), ["claim", "statistic"]].to_records(index=False)
+                raise RuntimeError(f"reconstructed cohort {index} (seed {seed}) fails {list(failed)}; "
+                                   "this is a bug in sacro_kit.forensics.reconstruction")
+        cohorts.append(cohort)
+    return cohorts

@@ -1,0 +1,71 @@
+"""The shipped CSV and the command line (python -m sacro_kit.forensics.reconstruction).
+
+Part of :mod:`sacro_kit.forensics.reconstruction` (the law, the method and the assumptions are documented there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from sacro_kit.forensics.reconstruction.drawing import reconstruct
+from sacro_kit.forensics.reconstruction.planning import DEFAULT_SEED
+
+
+def cohort_csv(cohort: pd.DataFrame) -> str:
+    """The cohort as CSV text for ``load_cohort``: schema columns, empty cells for missing, pain_decreased 0/1."""
+    from sacro_kit.io.cohort import COHORT_COLUMNS
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(COHORT_COLUMNS))
+    for row in cohort[list(COHORT_COLUMNS)].itertuples(index=False):
+        cells = []
+        for name, value in zip(COHORT_COLUMNS, row):
+            column = COHORT_COLUMNS[name]
+            if value is pd.NA or value is None:
+                cells.append("")
+            elif column.type == "boolean":
+                cells.append("1" if bool(value) else "0")
+            elif column.type == "integer":
+                cells.append(str(int(value)))
+            elif column.type == "real":
+                cells.append(repr(float(value)))
+            else:
+                cells.append(str(value))
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m sacro_kit.forensics.reconstruction --seed 2014 [--out PATH] [--card PATH]``: one cohort.
+
+    The CSV goes to standard output unless ``--out`` names a file: the command never writes over anything by
+    default (the shipped cohort is regenerated with ``--out data/cohort_reconstructed.csv``).
+    """
+    parser = argparse.ArgumentParser(prog="python -m sacro_kit.forensics.reconstruction",
+                                     description="Write a reconstructed (not real) patient-level cohort that "
+                                                 "reproduces every statistic of a reported card.")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output CSV file (default: standard output; nothing is written otherwise)")
+    parser.add_argument("--card", type=Path, default=None, help="reported card YAML (default: the Dougherty card)")
+    parser.add_argument("--method", default=None, help="quantile definition 1-9 or tukey (default: first that fits)")
+    args = parser.parse_args(argv)
+    method = None if args.method is None else (int(args.method) if args.method.isdigit() else args.method)
+    cohort = reconstruct(args.card, n_cohorts=1, seed=args.seed, method=method)[0]
+    if args.out is None:
+        sys.stdout.write(cohort_csv(cohort))
+        sys.stdout.flush()
+        return 0
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(cohort_csv(cohort), encoding="utf-8", newline="")
+    print(f"wrote {len(cohort)} reconstructed patients (seed {args.seed}, quantile type "
+          f"{cohort.attrs['quantile_method']}) to {args.out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,296 @@
+"""The plan: what every cohort of a card must reproduce, prepared once per card and settings.
+
+Part of :mod:`sacro_kit.forensics.reconstruction` (the law, the method and the assumptions are documented there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from sacro_kit.forensics.consistency import card_decimals, fitting_methods
+from sacro_kit.forensics.lattice import (
+    constraints as _constraints,
+    lattice as _lattice,
+    Lattice as _Lattice,
+    pinned as _pinned,
+    prints_as as _prints_as,
+    read_triple as _read_triple,
+)
+from sacro_kit.stats.quantiles import check_method
+from sacro_kit.forensics.reconstruction.counting import _SortedSampler
+
+
+#: The law every reconstruction is drawn from, in one sentence (chapters and docs quote it).
+LAW = ("The reconstructed cohorts are drawn from the uniform law over the distinct joint cohorts (multisets of "
+       "patient rows) that reproduce every printed number of the card, under the assumptions documented in "
+       "sacro_kit.forensics.reconstruction.")
+
+
+RECONSTRUCTION_LAW = LAW
+
+
+#: Seed of the shipped cohort (the paper's year).
+DEFAULT_SEED = 2014
+
+
+#: Weeks (pain duration, follow-up) are drawn on this lattice: 0.5 to 26 weeks in half-week steps.
+WEEKS_LATTICE = (Fraction(1, 2), Fraction(26), Fraction(1, 2))
+
+
+#: Upper end of opioid counts per patient when the card leaves the count scale open.
+COUNT_MAX = 4
+
+
+#: The test that reproduces a reported p: Wilcoxon signed-rank as R's wilcox.test computes it with ties.
+P_TEST = {"zero_method": "wilcox", "method": "asymptotic", "correction": True}
+
+
+P_TEST_LABEL = ("Wilcoxon signed-rank, zeros dropped, normal approximation with tie and continuity correction "
+                "(R wilcox.test with ties)")
+
+
+#: Paired pain scores whose decrease implies ``pain_decreased``.
+PAIN_SCORE_PAIRS = (("rest_pre", "rest_post"), ("activity_pre", "activity_post"))
+
+
+#: Whole-cohort attempts, and draws of one pair's margins, before giving up.
+_MAX_ATTEMPTS = 200
+
+
+_PAIR_ATTEMPTS = 100
+
+
+#: Swap-chain lengths per patient: proposals to reach the constraints, accepted swaps to mix within them.
+_DESCENT = 40
+
+
+_MIXING = 3
+
+
+_PATIENCE = 6
+
+
+@dataclass(frozen=True)
+class _PairSpec:
+    key: str
+    variables: tuple[str, str]
+    n: int
+    pool: str                                   # "treated" or "followed"
+    pre: _SortedSampler = field(repr=False)
+    post: _SortedSampler = field(repr=False)
+    responder: tuple[Fraction, str, int] | None  # threshold, kind, k
+    direction: tuple[int, int, int] | None       # decreased, unchanged, increased
+    p: object | None                             # the card's Printed p, when P_TEST can reach it
+
+
+@dataclass(frozen=True)
+class _Plan:
+    n_treated: int
+    n_followed: int | None
+    followup: _SortedSampler | None = field(repr=False)
+    pain_n: int | None
+    pain: _SortedSampler | None = field(repr=False)
+    pairs: tuple[_PairSpec, ...]
+    decreased: tuple[int, int] | None           # k, n of pain_decreased
+    method: object
+    decimals: int
+    rounding: str
+
+
+def _weeks_values() -> list[Fraction]:
+    low, high, step = WEEKS_LATTICE
+    return _Lattice(low, high, step).values
+
+
+def _scale_values(scale, count_max: int, minimum: Fraction | None = None) -> list[Fraction]:
+    high = scale.max if scale.max is not None else count_max
+    values = _lattice((scale.min or 0, high), 1).values
+    return [v for v in values if minimum is None or v >= minimum]
+
+
+def _summary_sampler(n: int, summary, values, method, decimals: int, rounding: str) -> _SortedSampler:
+    """Sampler for one printed summary: median and quartiles pinned; a printed mean becomes a rule on the sum."""
+    q1, center, q3 = _read_triple(summary, None, None, decimals)
+    if summary.center_label == "median":
+        return _SortedSampler(n, values, _constraints(n, (q1, center, q3), method), rounding)
+    constraints = [(q1, _pinned(n, Fraction(1, 4), method)), (q3, _pinned(n, Fraction(3, 4), method))]
+    half = Fraction(1, 2 * 10 ** center.decimals)
+    return _SortedSampler(n, values, constraints, rounding,
+                          sum_ok=lambda total: _prints_as(total / n, center.value, center.decimals, rounding),
+                          sum_max=n * (center.value + half))
+
+
+@lru_cache(maxsize=256)
+def _p_floor(n: int) -> float:
+    from sacro_kit.stats.paired import min_attainable_p
+    return min_attainable_p(n, "wilcoxon", "asymptotic", ties="any", correction=True)
+
+
+def _p_satisfied(p: float, printed) -> bool:
+    """Whether a computed p prints as the reported p (relation and precision), in decimal arithmetic."""
+    bound = Decimal(printed.text.lstrip("<>=≤≥ "))
+    exact = Decimal(p)
+    if printed.relation == "<":
+        return exact < bound
+    if printed.relation == "<=":
+        return exact <= bound
+    if printed.relation == ">":
+        return exact > bound
+    if printed.relation == ">=":
+        return exact >= bound
+    return _decimal_prints(p, printed.text, printed.decimals, "up_or_down")
+
+
+def _decimal_prints(value: float, text: str, decimals: int, rounding: str) -> bool:
+    """Whether ``value`` rounds to ``text`` at ``decimals`` places (decimal module; independent of consistency)."""
+    target = Decimal(text.strip().rstrip("%"))
+    quantum = Decimal(1).scaleb(-decimals)
+    exact = Decimal(value)
+    modes = {"up_or_down": (ROUND_HALF_UP, ROUND_HALF_DOWN), "half_up": (ROUND_HALF_UP,),
+             "half_down": (ROUND_HALF_DOWN,), "half_even": (ROUND_HALF_EVEN,)}[rounding]
+    return any(exact.quantize(quantum, rounding=mode) == target for mode in modes)
+
+
+def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _Plan:
+    claims = {c.key: c for c in card}
+    n_treated = int(card["treated"].n.value)
+    followed = claims.get("followed_up")
+    follow_summary = next((c for c in card if c.kind == "summary" and c.variable == "followup_weeks"), None)
+    n_followed = int(followed.n.value) if followed is not None else (
+        follow_summary.n if follow_summary is not None else None)
+
+    followup = None
+    if n_followed is not None:
+        if follow_summary is not None:
+            if follow_summary.n is not None and follow_summary.n != n_followed:
+                raise ValueError(f"{follow_summary.key}: n = {follow_summary.n} but {n_followed} were followed up")
+            followup = _summary_sampler(n_followed, follow_summary.summary, _weeks_values(), method, decimals, rounding)
+        else:
+            followup = _SortedSampler(n_followed, _weeks_values(), [], rounding)
+        if followup.total <= 0:
+            raise ValueError(f"follow-up times cannot print as reported under {method!r}")
+
+    pain_claim = next((c for c in card if c.kind == "summary" and c.variable == "pain_weeks"), None)
+    pain = pain_n = None
+    if pain_claim is not None:
+        pain_n = pain_claim.n if pain_claim.n is not None else n_treated
+        pain = _summary_sampler(pain_n, pain_claim.summary, _weeks_values(), method, decimals, rounding)
+        if pain.total <= 0:
+            raise ValueError(f"{pain_claim.key} cannot print as reported under {method!r}")
+    for claim in card:
+        if claim.kind == "summary" and claim.variable not in ("pain_weeks", "followup_weeks"):
+            raise ValueError(f"reconstruct supports summary claims on pain_weeks and followup_weeks only, "
+                             f"not {claim.variable!r} ({claim.key})")
+
+    pool_followed = n_followed if n_followed is not None else n_treated
+    pairs = []
+    for claim in card:
+        if claim.kind != "paired_summary":
+            continue
+        scale = card.scales[claim.scale]
+        if scale.type != "integer":
+            raise ValueError(f"{claim.key}: reconstruct needs paired scores on an integer scale")
+        responder = next((c for c in card if c.kind == "responders" and tuple(c.variables) == tuple(claim.variables)),
+                         None)
+        direction = next((c for c in card if c.kind == "paired_direction"
+                          and tuple(c.variables) == tuple(claim.variables)), None)
+        if responder is not None and responder.n != claim.n:
+            raise ValueError(f"{responder.key}: n = {responder.n} differs from {claim.key} n = {claim.n}")
+        if direction is not None and direction.n != claim.n:
+            raise ValueError(f"{direction.key}: n = {direction.n} differs from {claim.key} n = {claim.n}")
+        # a relative decrease from a baseline of 0 is undefined, so responders' n would lose those patients
+        floor = Fraction(1) if responder is not None and responder.threshold_kind == "relative" else None
+        values_pre = _scale_values(scale, count_max, floor)
+        values_post = _scale_values(scale, count_max)
+        pre = _summary_sampler(claim.n, claim.pre, values_pre, method, decimals, rounding)
+        post = _summary_sampler(claim.n, claim.post, values_post, method, decimals, rounding)
+        if pre.total <= 0 or post.total <= 0:
+            raise ValueError(f"{claim.key} cannot print as reported under {method!r}")
+        p = claim.p if claim.p is not None and _p_satisfied(_p_floor(claim.n), claim.p) else None
+        if claim.n == n_treated:
+            pool = "treated"
+        elif claim.n <= pool_followed:
+            pool = "followed"
+        else:
+            pool = "treated"
+        pairs.append(_PairSpec(
+            claim.key, tuple(claim.variables), claim.n, pool, pre, post,
+            None if responder is None else (Fraction(repr(responder.threshold)), responder.threshold_kind,
+                                            responder.k),
+            None if direction is None else (direction.decreased.k, direction.unchanged.k, direction.increased.k),
+            p))
+    decreased_claim = next((c for c in card if c.kind == "proportion" and c.variable == "pain_decreased"), None)
+    decreased = None if decreased_claim is None else (decreased_claim.k, decreased_claim.n)
+    if decreased is not None and decreased[1] > n_treated:
+        raise ValueError(f"{decreased_claim.key}: n = {decreased[1]} exceeds the {n_treated} treated")
+    return _Plan(n_treated, n_followed, followup, pain_n, pain, tuple(pairs), decreased, method, decimals, rounding)
+
+
+@lru_cache(maxsize=16)
+def _cached_plan(claims: tuple, scales: tuple, method, rounding: str, decimals: int | None, count_max: int) -> _Plan:
+    view = _CardView(dict(claims), dict(scales))
+    return _plan_for(view, method, rounding, decimals, count_max)
+
+
+@dataclass(frozen=True)
+class _CardView:
+    """The parts of a card a plan depends on (claims and scales), so that plans are cached by content."""
+
+    claims: dict
+    scales: dict
+
+    def __iter__(self):
+        return iter(self.claims.values())
+
+    def __contains__(self, key) -> bool:
+        return key in self.claims
+
+    def __getitem__(self, key):
+        return self.claims[key]
+
+    def get(self, key, default=None):
+        return self.claims.get(key, default)
+
+
+def _plan_for(card, method, rounding: str, decimals: int | None, count_max: int) -> _Plan:
+    if decimals is None:
+        decimals = card_decimals(card)
+    if method is not None:
+        return _build_plan(card, check_method(method), rounding, decimals, count_max)
+    problems = []
+    for candidate in fitting_methods(card, rounding=rounding, decimals=decimals):
+        try:
+            return _build_plan(card, candidate, rounding, decimals, count_max)
+        except ValueError as error:
+            problems.append(f"{candidate}: {error}")
+    raise ValueError("no quantile definition reproduces every printed summary"
+                     + (": " + "; ".join(problems) if problems else ""))
+
+
+def _plan(card, method, rounding: str, decimals: int | None, count_max: int) -> _Plan:
+    method = None if method is None else check_method(method)
+    try:
+        key = (tuple(card.claims.items()), tuple(card.scales.items()))
+        hash(key)
+    except TypeError:  # a card assembled by hand with unhashable parts: no caching
+        return _plan_for(card, method, rounding, decimals, count_max)
+    return _cached_plan(*key, method, rounding, decimals, count_max)
+
+
+def _load_card(card):
+    if card is None or isinstance(card, (str, Path)):
+        from sacro_kit.io.card import load_reported
+        return load_reported(card)
+    return card
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer (results are reproducible only with one), got {seed!r}")
+    return int(seed)

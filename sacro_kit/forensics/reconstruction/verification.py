@@ -1,0 +1,225 @@
+"""Verification, independent of the drawing code: every reported statistic recomputed from a cohort.
+
+Part of :mod:`sacro_kit.forensics.reconstruction` (the law, the method and the assumptions are documented there).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from sacro_kit.forensics.consistency import card_decimals, fitting_methods
+from sacro_kit.forensics.lattice import check_rounding as _check_rounding, P_CANDIDATES as _P_CANDIDATES
+from sacro_kit.stats.quantiles import check_method
+from sacro_kit.forensics.reconstruction.planning import (
+    PAIN_SCORE_PAIRS,
+    P_TEST,
+    P_TEST_LABEL,
+    _decimal_prints,
+    _load_card,
+    _p_floor,
+    _p_satisfied,
+)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return f"{float(value):.10g}"
+
+
+class _Rows:
+    def __init__(self, rounding: str, decimals: int):
+        self.rows: list[tuple] = []
+        self.rounding = rounding
+        self.decimals = decimals
+
+    def add(self, claim: str, statistic: str, reported: str, recomputed: str, ok, note: str = "") -> None:
+        self.rows.append((claim, statistic, reported, recomputed, ok, note))
+
+    def equal(self, claim: str, statistic: str, reported: int, recomputed: int, note: str = "") -> None:
+        self.add(claim, statistic, str(reported), str(recomputed), int(reported) == int(recomputed), note)
+
+    def printed(self, claim: str, statistic: str, printed, value: float, percent: bool = False) -> None:
+        places = printed.decimals if percent else max(printed.decimals, self.decimals)
+        if value != value:  # NaN: nothing to compare
+            self.add(claim, statistic, printed.text, "NaN", False, "no data")
+            return
+        ok = _decimal_prints(value, printed.text, places, self.rounding)
+        shown = f"{_fmt(value)}%" if percent else _fmt(value)
+        note = "" if places == printed.decimals else f"read at {places} decimal(s)"
+        self.add(claim, statistic, printed.text, shown, ok, note)
+
+
+def _column(cohort, name: str) -> np.ndarray:
+    """A column as floats with NaN for missing (``cohort`` may be a DataFrame or a dict of such arrays)."""
+    if isinstance(cohort, dict):
+        return cohort[name]
+    return cohort[name].to_numpy(dtype=float, na_value=np.nan)
+
+
+def _complete(cohort, variables) -> tuple[np.ndarray, np.ndarray]:
+    pre, post = _column(cohort, variables[0]), _column(cohort, variables[1])
+    both = ~(np.isnan(pre) | np.isnan(post))
+    return pre[both], post[both]
+
+
+def _unreachable_note(n: int, printed) -> str:
+    return _unreachable_note_of(n, printed)
+
+
+@lru_cache(maxsize=64)
+def _unreachable_note_of(n: int, printed) -> str:
+    from sacro_kit.stats.paired import min_attainable_p
+    floors = [min_attainable_p(n, **kwargs) for _, kwargs in _P_CANDIDATES]
+    if not any(_p_satisfied(p, printed) for p in floors):
+        return (f"unattainable (see check_reported): no rank test on {n} pairs reaches {printed.text} "
+                f"(smallest possible p {min(floors):.3g}); recomputed p shown for reference")
+    return (f"unattainable by this test on {n} pairs (smallest p {_p_floor(n):.3g}; only an exact test could "
+            "reach it, see check_reported); recomputed p shown for reference")
+
+
+def verify_cohort(cohort: pd.DataFrame, card=None, *, method=None, rounding: str = "up_or_down",
+                  decimals: int | None = None) -> pd.DataFrame:
+    """Recompute every reported statistic from a patient-level cohort and compare it with the card.
+
+    Uses only the engine's plain public functions (``describe`` with the quantile ``method``, ``responders``,
+    ``sign_test``, ``wilcoxon``, counts and means), never the reconstruction code path, so it can audit any
+    cohort -- reconstructed or real. Columns: ``claim``, ``statistic``, ``reported`` (as printed),
+    ``recomputed``, ``ok`` and ``note``. A printed value is reproduced when the recomputed value rounds to it
+    (``rounding``; centres and quartiles at the card's reporting precision unless ``decimals`` is given).
+    p-values are recomputed with the Wilcoxon signed-rank test as R computes it with ties (``P_TEST``).
+
+    ``ok`` is a nullable boolean: True/False for every statistic a cohort can reproduce, and <NA> (with a note)
+    where nothing can be compared: a reported p that no cohort can reproduce because the test cannot reach it
+    with that many pairs ("unattainable (see check_reported)"), or an n the paper does not state -- so ``verify_cohort(...)["ok"].all()`` (which skips <NA>) means
+    "everything reproducible is reproduced". ``method=None`` takes ``cohort.attrs["quantile_method"]`` or else
+    the first definition that fits the card.
+
+    >>> table = verify_cohort(reconstruct(seed=1)[0])
+    >>> bool(table["ok"].all()), sorted(table.loc[table["ok"].isna(), "claim"])
+    (True, ['activity_pain', 'pain_duration'])
+    """
+    from sacro_kit.stats.paired import sign_test, wilcoxon
+    from sacro_kit.stats.quantiles import describe
+    from sacro_kit.stats.responders import responders
+
+    card = _load_card(card)
+    rounding = _check_rounding(rounding)
+    if decimals is None:
+        decimals = cohort.attrs.get("decimals", card_decimals(card))
+    if method is None:
+        method = cohort.attrs.get("quantile_method")
+        if method is None:
+            fitting = fitting_methods(card, rounding=rounding, decimals=decimals)
+            if not fitting:
+                raise ValueError("no quantile definition fits the card; pass method=")
+            method = fitting[0]
+    method = check_method(method)
+    missing = sorted({v for c in card for v in (c.variables if hasattr(c, "variables") else (c.variable,))}
+                     - set(cohort.columns))
+    if missing:
+        raise ValueError(f"the cohort lacks columns the card refers to: {', '.join(missing)}")
+    rows = _Rows(rounding, decimals)
+    columns = {name: _column(cohort, name) for name in cohort.columns if name != "patient_id"}
+
+    for claim in card:
+        key = claim.key
+        if claim.kind == "count":
+            count = len(cohort) if claim.variable == "patient_id" else int((~np.isnan(columns[claim.variable])).sum())
+            what = "patients" if claim.variable == "patient_id" else f"patients with {claim.variable}"
+            rows.equal(key, what, int(claim.n.value), count)
+
+        elif claim.kind == "summary":
+            values = columns[claim.variable]
+            values = values[~np.isnan(values)]
+            if claim.n is not None:
+                rows.equal(key, "n", claim.n, values.size)
+            else:
+                rows.add(key, "n", "not reported", str(values.size), pd.NA, "the paper does not state n")
+            summary = describe(values, method=method)
+            s = claim.summary
+            if s.center_label == "mean":
+                rows.printed(key, "mean", s.center, float(np.mean(values)) if values.size else float("nan"))
+            else:
+                rows.printed(key, f"median (type {method})", s.center, summary.median)
+            rows.printed(key, f"Q1 ({_method_label(method)})", s.q1, summary.q1)
+            rows.printed(key, f"Q3 ({_method_label(method)})", s.q3, summary.q3)
+
+        elif claim.kind == "proportion":
+            values = columns[claim.variable]
+            values = values[~np.isnan(values)]
+            k, n = int((values != 0).sum()), int(values.size)
+            rows.equal(key, "k", claim.k, k)
+            rows.equal(key, "n", claim.n, n)
+            rows.printed(key, "percent", claim.percent, 100 * k / n if n else float("nan"), percent=True)
+
+        elif claim.kind == "paired_summary":
+            pre, post = _complete(columns, claim.variables)
+            rows.equal(key, "complete pairs", claim.n, pre.size)
+            label = _method_label(method)
+            for part, values, summary in (("pre", pre, claim.pre), ("post", post, claim.post)):
+                d = describe(values, method=method)
+                rows.printed(key, f"{part} median ({label})", summary.center, d.median)
+                rows.printed(key, f"{part} Q1 ({label})", summary.q1, d.q1)
+                rows.printed(key, f"{part} Q3 ({label})", summary.q3, d.q3)
+            if claim.p is not None:
+                p = wilcoxon(pre, post, **P_TEST).pvalue if np.any(pre != post) else 1.0
+                statistic = "p (Wilcoxon signed-rank, R default with ties)"
+                if _p_satisfied(_p_floor(claim.n), claim.p):
+                    rows.add(key, statistic, claim.p.text, f"{p:.3g}", _p_satisfied(p, claim.p), P_TEST_LABEL)
+                else:
+                    rows.add(key, statistic, claim.p.text, f"{p:.3g}", pd.NA, _unreachable_note(claim.n, claim.p))
+
+        elif claim.kind == "responders":
+            pre, post = _complete(columns, claim.variables)
+            result = responders(pre, post, claim.threshold, kind=claim.threshold_kind)
+            rows.equal(key, "k", claim.k, result.k)
+            rows.equal(key, "n", claim.n, result.n,
+                       f"{result.n_zero_baseline} zero baselines excluded" if result.n_zero_baseline else "")
+            rows.printed(key, "percent", claim.percent, 100 * result.k / result.n if result.n else float("nan"),
+                         percent=True)
+
+        elif claim.kind == "paired_direction":
+            pre, post = _complete(columns, claim.variables)
+            result = sign_test(pre, post)
+            rows.equal(key, "n", claim.n, result.n_used + result.n_unchanged)
+            total = result.n_used + result.n_unchanged
+            for name, part, k in (("decreased", claim.decreased, result.n_decreased),
+                                  ("unchanged", claim.unchanged, result.n_unchanged),
+                                  ("increased", claim.increased, result.n_increased)):
+                rows.equal(key, name, part.k, k)
+                rows.printed(key, f"{name} percent", part.percent, 100 * k / total, percent=True)
+
+    _logic_rows(rows, columns, card)
+    table = pd.DataFrame(rows.rows, columns=["claim", "statistic", "reported", "recomputed", "ok", "note"])
+    table["ok"] = table["ok"].astype("boolean")
+    table.attrs.update(method=method, rounding=rounding, decimals=decimals)
+    return table
+
+
+def _method_label(method) -> str:
+    return "Tukey hinges" if method == "tukey" else f"type {method}"
+
+
+def _logic_rows(rows: _Rows, columns: dict[str, np.ndarray], card) -> None:
+    """What the abstract implies without printing it: score decreases are pain decreases, scores need follow-up."""
+    present = [pair for pair in PAIN_SCORE_PAIRS if all(v in columns for v in pair)]
+    fell = np.zeros(columns["followup_weeks"].size, bool)
+    for pre_name, post_name in present:
+        fell |= columns[post_name] < columns[pre_name]
+    if "pain_decreased" in card:
+        bad = int((fell & ~(columns["pain_decreased"] == 1)).sum())
+        rows.add("pain_decreased", "a rest or activity score decrease has pain_decreased True",
+                 "implied", f"{bad} patients violate it", bad == 0,
+                 "a numerical decrease is a decrease; pain_decreased False means no score fell")
+    if "followed_up" in card:
+        followed = ~np.isnan(columns["followup_weeks"])
+        for claim in card:
+            if claim.kind == "paired_summary" and tuple(claim.variables) in PAIN_SCORE_PAIRS:
+                post = columns[claim.variables[1]]
+                outside = int((~np.isnan(post) & ~followed).sum())
+                rows.add(claim.key, "post-procedure scores only among followed-up patients", "implied",
+                         f"{outside} without follow-up", outside == 0)

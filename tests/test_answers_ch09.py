@@ -20,11 +20,6 @@ from booksupport.synthesis import synthesis_table
 NO_COHORT = "not used"
 
 
-@pytest.fixture(scope="module")
-def card():
-    return load_reported()
-
-
 def reml_estimate(y, v):
     """Random-effects mean with tau^2 maximising the restricted log-likelihood (Viechtbauer 2005, eq. 10)."""
     def negative(t):

@@ -57,7 +57,7 @@ def _printed(value: float) -> dict:
 
 
 def _summary(values, method=METHOD) -> dict:
-    d = sk.describe(values, method=method)
+    d = sk.describe(values, quantile_type=method)
     return {"center": _printed(d.median), "q1": _printed(d.q1), "q3": _printed(d.q3)}
 
 

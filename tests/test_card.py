@@ -40,11 +40,6 @@ def _squash(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def card():
-    return load_reported(CARD_PATH)
-
-
-@pytest.fixture(scope="module")
 def abstract() -> str:
     assert ABSTRACT_PATH.is_file(), (
         f"the abstract {ABSTRACT_PATH} is needed to prove the card faithful (it ships in the repository)")

@@ -40,7 +40,7 @@ def test_a_card_printed_from_a_cohort_is_never_inconsistent(tmp_path_factory, n,
     improved = int((post < pre).sum())
     values = []
     for at, x in (("pre", pre), ("post", post)):
-        q1, med, q3 = (quantile(x, p, method=method) for p in (0.25, 0.5, 0.75))
+        q1, med, q3 = (quantile(x, p, quantile_type=method) for p in (0.25, 0.5, 0.75))
         values.append({"at": at, "median": printed(med), "q1": printed(q1), "q3": printed(q3)})
     claim = {"kind": "summary", "outcome": "pain", "n": n, "values": values, "quote": "q"}
     if (pre != post).any():

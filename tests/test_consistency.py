@@ -26,11 +26,6 @@ from sacro_kit.forensics.reconstruction import count_samples
 
 
 @pytest.fixture(scope="module")
-def card():
-    return load_reported()
-
-
-@pytest.fixture(scope="module")
 def table(card):
     return check_reported(card)
 
@@ -166,10 +161,10 @@ def test_quartile_types_of_the_seed_summaries(card):
     assert fitting_methods(card) == (4, 5)
     # R/numpy (type 7), SAS (type 2), types 1 and 3 and Tukey's hinges cannot print Q3 8.5 or 3.5 from 29 integers
     for excluded in (1, 2, 3, 7, "tukey"):
-        assert count_samples(29, "4", "7", "8.5", method=excluded, decimals=1) == 0
-        assert count_samples(29, "1", "2", "3.5", method=excluded, decimals=1) == 0
+        assert count_samples(29, "4", "7", "8.5", quantile_type=excluded, decimals=1) == 0
+        assert count_samples(29, "1", "2", "3.5", quantile_type=excluded, decimals=1) == 0
     # type 6 (SPSS, Minitab) gives only halves: Q3 6.75 ("6.8") is out of reach for 13 integers
-    assert count_samples(13, "4", "6", "6.8", method=6, decimals=1) == 0
+    assert count_samples(13, "4", "6", "6.8", quantile_type=6, decimals=1) == 0
 
 
 def test_witnesses_reproduce_the_printed_values():

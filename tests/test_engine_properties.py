@@ -65,7 +65,7 @@ def test_wilcoxon_p_in_unit_interval_and_symmetric_under_swap(x, data, zero_meth
 def test_quantile_equals_numpy_for_every_type(sample, probs):
     ordered = np.sort(np.asarray(sample, dtype=float))
     for hf_type, name in NUMPY_METHOD.items():
-        got = quantile(sample, probs, method=hf_type)
+        got = quantile(sample, probs, quantile_type=hf_type)
         if hf_type <= 3:
             # discontinuous types are exact (issue 13): numpy's floating n * p can pick the neighbouring order
             # statistic at an exact boundary (n = 25, p = 0.28); order_statistic is the exact rule

@@ -279,5 +279,5 @@ def test_fits_agree_with_the_exact_sample_count(n, values, places):
     texts = [half_up(q, d) for q, d in zip((q1, med, q3), places)]
     got = sk.check_median_iqr(n, *texts, scale=(0, 10))
     for m in METHODS:
-        count = sk.count_samples(n, *texts, method=m, scale=(0, 10))
+        count = sk.count_samples(n, *texts, quantile_type=m, scale=(0, 10))
         assert (m in got.fits) == (count > 0), (n, texts, m, count)

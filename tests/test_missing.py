@@ -22,11 +22,6 @@ from sacro_kit.stats.responders import responders
 CARD = load_reported()
 
 
-@pytest.fixture(scope="module")
-def card():
-    return CARD
-
-
 def binary_cohort(yes: int, no: int, missing: int) -> pd.DataFrame:
     values = [True] * yes + [False] * no + [None] * missing
     return pd.DataFrame({"patient_id": [f"P{i}" for i in range(len(values))],
@@ -108,7 +103,7 @@ def test_best_worst_case_matches_newcombe_1998_table():
     worst = best_worst_case(binary_cohort(1, 19, 9), card).loc["worst case"]
     assert (worst.k, worst.n) == (1, 29)
     assert (round(worst.ci_low, 4), round(worst.ci_high, 4)) == (0.0061, 0.1718)
-    worst_cp = best_worst_case(binary_cohort(1, 19, 9), card, method="clopper-pearson").loc["worst case"]
+    worst_cp = best_worst_case(binary_cohort(1, 19, 9), card, ci_method="clopper-pearson").loc["worst case"]
     assert (round(worst_cp.ci_low, 4), round(worst_cp.ci_high, 4)) == (0.0009, 0.1776)
     # 81/263 -> 0.2553 to 0.3662; 0/20 -> 0 to 0.1611 (Wilson)
     complete = best_worst_case(binary_cohort(81, 182, 0), card).loc["complete case"]
@@ -136,7 +131,7 @@ def test_best_worst_case_conf_level_and_bad_input(card):
     with pytest.raises(ValueError, match="conf_level"):
         best_worst_case(binary_cohort(6, 2, 2), card, conf_level=95)
     with pytest.raises(ValueError, match="method"):
-        best_worst_case(binary_cohort(6, 2, 2), card, method="bayes")
+        best_worst_case(binary_cohort(6, 2, 2), card, ci_method="bayes")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def _samples():
 @pytest.mark.parametrize("hf_type", HF_TYPES)
 def test_every_type_matches_numpy_and_the_exact_definition(hf_type):
     for sample in _samples():
-        got = quantile(sample, PROBS, method=hf_type)
+        got = quantile(sample, PROBS, quantile_type=hf_type)
         ref = np.quantile(sample, PROBS, method=NUMPY_METHOD[hf_type])
         np.testing.assert_allclose(got, ref, rtol=0, atol=1e-12)
         for p, value in zip(PROBS, got):
@@ -76,12 +76,12 @@ def test_numpy_method_names():
 
 def test_r_type7_and_type5_published_outputs():
     # Math StackExchange "Five number summary & quantile", R: quantile(c(7, 12, 9, 1)) -> 1.00 5.50 8.00 9.75 12.00
-    assert quantile([7, 12, 9, 1], [0, 0.25, 0.5, 0.75, 1], method=7).tolist() == [1, 5.5, 8, 9.75, 12]
+    assert quantile([7, 12, 9, 1], [0, 0.25, 0.5, 0.75, 1], quantile_type=7).tolist() == [1, 5.5, 8, 9.75, 12]
     # Ask Sage "Unexpected result from r.quantile": R quantile of 89 90 86 96 84 100 85 96 88 89:
     # type 7 -> 84.0 86.5 89.0 94.5 100.0; type = 5 -> 84 86 89 96 100
     marks = [89, 90, 86, 96, 84, 100, 85, 96, 88, 89]
-    assert quantile(marks, [0, 0.25, 0.5, 0.75, 1], method=7).tolist() == [84, 86.5, 89, 94.5, 100]
-    assert quantile(marks, [0, 0.25, 0.5, 0.75, 1], method=5).tolist() == [84, 86, 89, 96, 100]
+    assert quantile(marks, [0, 0.25, 0.5, 0.75, 1], quantile_type=7).tolist() == [84, 86.5, 89, 94.5, 100]
+    assert quantile(marks, [0, 0.25, 0.5, 0.75, 1], quantile_type=5).tolist() == [84, 86, 89, 96, 100]
     # TIBCO TERR (R-compatible) ?quantile examples: quantile(1:9) -> 1 3 5 7 9;
     # probs = seq(0, 1, .1) -> 1.0 1.8 2.6 3.4 4.2 5.0 5.8 6.6 7.4 8.2 9.0
     assert quantile(range(1, 10), [0, 0.25, 0.5, 0.75, 1]).tolist() == [1, 3, 5, 7, 9]
@@ -92,25 +92,25 @@ def test_r_type7_and_type5_published_outputs():
 def test_type6_published_outputs():
     # talkstats.com "Minitab Quartiles": Minitab on 6 4 9 3 2 4 11 8 6 7 gives Q1 = 3.750, Q3 = 8.250
     y = [6, 4, 9, 3, 2, 4, 11, 8, 6, 7]
-    assert quantile(y, [0.25, 0.75], method=6).tolist() == [3.75, 8.25]
+    assert quantile(y, [0.25, 0.75], quantile_type=6).tolist() == [3.75, 8.25]
     # GrapeCity Spread formula reference: QUARTILE.EXC({11,21,42,27,18,29,32,52},1) gives 18.75
-    assert quantile([11, 21, 42, 27, 18, 29, 32, 52], 0.25, method=6) == 18.75
+    assert quantile([11, 21, 42, 27, 18, 29, 32, 52], 0.25, quantile_type=6) == 18.75
     # Google Sheets QUARTILE.EXC help: 6 7 15 36 39 40 41 42 43 47 49 -> quartiles 15, 40, 43
     sheet = [6, 7, 15, 36, 39, 40, 41, 42, 43, 47, 49]
-    assert quantile(sheet, [0.25, 0.5, 0.75], method=6).tolist() == [15, 40, 43]
+    assert quantile(sheet, [0.25, 0.5, 0.75], quantile_type=6).tolist() == [15, 40, 43]
 
 
 def test_tukey_hinges_are_r_fivenum():
     # fivenum(1:10) = 1.0 3.0 5.5 8.0 10.0 (TIBCO TERR ?fivenum example; also the R documentation)
     five = [0, 0.25, 0.5, 0.75, 1]
-    assert quantile(range(1, 11), five, method="tukey").tolist() == [1, 3, 5.5, 8, 10]
+    assert quantile(range(1, 11), five, quantile_type="tukey").tolist() == [1, 3, 5.5, 8, 10]
     # same page: y <- c(1, 3, NA, 9); fivenum(y) = 1 2 3 6 9 (NA dropped)
-    assert quantile([1, 3, np.nan, 9], five, method="tukey").tolist() == [1, 2, 3, 6, 9]
+    assert quantile([1, 3, np.nan, 9], five, quantile_type="tukey").tolist() == [1, 2, 3, 6, 9]
     # Math StackExchange: fivenum(c(7, 12, 9, 1)) = 1.0 4.0 8.0 10.5 12.0; fivenum(c(2, 5, 8, 15, 8)) = 2 5 8 8 15
-    assert quantile([7, 12, 9, 1], five, method="tukey").tolist() == [1, 4, 8, 10.5, 12]
-    assert quantile([2, 5, 8, 15, 8], five, method="tukey").tolist() == [2, 5, 8, 8, 15]
+    assert quantile([7, 12, 9, 1], five, quantile_type="tukey").tolist() == [1, 4, 8, 10.5, 12]
+    assert quantile([2, 5, 8, 15, 8], five, quantile_type="tukey").tolist() == [2, 5, 8, 8, 15]
     with pytest.raises(ValueError):
-        quantile([1, 2, 3], 0.1, method="tukey")
+        quantile([1, 2, 3], 0.1, quantile_type="tukey")
 
 
 def test_hinges_equal_type7_quartiles_for_odd_n_only():
@@ -119,8 +119,8 @@ def test_hinges_equal_type7_quartiles_for_odd_n_only():
     differ_even = 0
     for n in range(1, 40):
         x = rng.normal(size=n)
-        hinges = quantile(x, [0.25, 0.75], method="tukey")
-        quartiles = quantile(x, [0.25, 0.75], method=7)
+        hinges = quantile(x, [0.25, 0.75], quantile_type="tukey")
+        quartiles = quantile(x, [0.25, 0.75], quantile_type=7)
         if n % 2:
             np.testing.assert_allclose(hinges, quartiles, atol=1e-12)
         else:
@@ -135,9 +135,9 @@ def test_hinge_positions_by_brute_force():
         x = np.sort(rng.integers(0, 100, n)).astype(float)
         half = (n + 1) // 2
         lower, upper = x[:half], x[n - half:]
-        assert quantile(x, 0.25, method="tukey") == np.median(lower)
-        assert quantile(x, 0.75, method="tukey") == np.median(upper)
-        assert quantile(x, 0.5, method="tukey") == np.median(x)
+        assert quantile(x, 0.25, quantile_type="tukey") == np.median(lower)
+        assert quantile(x, 0.75, quantile_type="tukey") == np.median(upper)
+        assert quantile(x, 0.5, quantile_type="tukey") == np.median(x)
 
 
 def test_quartile_lattice_of_the_papers_sample_sizes():
@@ -156,10 +156,10 @@ def test_quartile_lattice_of_the_papers_sample_sizes():
 
 
 def test_describe_counts_missing_values():
-    d = describe([7, 8, None, 4, np.nan, 10], method=6)
+    d = describe([7, 8, None, 4, np.nan, 10], quantile_type=6)
     assert (d.n, d.n_missing) == (4, 2)
     assert (d.min, d.max) == (4.0, 10.0)
-    assert (d.q1, d.median, d.q3) == tuple(quantile([7, 8, 4, 10], [0.25, 0.5, 0.75], method=6))
+    assert (d.q1, d.median, d.q3) == tuple(quantile([7, 8, 4, 10], [0.25, 0.5, 0.75], quantile_type=6))
     assert d.iqr == d.q3 - d.q1
     empty = describe([None, np.nan])
     assert (empty.n, empty.n_missing) == (0, 2) and math.isnan(empty.median)
@@ -169,8 +169,8 @@ def test_describe_counts_missing_values():
 @pytest.mark.parametrize("method", QUANTILE_METHODS)
 def test_describe_agrees_with_quantile_for_every_method(method):
     x = [3, 7, 7, 2, 9, 10, 4, 6, 8, 1, 5, 7, 8]
-    d = describe(x, method=method)
-    assert (d.q1, d.median, d.q3) == tuple(quantile(x, [0.25, 0.5, 0.75], method=method))
+    d = describe(x, quantile_type=method)
+    assert (d.q1, d.median, d.q3) == tuple(quantile(x, [0.25, 0.5, 0.75], quantile_type=method))
     assert d.method == method
 
 
@@ -180,9 +180,9 @@ def test_quantile_input_errors():
     with pytest.raises(ValueError):
         quantile([1, 2], 1.5)
     with pytest.raises(ValueError, match="method"):
-        quantile([1, 2], 0.5, method=10)
+        quantile([1, 2], 0.5, quantile_type=10)
     with pytest.raises(ValueError, match="method"):
-        quantile([1, 2], 0.5, method="R")
+        quantile([1, 2], 0.5, quantile_type="R")
 
 
 def test_quantile_equals_order_statistic_on_every_n_p_type():
@@ -194,12 +194,12 @@ def test_quantile_equals_order_statistic_on_every_n_p_type():
     for n in range(1, 41):
         x = np.sort(rng.permutation(np.arange(1, n + 1) * 1.5 + rng.normal(0, 0.1, n)))
         for hf_type in range(1, 10):
-            got = quantile(x, probs, method=hf_type)
+            got = quantile(x, probs, quantile_type=hf_type)
             for p, value in zip(probs, got):
                 exact = order_statistic(n, float(p), hf_type).value(x)
                 if hf_type <= 3 and value != exact or hf_type > 3 and abs(value - exact) > 1e-9:
                     mismatches.append((n, p, hf_type, value, exact))
     assert mismatches == []
     x = np.arange(1.0, 26.0)
-    assert quantile(x, 0.28, method=1) == 7.0 == order_statistic(25, 0.28, 1).value(x)
+    assert quantile(x, 0.28, quantile_type=1) == 7.0 == order_statistic(25, 0.28, 1).value(x)
     assert np.quantile(x, 0.28, method="inverted_cdf") == 8.0  # numpy's answer, the bug this guards against

@@ -27,11 +27,6 @@ count_samples, reconstruct, verify_cohort = R.count_samples, R.reconstruct, R.ve
 
 
 @pytest.fixture(scope="module")
-def card():
-    return load_reported()
-
-
-@pytest.fixture(scope="module")
 def cohorts(card):
     return reconstruct(card, n_cohorts=40, seed=11)
 
@@ -75,7 +70,7 @@ def test_count_samples_equals_brute_force(method):
         triple = [f"{v:.1f}".rstrip("0").rstrip(".") for v in _quartiles(sample, method)]
         brute = sum(all(_prints(v, t) for v, t in zip(_quartiles(s, method), triple))
                     for s in itertools.combinations_with_replacement(range(top + 1), n))
-        assert count_samples(n, *triple, method=method, scale=(0, top), decimals=1) == brute, (n, top, triple)
+        assert count_samples(n, *triple, quantile_type=method, scale=(0, top), decimals=1) == brute, (n, top, triple)
 
 
 def test_count_samples_on_a_half_step_lattice():
@@ -85,16 +80,16 @@ def test_count_samples_on_a_half_step_lattice():
     brute = sum(all(_prints(v, t) for v, t in zip(_quartiles(s, 4), triple))
                 for s in itertools.combinations_with_replacement(values, 6))
     assert brute > 0
-    assert count_samples(6, *triple, method=4, scale=(0.5, 3), step=0.5, decimals=1) == brute
+    assert count_samples(6, *triple, quantile_type=4, scale=(0.5, 3), step=0.5, decimals=1) == brute
 
 
 def test_count_samples_agrees_with_quartile_types_and_is_fast():
     for n, triple in ((29, ("4", "7", "8.5")), (29, ("1", "2", "3.5")), (13, ("4", "6", "6.8"))):
         fitting = quartile_types(n, *triple, decimals=1)
         for method in QUANTILE_METHODS:
-            assert (count_samples(n, *triple, method=method, decimals=1) > 0) == (method in fitting)
+            assert (count_samples(n, *triple, quantile_type=method, decimals=1) > 0) == (method in fitting)
     start = time.perf_counter()
-    count = count_samples(29, "4", "7", "8.5", method=4, decimals=1)
+    count = count_samples(29, "4", "7", "8.5", quantile_type=4, decimals=1)
     assert time.perf_counter() - start < 1.0
     assert count > 10_000 and isinstance(count, int)
 
@@ -103,7 +98,7 @@ def test_sampler_is_uniform_over_sorted_samples():
     # 72 admissible sorted samples (Tukey hinges, n = 9, 0..5, Q1 1, median 2, Q3 3); 14,400 draws should be
     # uniform over them: chi-square goodness of fit (scipy) with a fixed seed.
     n, triple = 9, ("1", "2", "3")
-    total = count_samples(n, *triple, method="tukey", scale=(0, 5), decimals=1)
+    total = count_samples(n, *triple, quantile_type="tukey", scale=(0, 5), decimals=1)
     sampler = R._SortedSampler(n, _lattice((0, 5), 1).values, _constraints(n, _read_triple(*triple, 1), "tukey"),
                                "up_or_down")
     rng = np.random.default_rng(3)
@@ -216,11 +211,11 @@ def test_verification_catches_a_broken_cohort(card, cohorts):
 
 def test_default_method_is_the_first_that_fits(card, cohorts):
     assert {c.attrs["quantile_method"] for c in cohorts} == {4}
-    assert reconstruct(card, seed=3, method=5)[0].attrs["quantile_method"] == 5
+    assert reconstruct(card, seed=3, quantile_type=5)[0].attrs["quantile_method"] == 5
     with pytest.raises(ValueError, match="cannot print as reported under 6"):
-        reconstruct(card, method=6)
+        reconstruct(card, quantile_type=6)
     with pytest.raises(ValueError, match="cannot print as reported under 7"):
-        reconstruct(card, method=7)
+        reconstruct(card, quantile_type=7)
 
 
 def test_determinism(card):
@@ -245,7 +240,7 @@ def test_input_errors(card):
     with pytest.raises(ValueError, match="n_cohorts"):
         reconstruct(card, n_cohorts=0)
     with pytest.raises(ValueError, match="method"):
-        reconstruct(card, method=10)
+        reconstruct(card, quantile_type=10)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -288,7 +283,7 @@ def test_shipped_csv_is_what_the_command_generates(card, tmp_path):
 def test_count_samples_refuses_what_it_cannot_do_in_a_minute():
     start = time.perf_counter()
     with pytest.raises(ValueError, match="beyond the .* it can do in about a minute"):
-        count_samples(100_000, "200.5", "500.5", "700.5", method=7, scale=(0, 1000))
+        count_samples(100_000, "200.5", "500.5", "700.5", quantile_type=7, scale=(0, 1000))
     assert time.perf_counter() - start < 0.5   # refused at once, before any work
 
 
@@ -299,7 +294,7 @@ def test_count_samples_on_a_wide_scale_equals_the_pair_matrix_programme():
         values = _lattice((0, top), 1).values
         unary, pair = R._masks(n, _constraints(n, targets, method), values, "up_or_down")
         table = R._count_table(n, len(values), unary, pair, object)
-        assert count_samples(n, *triple, method=method, scale=(0, top)) == int(sum(table[-1]))
+        assert count_samples(n, *triple, quantile_type=method, scale=(0, top)) == int(sum(table[-1]))
 
 
 def test_command_line_writes_no_file_unless_asked(tmp_path):

@@ -55,7 +55,7 @@ def test_reconstruct_returns_the_chain_draws_and_verifies_them():
     # reconstruct's frames are the chain's states: the same multisets, each passing verify_cohort
     card = load_reported(E.CARDS / "enum_two_blocks.yaml")
     _, support = E.joint_cohorts(card, 7)
-    cohorts = reconstruct(card, n_cohorts=30, seed=4, method=7)
+    cohorts = reconstruct(card, n_cohorts=30, seed=4, quantile_type=7)
     assert {E.cohort_key(c, card) for c in cohorts} <= set(support)
     assert len({E.cohort_key(c, card) for c in cohorts}) > 15
 

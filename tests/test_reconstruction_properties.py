@@ -22,16 +22,16 @@ def _printed(value: float) -> str:
 def test_count_samples_equals_brute_force(sample, method):
     # Take the quartiles some real sample prints, then count by enumerating every sorted sample of that size.
     n = len(sample)
-    q1, med, q3 = (sk.quantile(sample, p, method=method) for p in (0.25, 0.5, 0.75))
+    q1, med, q3 = (sk.quantile(sample, p, quantile_type=method) for p in (0.25, 0.5, 0.75))
     printed = tuple(_printed(v) for v in (q1, med, q3))
     decimals = max(len(t.split(".")[1]) if "." in t else 0 for t in printed)
     brute = 0
     for candidate in itertools.combinations_with_replacement(range(5), n):
-        got = [sk.quantile(candidate, p, method=method) for p in (0.25, 0.5, 0.75)]
+        got = [sk.quantile(candidate, p, quantile_type=method) for p in (0.25, 0.5, 0.75)]
         # "prints as t" under the kit's default rounding ("up_or_down": a tie may round either way)
         if all(abs(g - float(t)) <= 0.5 * 10.0 ** -decimals + 1e-12 for g, t in zip(got, printed)):
             brute += 1
-    counted = sk.count_samples(n, *printed, method=method, scale=(0, 4), decimals=decimals)
+    counted = sk.count_samples(n, *printed, quantile_type=method, scale=(0, 4), decimals=decimals)
     assert counted >= 1  # the sample itself prints these numbers
     assert counted == brute
 

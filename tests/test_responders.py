@@ -109,8 +109,10 @@ def test_proportion_ci_edges_and_errors():
         proportion_ci(-1, 3)
     with pytest.raises(ValueError, match="whole number"):
         proportion_ci(2.5, 5)
-    with pytest.raises(ValueError, match="method"):
-        proportion_ci(2, 5, "exact")
+    with pytest.raises(ValueError, match="ci_method"):
+        proportion_ci(2, 5, "score")
+    # scipy's name for Clopper-Pearson (binomtest(...).proportion_ci(method="exact"))
+    assert proportion_ci(2, 5, "exact") == proportion_ci(2, 5, "clopper-pearson")
     with pytest.raises(ValueError, match="conf_level"):
         proportion_ci(2, 5, conf_level=1.0)
     assert str(proportion_ci(22, 29)) == "22/29 = 75.9% (95% CI 57.9-87.8%, wilson)"

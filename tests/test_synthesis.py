@@ -31,11 +31,6 @@ from booksupport.synthesis import (card_study_row, conversion_plot, conversion_t
 
 
 @pytest.fixture(scope="module")
-def card():
-    return load_reported()
-
-
-@pytest.fixture(scope="module")
 def studies():
     return load_studies()
 

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 
+from sacro_kit._compat import renamed_arguments
 from sacro_kit.plotting.style import new_figure
 from sacro_kit.io.cohort import attrition
 from sacro_kit.stats.quantiles import Method, describe
@@ -134,7 +135,8 @@ def _paired_columns(cohort: pd.DataFrame, outcome: str) -> tuple[str, str]:
     return pre, post
 
 
-def slope_plot(cohort: pd.DataFrame, outcome: str = "rest", *, card=None, method: Method = 7, ax=None,
+@renamed_arguments(method="quantile_type")
+def slope_plot(cohort: pd.DataFrame, outcome: str = "rest", *, card=None, quantile_type: Method = 7, ax=None,
                title: Optional[str] = None) -> Figure:
     """Each patient's score before and after as a line, with tied patients merged and the medians drawn on top.
 
@@ -153,6 +155,7 @@ def slope_plot(cohort: pd.DataFrame, outcome: str = "rest", *, card=None, method
     >>> type(slope_plot(cohort, "rest")).__name__
     'Figure'
     """
+    method = quantile_type
     pre, post = _paired_columns(cohort, outcome)
     pairs = cohort[[pre, post]].astype("Float64").dropna().astype(float)
     if pairs.empty:
@@ -178,8 +181,8 @@ def slope_plot(cohort: pd.DataFrame, outcome: str = "rest", *, card=None, method
         for score, count in at_score.items():
             ax.text(x + offset, score, f"{count}", ha=ha, va="center", fontsize=8.5, color="0.25")
 
-    med_pre = describe(pairs[pre], method=method).median
-    med_post = describe(pairs[post], method=method).median
+    med_pre = describe(pairs[pre], quantile_type=method).median
+    med_post = describe(pairs[post], quantile_type=method).median
     ax.plot([0, 1], [med_pre, med_post], color="black", linewidth=3.2, marker="D", markersize=8, zorder=4)
 
     counts = groups.groupby("direction")["count"].sum()

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sacro_kit._compat import renamed_arguments
 from sacro_kit.stats.paired import sign_test, wilcoxon
 from sacro_kit.stats.responders import TOLERANCE, percent_change, proportion_ci
 
@@ -140,7 +141,8 @@ def _check_conf(conf_level) -> float:
     return float(conf_level)
 
 
-def best_worst_case(cohort: pd.DataFrame, card, outcome: str = "pain_decreased", *, method: str = "wilson",
+@renamed_arguments(method="ci_method")
+def best_worst_case(cohort: pd.DataFrame, card, outcome: str = "pain_decreased", *, ci_method: str = "wilson",
                     conf_level: float = 0.95) -> pd.DataFrame:
     """Complete-case, best-case and worst-case proportions of a yes/no outcome, with confidence intervals.
 
@@ -163,6 +165,7 @@ def best_worst_case(cohort: pd.DataFrame, card, outcome: str = "pain_decreased",
     >>> table[["k", "n"]].to_dict("index")
     {'complete case': {'k': 6, 'n': 8}, 'best case': {'k': 8, 'n': 10}, 'worst case': {'k': 6, 'n': 10}}
     """
+    method = ci_method
     conf_level = _check_conf(conf_level)
     counts = binary_outcome(cohort, card, outcome)
     missing = counts.n_missing
@@ -171,7 +174,7 @@ def best_worst_case(cohort: pd.DataFrame, card, outcome: str = "pain_decreased",
             ("worst case", counts.k, counts.n_total, 0, missing)]
     records = []
     for scenario, k, n, success, failure in rows:
-        ci = proportion_ci(k, n, method=method, conf_level=conf_level)
+        ci = proportion_ci(k, n, ci_method=method, conf_level=conf_level)
         records.append({"scenario": scenario, "k": k, "n": n, "imputed_success": success,
                         "imputed_failure": failure, "proportion": ci.proportion, "ci_low": ci.low,
                         "ci_high": ci.high})
@@ -286,7 +289,7 @@ def tipping_point(cohort: pd.DataFrame, card, outcome: str = "pain_decreased", *
     rows = []
     for m in range(counts.n_missing + 1):
         k = counts.k + m
-        ci = proportion_ci(k, n, method=method, conf_level=conf_level)
+        ci = proportion_ci(k, n, ci_method=method, conf_level=conf_level)
         rows.append({"m": m, "k": k, "n": n, "proportion": ci.proportion, "ci_low": ci.low, "ci_high": ci.high,
                      "pvalue": _one_sided_pvalue(k, n, null, test), "holds": bool(ci.low > null)})
     table = pd.DataFrame.from_records(rows)

@@ -22,6 +22,8 @@ from typing import Iterable, Union
 import numpy as np
 import pandas as pd
 
+from sacro_kit._compat import renamed_arguments
+
 Method = Union[int, str]
 
 #: Every quantile definition the kit knows: Hyndman-Fan types 1-9 and Tukey's hinges.
@@ -82,14 +84,16 @@ class OrderStatistic:
         return float((1 - self.gamma) * Fraction(a) + self.gamma * Fraction(b)) if self.gamma else float(a)
 
 
-def order_statistic(n: int, p: float, method: Method = 7) -> OrderStatistic:
+@renamed_arguments(method="quantile_type")
+def order_statistic(n: int, p: float, quantile_type: Method = 7) -> OrderStatistic:
     """Which order statistics make the ``p``-quantile of a sample of size ``n``, and how they are weighted.
 
     Implements Hyndman & Fan's Q(p) = (1 - gamma) x_j + gamma x_(j+1) with exact arithmetic.
 
-    >>> order_statistic(29, 0.75, method=6)
+    >>> order_statistic(29, 0.75, quantile_type=6)
     OrderStatistic(lo=22, hi=23, gamma=Fraction(1, 2))
     """
+    method = quantile_type
     method = check_method(method)
     if n < 1:
         raise ValueError("a quantile needs at least one observation")
@@ -157,7 +161,8 @@ def _finite(x: Iterable[float]) -> np.ndarray:
     return arr[~np.isnan(arr)]
 
 
-def quantile(x: Iterable[float], p, method: Method = 7):
+@renamed_arguments(method="quantile_type")
+def quantile(x: Iterable[float], p, quantile_type: Method = 7):
     """The ``p``-quantile(s) of ``x`` under Hyndman-Fan type ``method`` (1-9) or ``"tukey"`` hinges.
 
     Missing values (NaN) are ignored; use :func:`describe` to see how many there were.
@@ -166,11 +171,12 @@ def quantile(x: Iterable[float], p, method: Method = 7):
     order statistics as R, whose ``quantile`` adds a 4-ulp fuzz for the same reason; the continuous
     types 4-9 are numpy's interpolation, equal to the exact rule to rounding.
 
-    >>> quantile([1, 2, 3, 4, 5, 6], 0.25, method=6)
+    >>> quantile([1, 2, 3, 4, 5, 6], 0.25, quantile_type=6)
     1.75
-    >>> quantile([1, 2, 3, 4, 5, 6], 0.25, method="tukey")
+    >>> quantile([1, 2, 3, 4, 5, 6], 0.25, quantile_type="tukey")
     2.0
     """
+    method = quantile_type
     method = check_method(method)
     values = _finite(x)
     if values.size == 0:
@@ -211,12 +217,14 @@ class Description:
                 f"n={self.n}, missing {self.n_missing}")
 
 
-def describe(x: Iterable[float], method: Method = 7) -> Description:
+@renamed_arguments(method="quantile_type")
+def describe(x: Iterable[float], quantile_type: Method = 7) -> Description:
     """Median, quartiles, range and counts of ``x`` under one quantile definition.
 
-    >>> describe([7, 8, None, 4], method=6)
+    >>> describe([7, 8, None, 4], quantile_type=6)
     Description(n=3, n_missing=1, median=7.0, q1=4.0, q3=8.0, min=4.0, max=8.0, method=6)
     """
+    method = quantile_type
     raw = _as_float(x)
     values = raw[~np.isnan(raw)]
     n_missing = int(raw.size - values.size)
@@ -224,6 +232,6 @@ def describe(x: Iterable[float], method: Method = 7) -> Description:
     if values.size == 0:
         nan = float("nan")
         return Description(0, n_missing, nan, nan, nan, nan, nan, method)
-    q1, med, q3 = quantile(values, [0.25, 0.5, 0.75], method=method)
+    q1, med, q3 = quantile(values, [0.25, 0.5, 0.75], quantile_type=method)
     return Description(int(values.size), n_missing, float(med), float(q1), float(q3),
                        float(values.min()), float(values.max()), method)

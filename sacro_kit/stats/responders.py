@@ -33,6 +33,8 @@ import pandas as pd
 from scipy import stats
 from scipy.special import ndtri
 
+from sacro_kit._compat import renamed_arguments
+
 #: Tolerance for "at least the threshold" (threshold units: a fraction, or scale points).
 TOLERANCE = 1e-9
 
@@ -40,9 +42,16 @@ CI_METHODS = ("wilson", "clopper-pearson", "agresti-coull", "jeffreys", "wald")
 _KINDS = ("relative", "absolute")
 
 
+#: scipy's spelling (``binomtest(...).proportion_ci(method="exact")``) of the Clopper-Pearson interval.
+_CI_ALIASES = {"exact": "clopper-pearson"}
+
+
 def _check_ci(method: str, conf_level: float) -> tuple[str, float]:
+    if isinstance(method, str):
+        method = _CI_ALIASES.get(method.lower(), method)
     if not isinstance(method, str) or method.lower() not in CI_METHODS:
-        raise ValueError(f"method must be one of {', '.join(map(repr, CI_METHODS))}; got {method!r}")
+        raise ValueError(f"ci_method must be one of {', '.join(map(repr, CI_METHODS))} (or 'exact' for "
+                         f"'clopper-pearson'); got {method!r}")
     if not (isinstance(conf_level, (int, float, np.floating)) and 0 < conf_level < 1):
         raise ValueError(f"conf_level must lie strictly between 0 and 1, got {conf_level!r}")
     return method.lower(), float(conf_level)
@@ -113,7 +122,8 @@ def _count(value, name: str) -> int:
     return int(value)
 
 
-def proportion_ci(k: int, n: int, method: str = "wilson", conf_level: float = 0.95) -> ProportionCI:
+@renamed_arguments(method="ci_method")
+def proportion_ci(k: int, n: int, ci_method: str = "wilson", conf_level: float = 0.95) -> ProportionCI:
     """Two-sided confidence interval for a binomial proportion k/n.
 
     Methods (Brown, Cai & DasGupta 2001 recommend Wilson or Jeffreys for small n):
@@ -128,6 +138,7 @@ def proportion_ci(k: int, n: int, method: str = "wilson", conf_level: float = 0.
     >>> print(proportion_ci(22, 29))
     22/29 = 75.9% (95% CI 57.9-87.8%, wilson)
     """
+    method = ci_method
     method, conf_level = _check_ci(method, conf_level)
     k, n = _count(k, "k"), _count(n, "n")
     if n < 0 or not 0 <= k <= n:

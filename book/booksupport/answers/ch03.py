@@ -11,13 +11,13 @@ def _rest_pairs(cohort, card):
 @answer("ch3-ex1", tol=0.005)
 def _rest_pre_q3_type7(cohort, card):
     pairs = _rest_pairs(cohort, card)
-    return describe(pairs[card["rest_pain"].variables[0]], method=7).q3
+    return describe(pairs[card["rest_pain"].variables[0]], quantile_type=7).q3
 
 
 @answer("ch3-ex2", tol=0.005)
 def _rest_post_iqr_type6(cohort, card):
     pairs = _rest_pairs(cohort, card)
-    return describe(pairs[card["rest_pain"].variables[1]], method=6).iqr
+    return describe(pairs[card["rest_pain"].variables[1]], quantile_type=6).iqr
 
 
 @answer("ch3-ex3", tol=0)

@@ -16,4 +16,4 @@ def _rest_pre_samples(cohort, card):
     rest = card["rest_pain"]
     methods = fitting_methods(card)
     return count_samples(rest.n, rest.pre.q1.text, rest.pre.center.text, rest.pre.q3.text,
-                         method=methods[0] if methods else 7, decimals=card_decimals(card))
+                         quantile_type=methods[0] if methods else 7, decimals=card_decimals(card))

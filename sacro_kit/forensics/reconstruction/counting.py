@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from sacro_kit._compat import renamed_arguments
 from sacro_kit.forensics.lattice import (
     check_n as _check_n,
     check_rounding as _check_rounding,
@@ -139,7 +140,8 @@ def _count_exact(n: int, size: int, unary_ranges, pair_ranges) -> int:
     return int(sum(f.tolist()))
 
 
-def count_samples(n: int, q1, median=None, q3=None, method=7, scale=(0, 10), step=1, *,
+@renamed_arguments(method="quantile_type")
+def count_samples(n: int, q1, median=None, q3=None, quantile_type=7, scale=(0, 10), step=1, *,
                   rounding: str = "up_or_down", decimals: int | None = None) -> int:
     """Exact number of sorted samples (count vectors c_0..c_K summing to n) on the lattice ``scale`` by ``step``
     whose Q1, median and Q3 under ``method`` print as given.
@@ -150,11 +152,12 @@ def count_samples(n: int, q1, median=None, q3=None, method=7, scale=(0, 10), ste
     Printed values are read as in :func:`sacro_kit.forensics.consistency.quartile_types`. An n and scale whose
     n * (number of values) exceeds ``COUNT_LIMIT`` are refused at once (they would take minutes).
 
-    >>> count_samples(29, "4", "7", "8.5", method=7)
+    >>> count_samples(29, "4", "7", "8.5", quantile_type=7)
     0
-    >>> count_samples(3, "0", "1", "1.5", method=7, scale=(0, 2))
+    >>> count_samples(3, "0", "1", "1.5", quantile_type=7, scale=(0, 2))
     1
     """
+    method = quantile_type
     n = _check_n(n)
     rounding = _check_rounding(rounding)
     method = check_method(method)

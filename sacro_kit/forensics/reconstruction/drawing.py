@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sacro_kit._compat import renamed_arguments
 from sacro_kit.forensics.lattice import check_rounding as _check_rounding
 from sacro_kit.forensics.reconstruction.planning import COUNT_MAX, DEFAULT_SEED, _check_seed, _load_card, _plan
 from sacro_kit.forensics.reconstruction.verification import verify_cohort
@@ -57,7 +58,8 @@ def _cache_dir() -> Path | None:
     return Path(setting) if setting else Path(tempfile.gettempdir()) / "sacro_kit-reconstructions"
 
 
-def reconstruct(card=None, n_cohorts: int = 1, seed: int = DEFAULT_SEED, method=None, *,
+@renamed_arguments(method="quantile_type")
+def reconstruct(card=None, n_cohorts: int = 1, seed: int = DEFAULT_SEED, quantile_type=None, *,
                 rounding: str = "up_or_down", decimals: int | None = None, count_max: int = COUNT_MAX,
                 verify: bool = True) -> list[pd.DataFrame]:
     """Draw ``n_cohorts`` patient-level cohorts that reproduce every statistic of the card jointly.
@@ -80,6 +82,7 @@ def reconstruct(card=None, n_cohorts: int = 1, seed: int = DEFAULT_SEED, method=
     >>> cohort.shape, int(cohort["rest_pre"].notna().sum())
     ((57, 10), 29)
     """
+    method = quantile_type
     card = _load_card(card)
     key = None
     if verify and isinstance(n_cohorts, (int, np.integer)) and not isinstance(n_cohorts, bool) and n_cohorts >= 20:
@@ -139,7 +142,7 @@ def _reconstruct(card, n_cohorts: int = 1, seed: int = DEFAULT_SEED, method=None
                             quantile_method=plan.method, rounding=rounding, decimals=plan.decimals,
                             card=str(card.path))
         if verify:
-            table = verify_cohort(cohort, card, method=plan.method, rounding=rounding, decimals=plan.decimals)
+            table = verify_cohort(cohort, card, quantile_type=plan.method, rounding=rounding, decimals=plan.decimals)
             if not table["ok"].all():
                 failed = table.loc[table["ok"].eq(False), ["claim", "statistic"]].to_records(index=False)
                 raise RuntimeError(f"reconstructed cohort {index} (seed {seed}) fails {list(failed)}; "

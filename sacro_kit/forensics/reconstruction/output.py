@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--method", default=None, help="quantile definition 1-9 or tukey (default: first that fits)")
     args = parser.parse_args(argv)
     method = None if args.method is None else (int(args.method) if args.method.isdigit() else args.method)
-    cohort = reconstruct(args.card, n_cohorts=1, seed=args.seed, method=method)[0]
+    cohort = reconstruct(args.card, n_cohorts=1, seed=args.seed, quantile_type=method)[0]
     if args.out is None:
         sys.stdout.write(cohort_csv(cohort))
         sys.stdout.flush()

@@ -58,7 +58,7 @@ def reconstruction_range(card, statistic: Callable[[pd.DataFrame], float], n_coh
     if not callable(statistic):
         raise ValueError("statistic must be a function taking a cohort DataFrame and returning a number")
     card = _load_card(card)
-    cohorts = reconstruct(card, n_cohorts=n_cohorts, seed=seed, method=method)
+    cohorts = reconstruct(card, n_cohorts=n_cohorts, seed=seed, quantile_type=method)
     values = np.array([float(statistic(c)) for c in cohorts])
     if np.isnan(values).any():
         raise ValueError("the statistic returned NaN for some reconstructed cohorts")
@@ -90,7 +90,7 @@ def responder_band(card=None, variables: tuple[str, str] = ("rest_pre", "rest_po
         thresholds = np.arange(0, 21) / 20 if kind == "relative" else np.arange(0, 21) / 2
     grid = np.asarray(thresholds, dtype=float).ravel()
     card = _load_card(card)
-    cohorts = reconstruct(card, n_cohorts=n_cohorts, seed=seed, method=method)
+    cohorts = reconstruct(card, n_cohorts=n_cohorts, seed=seed, quantile_type=method)
     curves = np.array([responder_curve(*_complete(c, variables), kind=kind, thresholds=grid)["proportion"].to_numpy()
                        for c in cohorts])
     band = pd.DataFrame({"threshold": grid, "min": curves.min(axis=0),

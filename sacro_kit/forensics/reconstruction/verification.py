@@ -10,6 +10,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from sacro_kit._compat import renamed_arguments
 from sacro_kit.forensics.consistency import card_decimals, fitting_methods
 from sacro_kit.forensics.lattice import check_rounding as _check_rounding, P_CANDIDATES as _P_CANDIDATES
 from sacro_kit.stats.quantiles import check_method
@@ -81,7 +82,8 @@ def _unreachable_note_of(n: int, printed) -> str:
             "reach it, see check_reported); recomputed p shown for reference")
 
 
-def verify_cohort(cohort: pd.DataFrame, card=None, *, method=None, rounding: str = "up_or_down",
+@renamed_arguments(method="quantile_type")
+def verify_cohort(cohort: pd.DataFrame, card=None, *, quantile_type=None, rounding: str = "up_or_down",
                   decimals: int | None = None) -> pd.DataFrame:
     """Recompute every reported statistic from a patient-level cohort and compare it with the card.
 
@@ -102,6 +104,7 @@ def verify_cohort(cohort: pd.DataFrame, card=None, *, method=None, rounding: str
     >>> bool(table["ok"].all()), sorted(table.loc[table["ok"].isna(), "claim"])
     (True, ['activity_pain', 'pain_duration'])
     """
+    method = quantile_type
     from sacro_kit.stats.paired import sign_test, wilcoxon
     from sacro_kit.stats.quantiles import describe
     from sacro_kit.stats.responders import responders
@@ -139,7 +142,7 @@ def verify_cohort(cohort: pd.DataFrame, card=None, *, method=None, rounding: str
                 rows.equal(key, "n", claim.n, values.size)
             else:
                 rows.add(key, "n", "not reported", str(values.size), pd.NA, "the paper does not state n")
-            summary = describe(values, method=method)
+            summary = describe(values, quantile_type=method)
             s = claim.summary
             if s.center_label == "mean":
                 rows.printed(key, "mean", s.center, float(np.mean(values)) if values.size else float("nan"))
@@ -161,7 +164,7 @@ def verify_cohort(cohort: pd.DataFrame, card=None, *, method=None, rounding: str
             rows.equal(key, "complete pairs", claim.n, pre.size)
             label = _method_label(method)
             for part, values, summary in (("pre", pre, claim.pre), ("post", post, claim.post)):
-                d = describe(values, method=method)
+                d = describe(values, quantile_type=method)
                 rows.printed(key, f"{part} median ({label})", summary.center, d.median)
                 rows.printed(key, f"{part} Q1 ({label})", summary.q1, d.q1)
                 rows.printed(key, f"{part} Q3 ({label})", summary.q3, d.q3)

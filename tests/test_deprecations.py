@@ -1,0 +1,40 @@
+"""Renamed public arguments (issue 11): the old keyword works for one release with a DeprecationWarning.
+
+Each row is listed in CHANGELOG.md. The new name gives the same result as the old one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import sacro_kit as sk
+
+RENAMED = [  # (function, positional args, old keyword, new keyword, value)
+    ("quantile", ([1, 2, 3, 4, 5, 6], 0.25), "method", "quantile_type", 6),
+    ("describe", ([7, 8, None, 4],), "method", "quantile_type", 6),
+    ("order_statistic", (29, 0.75), "method", "quantile_type", 6),
+    ("count_samples", (3, "0", "1", "1.5"), "method", "quantile_type", 7),
+    ("proportion_ci", (22, 29), "method", "ci_method", "exact"),
+]
+
+
+@pytest.mark.parametrize("name, args, old, new, value", RENAMED, ids=[f"{r[0]}:{r[2]}" for r in RENAMED])
+def test_old_keyword_warns_and_means_the_new_one(name, args, old, new, value):
+    fn = getattr(sk, name)
+    with pytest.warns(DeprecationWarning, match=rf"{name}\({old}=\.\.\.\) is deprecated .* use {new}="):
+        via_old = fn(*args, **{old: value})
+    assert via_old == fn(*args, **{new: value})
+    with pytest.raises(TypeError, match="got both"):
+        fn(*args, **{old: value, new: value})
+
+
+@pytest.mark.parametrize("name, old, new", [("reconstruct", "method", "quantile_type"),
+                                            ("verify_cohort", "method", "quantile_type"),
+                                            ("slope_plot", "method", "quantile_type"),
+                                            ("best_worst_case", "method", "ci_method")])
+def test_renamed_signatures(name, old, new):
+    import inspect
+    fn = getattr(sk, name)
+    assert fn.__deprecated_arguments__ == {old: new}
+    params = inspect.signature(fn).parameters
+    assert new in params and old not in params

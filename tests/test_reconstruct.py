@@ -9,6 +9,7 @@ import sys
 import time
 from collections import Counter
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -320,3 +321,37 @@ def test_verified_runs_are_computed_once(card, tmp_path, monkeypatch):
         assert a.attrs == b.attrs
     assert R._cache_key(card, 20, 5, None, "up_or_down", None, 4) != R._cache_key(card, 20, 6, None, "up_or_down",
                                                                                    None, 4)
+
+
+@pytest.mark.parametrize("test_name, statistic", [("paired t-test", "p (paired t-test)"),
+                                                   ("sign test", "p (sign test, exact binomial)"),
+                                                   ("Wilcoxon signed-rank test",
+                                                    "p (Wilcoxon signed-rank, R default with ties)"),
+                                                   ("Mann-Whitney U test", "p (Mann-Whitney U test)"),
+                                                   ("Jonckheere trend test", "p (Jonckheere trend test)")])
+def test_verify_cohort_uses_the_named_test_and_says_so(tmp_path, test_name, statistic):
+    # issue 12 item 3: a named test is the test verify_cohort recomputes (never a Wilcoxon stand-in), and a test
+    # it cannot recompute on paired data is <NA> with the reason
+    source = Path(__file__).parent / "data" / "enum_single_pair.yaml"
+    cohort = reconstruct(load_reported(source), seed=3, method=7)[0]
+    text = source.read_text(encoding="utf-8").replace('    p: {printed: "<0.2"}\n',
+                                                      f'    p: {{printed: "<0.2"}}\n    test: "{test_name}"\n')
+    named = tmp_path / "named.yaml"
+    named.write_text(text, encoding="utf-8")
+    card = load_reported(named)
+    row = verify_cohort(cohort, card, method=7).set_index("statistic").loc[statistic]
+    pre, post = cohort[["rest_pre", "rest_post"]].dropna().to_numpy(float).T
+    if test_name == "paired t-test":
+        assert row.recomputed == f"{stats.ttest_rel(pre, post).pvalue:.3g}"
+        assert bool(row.ok) == (stats.ttest_rel(pre, post).pvalue < 0.2)
+    elif test_name == "sign test":
+        changed = pre != post
+        p = stats.binomtest(int((post[changed] < pre[changed]).sum()), int(changed.sum())).pvalue
+        assert row.recomputed == f"{p:.3g}" and bool(row.ok) == (p < 0.2)
+    elif test_name.startswith("Wilcoxon"):
+        assert bool(row.ok) and "the card names this test" in row.note
+    else:
+        assert row.ok is pd.NA and "unverifiable" in row.note
+    if not test_name.startswith("Wilcoxon"):
+        with pytest.raises(ValueError, match="reproduces a printed p under the Wilcoxon signed-rank test only"):
+            reconstruct(card, seed=3, method=7)

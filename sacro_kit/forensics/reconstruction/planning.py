@@ -212,6 +212,13 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
         post = _summary_sampler(claim.n, claim.post, values_post, method, decimals, rounding)
         if pre.total <= 0 or post.total <= 0:
             raise ValueError(f"{claim.key} cannot print as reported under {method!r}")
+        if claim.p is not None and getattr(claim, "test", None):
+            from sacro_kit.forensics.attainable import canonical_test
+
+            if canonical_test(claim.test) != "wilcoxon":
+                raise ValueError(f"{claim.key}: the card names the test {claim.test!r}; reconstruct reproduces a "
+                                 "printed p under the Wilcoxon signed-rank test only (verify_cohort recomputes "
+                                 "the named test)")
         p = claim.p if claim.p is not None and _p_satisfied(_p_floor(claim.n), claim.p) else None
         if claim.n == n_treated:
             pool = "treated"

@@ -169,12 +169,7 @@ def verify_cohort(cohort: pd.DataFrame, card=None, *, quantile_type=None, roundi
                 rows.printed(key, f"{part} Q1 ({label})", summary.q1, d.q1)
                 rows.printed(key, f"{part} Q3 ({label})", summary.q3, d.q3)
             if claim.p is not None:
-                p = wilcoxon(pre, post, **P_TEST).pvalue if np.any(pre != post) else 1.0
-                statistic = "p (Wilcoxon signed-rank, R default with ties)"
-                if _p_satisfied(_p_floor(claim.n), claim.p):
-                    rows.add(key, statistic, claim.p.text, f"{p:.3g}", _p_satisfied(p, claim.p), P_TEST_LABEL)
-                else:
-                    rows.add(key, statistic, claim.p.text, f"{p:.3g}", pd.NA, _unreachable_note(claim.n, claim.p))
+                _p_row(rows, key, claim, pre, post)
 
         elif claim.kind == "responders":
             pre, post = _complete(columns, claim.variables)
@@ -201,6 +196,48 @@ def verify_cohort(cohort: pd.DataFrame, card=None, *, quantile_type=None, roundi
     table["ok"] = table["ok"].astype("boolean")
     table.attrs.update(method=method, rounding=rounding, decimals=decimals)
     return table
+
+
+def _p_row(rows: _Rows, key: str, claim, pre: np.ndarray, post: np.ndarray) -> None:
+    """The printed p of a paired claim, recomputed with the test the card names (and saying which test it used).
+
+    No test named: the Wilcoxon signed-rank test as R computes it with ties (``P_TEST``), the usual test for paired
+    scores. A named Wilcoxon signed-rank, sign or paired t-test is recomputed with that test; any other named test
+    (a between-group or unknown test) is ``<NA>`` with the reason, never a verdict.
+    """
+    from sacro_kit.forensics.attainable import canonical_test
+    from sacro_kit.stats.paired import paired_t, sign_test, wilcoxon
+
+    named = canonical_test(claim.test) if getattr(claim, "test", None) else None
+    if getattr(claim, "test", None) and named is None:
+        rows.add(key, f"p ({claim.test})", claim.p.text, "", pd.NA, f"unverifiable: unknown test {claim.test!r}")
+        return
+    if named in (None, "wilcoxon"):
+        p = wilcoxon(pre, post, **P_TEST, conf_level=None).pvalue if np.any(pre != post) else 1.0
+        statistic = "p (Wilcoxon signed-rank, R default with ties)"
+        label = P_TEST_LABEL + ("; the card names this test" if named else "; the card names no test")
+        if _p_satisfied(_p_floor(claim.n), claim.p):
+            rows.add(key, statistic, claim.p.text, f"{p:.3g}", _p_satisfied(p, claim.p), label)
+        else:
+            rows.add(key, statistic, claim.p.text, f"{p:.3g}", pd.NA, _unreachable_note(claim.n, claim.p))
+        return
+    if named == "sign":
+        p = float(sign_test(pre, post).pvalue)
+        rows.add(key, "p (sign test, exact binomial)", claim.p.text, f"{p:.3g}", _p_satisfied(p, claim.p),
+                 f"the card names the test: {claim.test!r}")
+        return
+    if named == "paired-t":
+        try:
+            p = float(paired_t(pre, post).pvalue)
+        except ValueError as error:
+            rows.add(key, "p (paired t-test)", claim.p.text, "", pd.NA, f"unverifiable: {error}")
+            return
+        rows.add(key, "p (paired t-test)", claim.p.text, f"{p:.3g}", _p_satisfied(p, claim.p),
+                 f"the card names the test: {claim.test!r}")
+        return
+    rows.add(key, f"p ({claim.test})", claim.p.text, "", pd.NA,
+             f"unverifiable: the card names {claim.test!r} ({named}), not a test of paired scores that "
+             "verify_cohort recomputes (Wilcoxon signed-rank, sign test, paired t-test)")
 
 
 def _method_label(method) -> str:

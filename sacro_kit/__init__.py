@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # public name -> module that defines it
 _API = {
@@ -155,10 +155,26 @@ _API = {
 __all__ = sorted(_API) + ["__version__"]
 
 
+# Book-only names that left the library in 0.2.0 (issue 11): they live beside the book in book/booksupport.
+_MOVED_TO_BOOK = {
+    "check_answer": "booksupport",
+    "card_study_row": "booksupport.synthesis",
+    "synthesis_table": "booksupport.synthesis",
+    "pool_eligible": "booksupport.synthesis",
+    "sensitivity_analyses": "booksupport.synthesis",
+    "conversion_table": "booksupport.synthesis",
+    "conversion_plot": "booksupport.synthesis",
+    "correlation_plot": "booksupport.synthesis",
+}
+
+
 def __getattr__(name: str):
     try:
         module = _API[name]
     except KeyError:
+        if name in _MOVED_TO_BOOK:
+            raise AttributeError(f"sacro_kit.{name} is book code and moved out of the library: in a chapter (run from "
+                                 f"book/), use 'from {_MOVED_TO_BOOK[name]} import {name}'") from None
         raise AttributeError(f"module 'sacro_kit' has no attribute {name!r}") from None
     value = getattr(importlib.import_module(f"sacro_kit.{module}"), name)
     globals()[name] = value

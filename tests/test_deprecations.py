@@ -38,3 +38,19 @@ def test_renamed_signatures(name, old, new):
     assert fn.__deprecated_arguments__ == {old: new}
     params = inspect.signature(fn).parameters
     assert new in params and old not in params
+
+
+@pytest.mark.parametrize("name", ["check_answer", "synthesis_table", "conversion_plot"])
+def test_book_names_say_where_they_went(name):
+    with pytest.raises(AttributeError, match=r"from booksupport(\.synthesis)? import " + name):
+        getattr(sk, name)
+
+
+def test_changelog_lists_every_renamed_argument():
+    from pathlib import Path
+
+    changelog = (Path(__file__).resolve().parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
+    for name in [r[0] for r in RENAMED] + ["reconstruct", "verify_cohort", "slope_plot", "best_worst_case"]:
+        renames = getattr(sk, name).__deprecated_arguments__
+        for old, new in renames.items():
+            assert f"| `sk.{name}` | `{old}=` | `{new}=` |" in changelog, name

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUILD := _build
 
-.PHONY: install book test nbval browser labtest chromium notebooks lab bench clean
+.PHONY: install book test check lint unit nbval browser labtest chromium notebooks lab bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,16 +20,38 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . --warningiserror --keep-going --nitpick
 	@echo "Book: file://$(CURDIR)/$(BUILD)/html/index.html"
 
-## test: unit and property tests, nbval over every chapter, then the book build
+## test: everything: lint and types, unit/property tests and doctests, nbval over every chapter, the book build,
+## the built book in a browser and the chapters in JupyterLab
+XDIST ?= -n 2
 test: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/built_book
+	$(MAKE) lint
+	$(MAKE) unit
 	$(MAKE) nbval
 	$(MAKE) book
 	$(MAKE) browser
 	$(MAKE) labtest
 
+## check: the inner loop (under a minute): lint, types, unit tests and doctests without the slow ones (no notebooks,
+## no book build)
+check: $(STAMP)
+	$(MAKE) lint
+	$(BIN)/python -m pytest $(XDIST) -q -m "not slow" tests sacro_kit --doctest-modules \
+	  --ignore=tests/built_book --ignore=tests/lab
+
+## lint: ruff (lint and format) and mypy on the package
+lint: $(STAMP)
+	$(BIN)/ruff check sacro_kit
+	$(BIN)/ruff format --check sacro_kit
+	$(BIN)/mypy
+
+## unit: unit and property tests (slow ones included) and the docstring examples, spread over both cores
+unit: $(STAMP)
+	$(BIN)/python -m pytest $(XDIST) tests sacro_kit --doctest-modules --ignore=tests/built_book --ignore=tests/lab
+
+## nbval: every chapter re-executed and compared with its stored outputs; one notebook stays on one kernel
 nbval: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with book/nbval_sanitize.cfg book
+	$(BIN)/python -m pytest $(XDIST) --dist loadfile --nbval --nbval-current-env \
+	  --nbval-sanitize-with book/nbval_sanitize.cfg book
 
 ## browser: open every page of the built book in headless Chromium (Debian's package; no browser download)
 browser: $(STAMP) chromium

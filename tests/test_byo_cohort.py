@@ -140,6 +140,7 @@ def test_there_are_chapters_to_run():
     assert len(CHAPTERS) >= 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
 def test_chapter_runs_on_another_cohort(chapter, byo_files, monkeypatch):
     cohort_path, card_path = byo_files

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +32,7 @@ def p_text(p: float) -> str:
     return "<0.001" if p < 0.001 else printed(p, 3)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(n=st.integers(5, 25), method=st.sampled_from(QUANTILE_METHODS), seed=st.integers(0, 10 ** 6))
 def test_a_card_printed_from_a_cohort_is_never_inconsistent(tmp_path_factory, n, method, seed):

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sacro_kit.cli import CSV_COLUMNS, main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -77,6 +79,7 @@ def test_bad_card_exits_2_with_file_line_key(tmp_path, capsys):
     assert status == 2 and f"{bad}:" in err and "claims.treated.n" in err
 
 
+@pytest.mark.slow
 def test_python_dash_m_and_console_script():
     result = subprocess.run([sys.executable, "-m", "sacro_kit", "check", str(SEED), "--brief"], capture_output=True,
                             text=True, cwd=REPO)

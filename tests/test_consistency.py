@@ -125,6 +125,7 @@ def _text(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+@pytest.mark.slow
 def test_quartile_types_equal_numpy_brute_force():
     # Exhaustive: for every integer sample with n <= 6 on 0..3, the printed (2-decimal) quartile triple of each
     # definition (numpy's methods, R's fivenum for hinges) must be reported attainable for exactly the

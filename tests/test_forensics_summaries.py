@@ -52,6 +52,7 @@ def half_up(x: Fraction, d: int) -> str:
 
 @pytest.mark.parametrize("n,top,step", [(1, 4, 1), (2, 4, 1), (3, 4, 1), (4, 3, 1), (5, 3, 1), (6, 2, 1), (7, 2, 1),
                                         (8, 2, 1), (4, 1, Fraction(1, 3))])
+@pytest.mark.slow
 def test_median_iqr_equals_brute_force(n, top, step):
     lattice = [Fraction(i) * step for i in range(int(top / step) + 1)]
     attainable = {m: set() for m in METHODS}

@@ -463,6 +463,7 @@ def _partitions(n, largest=None):
             yield (part,) + rest
 
 
+@pytest.mark.slow
 def test_all_tied_is_the_most_extreme_tie_structure_by_brute_force():
     # every integer partition of n is a tie structure; the smallest tie-corrected variance wins.
     # Enumerated for n <= 30; for n <= 60 the same maximum over all partitions by dynamic programming.

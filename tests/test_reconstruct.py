@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sacro_kit.io.card import load_reported
 from sacro_kit.io.cohort import COHORT_COLUMNS, load_cohort
 from sacro_kit.io.resources import DATA_DIR
 from sacro_kit.forensics.consistency import _constraints, _lattice, _read_triple, quartile_types
@@ -219,6 +218,7 @@ def test_default_method_is_the_first_that_fits(card, cohorts):
         reconstruct(card, quantile_type=7)
 
 
+@pytest.mark.slow
 def test_determinism(card):
     first = reconstruct(card, n_cohorts=3, seed=99)
     again = reconstruct(card, n_cohorts=3, seed=99)
@@ -268,6 +268,7 @@ def test_reconstruction_range_and_responder_band(card):
 # The shipped CSV
 
 
+@pytest.mark.slow
 def test_shipped_csv_is_what_the_command_generates(card, tmp_path):
     shipped = DATA_DIR / "cohort_reconstructed.csv"
     generated = reconstruct(card, seed=R.DEFAULT_SEED)[0]
@@ -298,6 +299,7 @@ def test_count_samples_on_a_wide_scale_equals_the_pair_matrix_programme():
         assert count_samples(n, *triple, quantile_type=method, scale=(0, top)) == int(sum(table[-1]))
 
 
+@pytest.mark.slow
 def test_command_line_writes_no_file_unless_asked(tmp_path):
     result = subprocess.run([sys.executable, "-m", "sacro_kit.forensics.reconstruction", "--seed", "2014"], check=True,
                             capture_output=True, text=True, cwd=tmp_path)

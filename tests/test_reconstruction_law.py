@@ -39,6 +39,7 @@ def _draws(card, n_draws: int, seed: int):
 
 @pytest.mark.parametrize("name, n_draws, expected_size", [("enum_single_pair", 2000, 79),
                                                           ("enum_two_blocks", 3000, 576)])
+@pytest.mark.slow
 def test_sampler_is_uniform_over_distinct_joint_cohorts(name, n_draws, expected_size):
     card = load_reported(E.CARDS / f"{name}.yaml")
     _, support = E.joint_cohorts(card, 7)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ def _printed(value: float) -> str:
     return f"{value:g}"
 
 
+@pytest.mark.slow
 @settings(derandomize=True, max_examples=60, deadline=None)
 @given(sample=st.lists(st.integers(0, 4), min_size=1, max_size=7), method=METHODS)
 def test_count_samples_equals_brute_force(sample, method):
@@ -36,6 +38,7 @@ def test_count_samples_equals_brute_force(sample, method):
     assert counted == brute
 
 
+@pytest.mark.slow
 @settings(derandomize=True, max_examples=8, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1))
 def test_every_reconstructed_cohort_passes_verification(seed):

@@ -42,6 +42,7 @@ def wheel(tmp_path_factory) -> Path:
     return built
 
 
+@pytest.mark.slow
 def test_wheel_ships_the_package_data_and_no_book_code(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("sacro_kit/__init__.py", "sacro_kit/py.typed", "sacro_kit/data/__init__.py",
@@ -55,6 +56,7 @@ def test_wheel_ships_the_package_data_and_no_book_code(wheel):
     assert not [n for n in names if n.startswith(("booksupport", "book/", "tests/"))]
 
 
+@pytest.mark.slow
 def test_wheel_works_in_a_fresh_environment_from_any_directory(wheel, tmp_path):
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)

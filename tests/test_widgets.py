@@ -204,6 +204,7 @@ def test_bad_input():
     widget.close()
 
 
+@pytest.mark.slow
 def test_responder_bands_equal_the_reconstruction_engines_band():
     # sacro_kit.forensics.reconstruction.responder_band is the reference definition; responder_bands shares one reconstruction
     import importlib

@@ -32,7 +32,7 @@ How a cohort is drawn (one plausible cohort of many; :func:`reconstruction_range
    ``chain``); :func:`chain_diagnostics` reports acceptance rates and autocorrelation times, and
    ``reconstruct`` keeps one cohort every ``THIN_PER_PATIENT * n`` steps after ``BURN_IN_PER_PATIENT * n``.
    Exhaustive enumeration of two small cards checks the law (tests/test_reconstruction_law.py: total-variation
-   distance from uniform within sampling noise, against 0.31 and 0.49 for the previous sampler).
+   distance from uniform within sampling noise, against 0.32 and 0.35 for the previous sampler).
    What remains approximate: a chain run for finitely many steps is close to, not exactly at, its stationary
    law, and successive cohorts of one run are correlated (see the diagnostics).
 3. **Rules the chain keeps.** Patients with a rest or activity score decrease are ``pain_decreased``; the

@@ -592,3 +592,17 @@ def test_exact_conditional_p_is_fast_and_exact_at_n_57():
         for alternative, expected in brute.items():
             got = paired.exact_signed_rank_p(d, zero_method=zero_method, alternative=alternative)
             assert got == pytest.approx(expected, rel=1e-12), (zero_method, alternative)
+
+
+def test_results_unpack_like_scipy_and_tabulate():
+    statistic, pvalue = wilcoxon(CORN)
+    ref = stats.wilcoxon(CORN)
+    assert (statistic, pvalue) == (ref.statistic, ref.pvalue)
+    estimate, low, high = hodges_lehmann(CORN)
+    assert low <= estimate <= high
+    assert tuple(sign_test([2] * 10, [1] * 10)) == (10, sign_test([2] * 10, [1] * 10).pvalue)
+    t, p = paired_t([1, 2, 3.5], [0, 0, 0])
+    assert (t, p) == tuple(stats.ttest_rel([1, 2, 3.5], [0, 0, 0]))
+    frame = wilcoxon(CORN).to_frame()
+    assert frame.shape[0] == 1 and frame.loc[0, "distribution"] == "signrank"
+    assert repr(wilcoxon(CORN)).startswith("WilcoxonResult(statistic=24")

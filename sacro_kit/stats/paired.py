@@ -39,10 +39,12 @@ import math
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import ClassVar, Optional
 
 import numpy as np
 from scipy import stats
+
+from sacro_kit._results import Result
 
 _ALTERNATIVES = ("two-sided", "greater", "less")
 _ZERO_METHODS = ("wilcox", "pratt", "zsplit")
@@ -374,8 +376,8 @@ _DISTINCT_LIMIT = 1500
 # Hodges-Lehmann estimate and Walsh-average confidence interval
 
 
-@dataclass(frozen=True)
-class HodgesLehmann:
+@dataclass(frozen=True, repr=False)
+class HodgesLehmann(Result):
     """Hodges-Lehmann (pseudo)median of the differences with its signed-rank confidence interval.
 
     ``n`` counts the non-zero differences used; ``method`` is "exact" (exactRankTests' exact interval,
@@ -384,6 +386,8 @@ class HodgesLehmann:
     unless n is too small: then the interval is the widest the Walsh averages give, [min, max], as R's
     exact branch and ``wilcox.exact`` return it, and a RuntimeWarning says so).
     """
+
+    _unpack: ClassVar[tuple[str, ...]] = ("estimate", "ci_low", "ci_high")
 
     estimate: float
     ci_low: float
@@ -678,8 +682,8 @@ def hodges_lehmann(x, y=None, *, conf_level: float = 0.95, method: str = "auto",
 # Wilcoxon signed-rank test
 
 
-@dataclass(frozen=True)
-class WilcoxonResult:
+@dataclass(frozen=True, repr=False)
+class WilcoxonResult(Result):
     """Wilcoxon signed-rank test of ``d = x - y - mu``, with the counts a reader needs.
 
     ``statistic`` is scipy's (two-sided: min(R+, R-); one-sided: R+, which is R's V). ``method`` is
@@ -703,6 +707,8 @@ class WilcoxonResult:
     ``method="asymptotic"``, and R's ``wilcox.test`` rule under ``"auto"`` (exact for n < 50 without
     ties or zeros).
     """
+
+    _unpack: ClassVar[tuple[str, ...]] = ("statistic", "pvalue")
 
     statistic: float
     pvalue: float
@@ -907,13 +913,15 @@ def wilcoxon(x, y=None, *, mu: float = 0.0, zero_method: str = "wilcox", method:
 # sign test
 
 
-@dataclass(frozen=True)
-class SignTestResult:
+@dataclass(frozen=True, repr=False)
+class SignTestResult(Result):
     """Exact sign test. With ``x = pre`` and ``y = post`` (and mu = 0), "decreased" means post < pre.
 
     ``statistic`` is ``n_decreased`` (the number of positive ``x - y - mu``); ``n_used`` excludes
     the unchanged pairs, which carry no sign.
     """
+
+    _unpack: ClassVar[tuple[str, ...]] = ("statistic", "pvalue")
 
     n_decreased: int
     n_unchanged: int
@@ -955,9 +963,11 @@ def sign_test(x, y=None, *, mu: float = 0.0, alternative: str = "two-sided",
 # paired t-test
 
 
-@dataclass(frozen=True)
-class PairedT:
+@dataclass(frozen=True, repr=False)
+class PairedT(Result):
     """Paired t-test of mean(x - y) = 0 with its confidence interval (``scipy.stats.ttest_rel``)."""
+
+    _unpack: ClassVar[tuple[str, ...]] = ("statistic", "pvalue")
 
     mean_difference: float
     sd_difference: float

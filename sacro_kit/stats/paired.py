@@ -237,6 +237,29 @@ def exact_signed_rank_p(d, *, zero_method: str = "wilcox", alternative: str = "t
     ``"zsplit"`` gives Pratt's p-values (its zero half-ranks are a constant). Missing values (NaN) are
     dropped. This is the function the consistency checks and reconstruction call for an "exact" p.
 
+    Parameters
+    ----------
+    d : array_like
+        The paired differences; NaN means missing (dropped). Zeros and ties are allowed.
+    zero_method : {"wilcox", "pratt", "zsplit"}, default "wilcox"
+        How zero differences enter the ranking (scipy's names).
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        R's "two.sided" is accepted.
+
+    Returns
+    -------
+    float
+        The exact conditional p-value.
+
+    References
+    ----------
+    Hothorn T, Hornik K (2002). exactRankTests: exact distributions for rank and permutation tests (``wilcox.exact``);
+    Hothorn T et al. (2008). Implementing a class of permutation tests: the coin package. J Stat Softw 28(8).
+    The examples' values are coin's ``wilcoxsign_test(distribution = "exact")`` (p = 1) and ``wilcox.exact``
+    (p = 0.625), frozen in ``tests/reference/r_wilcoxon.json``.
+
+    Examples
+    --------
     >>> exact_signed_rank_p([0] * 20 + [-2, -1, 1, 1, 1], zero_method="pratt")
     1.0
     >>> exact_signed_rank_p([0] * 20 + [-2, -1, 1, 1, 1], alternative="greater")
@@ -654,6 +677,33 @@ def hodges_lehmann(x, y=None, *, conf_level: float = 0.95, method: str = "auto",
     differences the Walsh averages are sorted, and above that the needed order statistics are found by
     bisection with O(n log n) counting.
 
+    Parameters
+    ----------
+    x : array_like
+        First measurement of each pair (e.g. the score before treatment); None, NaN and pd.NA mean missing.
+    y : array_like, optional
+        Second measurement of each pair, the same length as ``x``; omitted, ``x`` holds the differences.
+    conf_level : float, default 0.95
+        Level of the interval.
+    method : {"auto", "exact", "asymptotic"}, default "auto"
+        The computation of the interval (see above).
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        Which interval: two-sided, or one-sided bounded above ("less") or below ("greater").
+    decimals : int or None, default 9
+        Differences are rounded to this many decimals first; None: unrounded.
+
+    Returns
+    -------
+    HodgesLehmann
+        Unpacks as ``estimate, ci_low, ci_high``; with n, the zeros removed and the method used.
+
+    References
+    ----------
+    Hodges JL, Lehmann EL (1963). Estimates of location based on rank tests. Ann Math Stat 34(2):598-611.
+    Bauer DF (1972). Constructing confidence sets using rank statistics. JASA 67(339):687-690.
+
+    Examples
+    --------
     >>> hl = hodges_lehmann([31, 32, 20, 36, 23, 24, 27, 28, 30])
     >>> hl.estimate, hl.ci_low, hl.ci_high
     (28.0, 23.5, 32.0)
@@ -848,6 +898,43 @@ def wilcoxon(x, y=None, *, mu: float = 0.0, zero_method: str = "wilcox", method:
 
     ``conf_level=None`` skips the Hodges-Lehmann estimate and interval (their fields are NaN).
 
+    Parameters
+    ----------
+    x : array_like
+        First measurement of each pair (e.g. the score before treatment); None, NaN and pd.NA mean missing.
+    y : array_like, optional
+        Second measurement of each pair, the same length as ``x``; omitted, ``x`` holds the differences.
+    mu : float, default 0.0
+        Location of ``x - y`` under the null hypothesis.
+    zero_method : {"wilcox", "pratt", "zsplit"}, default "wilcox"
+        How zero differences enter the ranking (scipy's names).
+    method : {"auto", "exact", "asymptotic"}, default "auto"
+        The computation of the p-value (see above).
+    correction : bool, default False
+        Continuity correction of the normal approximation (R's ``correct = TRUE``).
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        R's "two.sided" is accepted.
+    conf_level : float or None, default 0.95
+        Level of the Hodges-Lehmann interval; None skips the estimate.
+    decimals : int or None, default 9
+        Differences are rounded to this many decimals before ranking, so that 0.1 + 0.2 - 0.3 is a zero and
+        equal differences tie; None ranks them unrounded.
+
+    Returns
+    -------
+    WilcoxonResult
+        Unpacks as ``statistic, pvalue``; also the signed-rank sums, counts of used, zero and missing pairs, the
+        method and null distribution used, the signed z and the Hodges-Lehmann estimate and interval.
+
+    References
+    ----------
+    Wilcoxon F (1945). Individual comparisons by ranking methods. Biometrics Bulletin 1(6):80-83.
+    Hothorn T, Hornik K (2002). exactRankTests: exact distributions for rank and permutation tests.
+    The first example is R's ``?wilcox.test`` depression data (Hollander & Wolfe 1973, p. 29):
+    ``wilcox.test(x, y, paired = TRUE, alternative = "greater")`` gives V = 40, p = 0.01953.
+
+    Examples
+    --------
     >>> x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
     >>> y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
     >>> res = wilcoxon(x, y, alternative="greater")
@@ -941,6 +1028,30 @@ def sign_test(x, y=None, *, mu: float = 0.0, alternative: str = "two-sided",
     pairs are dropped from the test and counted; missing pairs are counted. ValueError when no
     pair has a sign (R's ``binom.test`` refuses n = 0 too).
 
+    Parameters
+    ----------
+    x : array_like
+        First measurement of each pair (e.g. the score before treatment); None, NaN and pd.NA mean missing.
+    y : array_like, optional
+        Second measurement of each pair, the same length as ``x``; omitted, ``x`` holds the differences.
+    mu : float, default 0.0
+        Median of ``x - y`` under the null hypothesis.
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        "greater": decreases (x > y) more likely than increases; R's "two.sided" is accepted.
+    decimals : int or None, default 9
+        Differences are rounded to this many decimals before their sign is read; None: unrounded.
+
+    Returns
+    -------
+    SignTestResult
+        Unpacks as ``statistic, pvalue``; the numbers decreased, unchanged, increased and missing.
+
+    References
+    ----------
+    Conover WJ (1999). Practical Nonparametric Statistics, 3rd ed., section 3.4 (the sign test).
+
+    Examples
+    --------
     >>> pre = [2] * 34 + [1] * 15 + [0] * 8
     >>> post = [1] * 34 + [1] * 15 + [1] * 8
     >>> res = sign_test(pre, post)
@@ -990,6 +1101,28 @@ def paired_t(x, y, *, alternative: str = "two-sided", conf_level: float = 0.95) 
     there -- scipy would return t = inf and p = 0, and R's ``t.test`` stops ("data are essentially
     constant"; it returns NaN when all differences are 0, which this function refuses too).
 
+    Parameters
+    ----------
+    x, y : array_like
+        The paired measurements, of equal length; None, NaN and pd.NA mean missing.
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        R's "two.sided" is accepted.
+    conf_level : float, default 0.95
+        Level of the interval for the mean difference.
+
+    Returns
+    -------
+    PairedT
+        Unpacks as ``statistic, pvalue``; the mean and SD of the differences, df, the interval, n and the missing.
+
+    References
+    ----------
+    Student (1908). The probable error of a mean. Biometrika 6(1):1-25. The example is R's ``sleep`` data
+    (Cushny & Peebles 1905), for which ``t.test(extra ~ group, data = sleep, paired = TRUE)`` gives
+    t = -4.0621, df = 9, p = 0.002833.
+
+    Examples
+    --------
     >>> res = paired_t([0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0],
     ...                [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4])
     >>> round(res.statistic, 4), res.df, round(res.pvalue, 6)

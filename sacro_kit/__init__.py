@@ -150,6 +150,9 @@ _API = {
     "responder_bands": "widgets",
     "ResponderExplorer": "widgets",
     "responder_explorer": "widgets",
+    # sacro_kit/widgets/static.py: the responder explorer without a kernel (HTML book)
+    "static_responder_explorer": "widgets.static",
+    "StaticExplorer": "widgets.static",
 }
 
 __all__ = sorted(_API) + ["__version__"]

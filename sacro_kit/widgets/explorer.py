@@ -102,9 +102,10 @@ class ResponderExplorer(widgets.VBox):
     """
 
     def __init__(self, cohort: pd.DataFrame, card=None, *, band=None, n_cohorts: int = 200, seed: int = 2014,
-                 dpi: int = 96):
+                 dpi: int = 96, static: bool = True):
         self._cohort = cohort
         self._card = card
+        self._static = bool(static)
         self._pairs = {name: _pair(cohort, PAIRED_VARIABLES[name]) for name in _EXPLORED
                        if set(PAIRED_VARIABLES[name]) <= set(cohort.columns)}
         available = [name for name in self._pairs if self._pairs[name][0].size > 0]
@@ -387,6 +388,28 @@ class ResponderExplorer(widgets.VBox):
         PILImage.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
+    # ---------------------------------------------------------------------------------------------- display
+
+    def static_view(self):
+        """The same explorer without a kernel (:class:`sacro_kit.widgets.static.StaticExplorer`), same bands."""
+        from sacro_kit.widgets.static import static_responder_explorer
+
+        bands = {key: frame for key, frame in self._bands.items() if frame is not None}
+        return static_responder_explorer(self._cohort, self._card, band=bands or False)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget, plus (``static=True``) the kernel-free explorer as HTML and a PNG still.
+
+        JupyterLab shows the widget; the HTML book, which has no kernel, runs the HTML version in the reader's
+        browser (its extension ranks the widget view below HTML); a PDF build takes the PNG.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None or not self._static:
+            return bundle
+        static = self.static_view()._repr_mimebundle_()
+        static.pop("text/plain", None)
+        return {**static, **bundle}
+
     def close(self) -> None:
         """Close the panel and its controls."""
         for name in ("variable_selector", "kind_toggle", "text", "image"):
@@ -448,7 +471,7 @@ def responder_bands(card, *, variables=_EXPLORED, kinds=("relative", "absolute")
 
 
 def responder_explorer(cohort: pd.DataFrame, card=None, *, band=None, n_cohorts: int = 200,
-                       seed: int = 2014) -> ResponderExplorer:
+                       seed: int = 2014, static: bool = True) -> ResponderExplorer:
     """An interactive responder-threshold explorer (an ipywidgets ``VBox``) for rest and activity pain.
 
     A slider sets the threshold (0-100 % of baseline, or 0-10 points with the toggle), a selector picks rest or
@@ -461,6 +484,10 @@ def responder_explorer(cohort: pd.DataFrame, card=None, *, band=None, n_cohorts:
     none; a mapping ``{(variable, kind): frame}`` supplies precomputed frames (columns threshold, min, p05,
     median, p95, max with relative thresholds as fractions), e.g. from ``sacro_kit.forensics.reconstruction.responder_band``.
 
+    ``static``: when displayed, also carry the same explorer without a kernel (``text/html``, computed in the
+    reader's browser; :func:`sacro_kit.static_responder_explorer`) and a PNG still, so the HTML book and a PDF build
+    get a working explorer and a picture where a live kernel is missing. JupyterLab shows the widget either way.
+
     >>> import pandas as pd
     >>> explorer = responder_explorer(pd.DataFrame({"rest_pre": [10, 8, 6], "rest_post": [7, 6, 6]}))
     >>> state = explorer.set_threshold(0.25)
@@ -468,4 +495,4 @@ def responder_explorer(cohort: pd.DataFrame, card=None, *, band=None, n_cohorts:
     (2, 3)
     >>> explorer.close()
     """
-    return ResponderExplorer(cohort, card, band=band, n_cohorts=n_cohorts, seed=seed)
+    return ResponderExplorer(cohort, card, band=band, n_cohorts=n_cohorts, seed=seed, static=static)

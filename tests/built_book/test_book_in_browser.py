@@ -1,31 +1,26 @@
-"""The built book as a reader sees it: every page in _toc.yml opened in headless Chromium.
+"""The built book as a reader sees it offline: every page in _toc.yml opened in headless Chromium from file://.
 
-Run by ``make browser`` after ``make book``. Chromium is Debian's package (/usr/bin/chromium), driven by Playwright's
-Python API with ``executable_path``; no browser is downloaded. The page is served from _build/html on the loopback
-interface. Requests to any other host are blocked, so the test proves the book reads offline; the CDN resources a page
-would load online (listed in README.md, "Offline reading") are the only failures tolerated, and any other console error,
-page error, failed local request, broken image, image without alt text or figure without a rendered image fails.
+Run by ``make browser`` after ``make book``. Every request that is not ``file:``/``data:`` is blocked (browsing.py), so
+these tests prove the book reads with no network: no CDN is tolerated (browsing.py). Each page, on a desktop and on a 390 px phone,
+fails on
+
+- a request that needs the network, a failed local request (a file the build did not copy), a page or console error;
+- raw TeX in the rendered text (``\\(``, ``\\[``, ``$$``, a TeX command between dollars) or a MathJax error box;
+- an empty output area (a cell output with no text, image, table or chart);
+- a horizontal page overflow at 390 px (wide tables and formulas must scroll inside their own box);
+- a broken image, an image without alt text, a figure without a rendered image or a caption;
+- a responder explorer that did not start.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
+import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = os.environ.get("SACRO_KIT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from browsing import DESKTOP, HTML, PHONE, ROOT, SHOTS, open_offline
 
 
 def _toc_pages() -> list[str]:
@@ -39,68 +34,62 @@ def _toc_pages() -> list[str]:
 
 
 PAGES = _toc_pages()
+RAW_TEX = re.compile(r"\\[()\[\]]|\$\$|\$[^$\n]*\\[A-Za-z]+[^$\n]*\$|\\(?:begin|end)\{")
+
+# Rendered text outside code and outside typeset math (MathJax keeps the TeX in an assistive copy).
+VISIBLE_TEXT = """() => {
+  const article = document.querySelector('article') || document.body;
+  const copy = article.cloneNode(true);
+  copy.querySelectorAll('pre, code, script, style, mjx-container, mjx-assistive-mml, .sk-explorer-spec')
+      .forEach(e => e.remove());
+  return copy.innerText;
+}"""
+EMPTY_OUTPUTS = """() => [...document.querySelectorAll('article .cell_output')].filter(o => {
+  const text = o.innerText.trim();
+  const media = o.querySelector('img, svg, canvas, table, iframe, video, mjx-container');
+  return !text && !media;
+}).map(o => (o.closest('.cell') || o).id || o.className)"""
+# The elements that stick out of a phone's screen (outside any box that scrolls), to say what overflows.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = e => { for (let p = e.parentElement; p; p = p.parentElement) {
+    const s = getComputedStyle(p); if (/(auto|scroll|hidden)/.test(s.overflowX) && p !== document.body
+        && p !== document.documentElement) return true; } return false; };
+  return [...document.querySelectorAll('article *')].filter(e => {
+    const r = e.getBoundingClientRect(); return r.width > 0 && r.right > width + 1 && !scrolls(e);
+  }).slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : '')
+    + ' right=' + Math.round(e.getBoundingClientRect().right));
+}"""
 
 
-@pytest.fixture(scope="module")
-def server():
-    if not (HTML / "index.html").exists():
-        pytest.fail(f"{HTML / 'index.html'} is missing: run `make book` first")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+def _html(page_path: str) -> Path:
+    path = HTML / f"{page_path}.html"
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run `make book` first")
+    return path
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: install Debian's 'chromium' package "
-                    "(`make browser` does this when run as root) or set SACRO_KIT_CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _open(browser, url: str):
-    """Open ``url`` with outside hosts blocked; return the page and the problems seen while loading it."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    problems: list[str] = []
-    blocked: list[str] = []
-
-    def route(r):
-        host = urlparse(r.request.url).hostname
-        if host in ("127.0.0.1", "localhost") or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
-    page.on("requestfailed", lambda req: problems.append(f"failed request: {req.url}")
-            if urlparse(req.url).hostname in ("127.0.0.1", "localhost") else None)
-    page.goto(url, wait_until="load")
-    page.wait_for_timeout(300)
-    # A blocked CDN request shows up as a console error naming the resource; those are expected offline.
-    problems = [p for p in problems if not (p.startswith("console error: Failed to load resource") and blocked)]
-    return page, problems, blocked
-
-
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_reads_cleanly_offline(browser, server, page_path):
-    page, problems, blocked = _open(browser, f"{server}/{page_path}.html")
+def test_page_reads_offline(browser, page_path, viewport):
+    opened = open_offline(browser, _html(page_path), viewport)
+    page = opened.page
     try:
         assert page.title(), f"{page_path}: no title"
-        assert not problems, f"{page_path}: " + "; ".join(problems)
+        assert not opened.problems(), f"{page_path}: " + "; ".join(opened.problems())
+        raw = sorted(set(RAW_TEX.findall(page.evaluate(VISIBLE_TEXT))))
+        assert not raw, f"{page_path}: raw TeX in the rendered text: {raw}"
+        errors = page.eval_on_selector_all("mjx-merror", "els => els.map(e => e.getAttribute('data-mjx-error'))")
+        assert not errors, f"{page_path}: MathJax could not typeset: {errors}"
+        empty = page.evaluate(EMPTY_OUTPUTS)
+        assert not empty, f"{page_path}: empty output areas: {empty}"
+        if viewport is PHONE:
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, (f"{page_path}: the page is {overflow} px wider than a 390 px phone: "
+                                   f"{page.evaluate(OVERFLOWING)}")
         images = page.eval_on_selector_all(
-            "article img", "els => els.map(e => ({src: e.currentSrc, ok: e.complete && e.naturalWidth > 0, alt: e.alt}))")
+            "article img", "els => els.map(e => ({src: e.currentSrc.slice(0, 80), ok: e.complete && e.naturalWidth > 0,"
+            " alt: e.alt}))")
         broken = [i["src"] for i in images if not i["ok"]]
         assert not broken, f"{page_path}: images not rendered: {broken}"
         no_alt = [i["src"] for i in images if not i["alt"].strip()]
@@ -110,21 +99,18 @@ def test_page_reads_cleanly_offline(browser, server, page_path):
             "return {ok: !!i && i.complete && i.naturalWidth > 0, caption: !!f.querySelector('figcaption')}; })")
         assert all(f["ok"] for f in figures), f"{page_path}: a figure has no rendered image"
         assert all(f["caption"] for f in figures), f"{page_path}: a figure has no caption"
-        allowed = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com")
-        unexpected = [u for u in blocked if urlparse(u).hostname not in allowed]
-        assert not unexpected, f"{page_path}: loads resources from hosts not listed in README: {unexpected}"
+        explorers = page.eval_on_selector_all(".sk-explorer", "els => els.map(e => e.dataset.ready)")
+        assert all(state == "true" for state in explorers), f"{page_path}: an explorer did not start: {explorers}"
     finally:
         page.close()
 
 
-@pytest.mark.parametrize("name, page_path", [("home", PAGES[0]),
-                                             ("responders", next((p for p in PAGES if "responder" in p), PAGES[0]))])
-def test_screenshots(browser, server, name, page_path):
+def test_home_screenshot(browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page, _, _ = _open(browser, f"{server}/{page_path}.html")
+    opened = open_offline(browser, _html(PAGES[0]))
     try:
-        target = SHOTS / f"{name}.png"
-        page.screenshot(path=str(target), full_page=False)
+        target = SHOTS / "home.png"
+        opened.page.screenshot(path=str(target), full_page=False)
         assert target.stat().st_size > 10_000, f"{target} looks empty"
     finally:
-        page.close()
+        opened.page.close()

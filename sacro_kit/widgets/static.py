@@ -246,7 +246,7 @@ _CHANGE = (f"!({_VALID}) || datum.zero == 1 ? null : "
            "(kind == 'relative' ? (datum.pre - datum.post) / datum.pre : datum.pre - datum.post)")
 
 
-def _wilson(alt, prefix: str = "") -> list:
+def _wilson(alt) -> list:
     """Calculate transforms for p, lo, hi from k and n: sacro_kit.proportion_ci's Wilson arithmetic, term by term."""
     return [
         alt.CalculateTransform(calculate="datum.n > 0 ? datum.k / datum.n : null", **{"as": "p"}),

@@ -7,7 +7,8 @@ fails on
 - a request that needs the network, a failed local request (a file the build did not copy), a page or console error;
 - raw TeX in the rendered text (``\\(``, ``\\[``, ``$$``, a TeX command between dollars) or a MathJax error box;
 - an empty output area (a cell output with no text, image, table or chart);
-- a horizontal page overflow at 390 px (wide tables and formulas must scroll inside their own box);
+- a horizontal page overflow at 390 px (wide tables and formulas must scroll inside their own box), or content cut off
+  at its box's right edge where the box clips instead of scrolling (the theme clips inline formulas and solutions);
 - a broken image, an image without alt text, a figure without a rendered image or a caption;
 - a responder explorer that did not start.
 """
@@ -49,6 +50,25 @@ EMPTY_OUTPUTS = """() => [...document.querySelectorAll('article .cell_output')].
   const media = o.querySelector('img, svg, canvas, table, iframe, video, mjx-container');
   return !text && !media;
 }).map(o => (o.closest('.cell') || o).id || o.className)"""
+# Content cut off at the right edge of a box that clips (overflow hidden/clip) instead of scrolling: unreadable.
+CLIPPED = """() => {
+  const out = [];
+  for (const e of document.querySelectorAll('article *')) {
+    if (e.closest('mjx-assistive-mml, .visually-hidden, .sr-only')) continue;  // copies for screen readers
+    const r = e.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) continue;
+    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (s.overflowX === 'visible') continue;
+      if ((s.overflowX === 'hidden' || s.overflowX === 'clip') && r.right > p.getBoundingClientRect().right + 1)
+        out.push(e.tagName.toLowerCase() + '.' + String(e.className).split(' ')[0] + ' in '
+                 + p.tagName.toLowerCase() + '.' + String(p.className).split(' ')[0] + ': '
+                 + e.textContent.slice(0, 60));
+      break;
+    }
+  }
+  return out.slice(0, 8);
+}"""
 # The elements that stick out of a phone's screen (outside any box that scrolls), to say what overflows.
 OVERFLOWING = """() => {
   const width = document.documentElement.clientWidth;
@@ -87,6 +107,8 @@ def test_page_reads_offline(browser, page_path, viewport):
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, (f"{page_path}: the page is {overflow} px wider than a 390 px phone: "
                                    f"{page.evaluate(OVERFLOWING)}")
+            clipped = page.evaluate(CLIPPED)
+            assert not clipped, f"{page_path}: content cut off on a 390 px phone: {clipped}"
         images = page.eval_on_selector_all(
             "article img", "els => els.map(e => ({src: e.currentSrc.slice(0, 80), ok: e.complete && e.naturalWidth > 0,"
             " alt: e.alt}))")

@@ -84,8 +84,10 @@ def test_percentage_input_errors():
         check_percentage(37, 45, "82%", rounding="banker")
     with pytest.raises(ValueError, match="not a printed number"):
         check_percentage(37, 45, "82,2%")
-    with pytest.raises(ValueError, match="float loses"):
-        check_percentage(37, 45, 82.2)
+    # a float is exact and read as its shortest form (issue 11); a string keeps trailing zeros
+    assert check_percentage(37, 45, 82.2) == check_percentage(37, 45, "82.2")
+    with pytest.raises(ValueError, match="pass a number"):
+        check_percentage(37, 45, float("nan"))
 
 
 def test_round_exact_against_decimal_module():
@@ -188,8 +190,10 @@ def test_witnesses_reproduce_the_printed_values():
 
 
 def test_quartile_type_inputs():
-    with pytest.raises(ValueError, match="float loses"):
-        quartile_types(29, 4.0, 7.0, 8.5)
+    # floats are read as their shortest form: 4.0 prints at one decimal, like "4.0"
+    assert quartile_types(29, 4.0, 7.0, 8.5) == quartile_types(29, "4.0", "7.0", "8.5")
+    with pytest.raises(ValueError, match="pass a number"):
+        quartile_types(29, float("inf"), "7", "8.5")
     with pytest.raises(ValueError, match="n must be"):
         quartile_types(0, "4", "7", "8.5")
     with pytest.raises(ValueError, match="whole number of steps"):

@@ -54,3 +54,8 @@ def test_changelog_lists_every_renamed_argument():
         renames = getattr(sk, name).__deprecated_arguments__
         for old, new in renames.items():
             assert f"| `sk.{name}` | `{old}=` | `{new}=` |" in changelog, name
+
+
+def test_count_samples_accepts_exact_floats():
+    # issue 11: count_samples(8, 1.5, 3, 5) was refused although 1.5 is exact; it reads as "1.5"
+    assert sk.count_samples(8, 1.5, 3, 5) == sk.count_samples(8, "1.5", "3", "5")

@@ -86,7 +86,13 @@ def _plain_number(text: str, what: str) -> tuple[Fraction, int]:
 
 
 def _printed_text(value, what: str) -> str:
-    """The printed text of a str, an int, or a card ``Printed``; floats are refused (they lose trailing zeros)."""
+    """The printed text of a str, an int, a float, or a card ``Printed``.
+
+    A float is read as its shortest decimal form (``1.5`` -> ``"1.5"``): exact, but without trailing zeros, so its
+    precision is the coarsest that prints it (``2.50`` passed as a float is read at one decimal, which widens the
+    rounding interval and can never make a consistent report look inconsistent). Pass a string (``"2.50"``) or
+    ``decimals=`` to state the printed precision.
+    """
     if hasattr(value, "text") and hasattr(value, "relation"):
         if value.relation != "=":
             raise ValueError(f"{what}: {value.text!r} is a bound, not a printed value")
@@ -95,8 +101,10 @@ def _printed_text(value, what: str) -> str:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    raise ValueError(f"{what}: pass the number as printed (a string such as '6.8' or a card Printed), "
-                     f"not {value!r}: a float loses the printed precision")
+    if isinstance(value, float) and math.isfinite(value) and "e" not in repr(value):
+        return repr(value)
+    raise ValueError(f"{what}: pass a number (a float such as 1.5, or the printed string such as '6.80' to keep "
+                     f"its trailing zeros, or a card Printed), not {value!r}")
 
 
 def _check_rounding(rounding: str) -> str:

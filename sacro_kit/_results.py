@@ -19,7 +19,8 @@ Results never print; their repr is one line with every field.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar, Iterator
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd

@@ -61,7 +61,7 @@ _STATISTIC = re.compile(r"^\s*(t|F|chi2|χ2|χ²|z|r|Q|U)\s*[=:]?\s*(.+)$")
 
 def _csv_cards(path: Path) -> list:
     """One schema-2 card per paper of a batch table (each row one claim; errors name the line and column)."""
-    from sacro_kit.io.card_schema import WITHIN_TESTS, Card, _claim2, _outcome, canonical_test, _V2
+    from sacro_kit.io.card_schema import _V2, WITHIN_TESTS, Card, _claim2, _outcome, canonical_test
 
     text = path.read_text(encoding="utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
@@ -251,8 +251,8 @@ def _html(results: list[tuple], elapsed: float) -> str:
 def check(cards: list[str], *, csv_path: str | None = None, report: str | None = None, brief: bool = False,
           rounding: str = "up_or_down", out=None) -> int:
     """Run ``sacro-kit check``; return the exit status (1 when anything is inconsistent)."""
-    from sacro_kit.io.card_schema import load_card
     from sacro_kit.forensics.checking import check_card
+    from sacro_kit.io.card_schema import load_card
 
     out = out or sys.stdout
     start = time.perf_counter()

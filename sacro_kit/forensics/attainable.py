@@ -30,9 +30,10 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import ClassVar, Sequence
+from typing import ClassVar
 
 import numpy as np
 from scipy import stats

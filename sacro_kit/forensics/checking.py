@@ -19,25 +19,14 @@ checks a card's claims permit and words the verdicts.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable
 
 import pandas as pd
 from scipy import stats
 
-from sacro_kit.io.card_schema import (
-    BETWEEN_TESTS,
-    TEST_NAMES,
-    WITHIN_TESTS,
-    Card,
-    Cell,
-    OutcomeScale,
-    TestSpec,
-    as_card,
-    load_card,
-)
 from sacro_kit.forensics.consistency import (
     _P_CANDIDATES,
     _half_unit,
@@ -48,6 +37,16 @@ from sacro_kit.forensics.consistency import (
     _show,
     _type_verdicts,
     check_percentage,
+)
+from sacro_kit.io.card_schema import (
+    BETWEEN_TESTS,
+    TEST_NAMES,
+    WITHIN_TESTS,
+    Card,
+    Cell,
+    OutcomeScale,
+    TestSpec,
+    as_card,
 )
 from sacro_kit.stats.quantiles import QUANTILE_METHODS, order_statistic
 

@@ -34,14 +34,12 @@ https://lhdjung.github.io/scrutiny/
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from pathlib import Path
-from typing import Iterable, Sequence
 
 import pandas as pd
-from scipy import stats
 
 from sacro_kit.stats.quantiles import QUANTILE_METHODS, OrderStatistic, check_method, order_statistic
 

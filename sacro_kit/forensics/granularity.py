@@ -34,8 +34,20 @@ from fractions import Fraction
 from typing import ClassVar
 
 from sacro_kit._results import Result
-from sacro_kit.forensics._exact import (CONSISTENT, INCONSISTENT, Printed, check_n, check_rounding, exact_number,
-                                        printed, prints_as, show, show_fraction, sqrt_prints_as, unverifiable)
+from sacro_kit.forensics._exact import (
+    CONSISTENT,
+    INCONSISTENT,
+    Printed,
+    check_n,
+    check_rounding,
+    exact_number,
+    printed,
+    prints_as,
+    show,
+    show_fraction,
+    sqrt_prints_as,
+    unverifiable,
+)
 
 #: Nodes the exact GRIMMER witness search may visit before it gives up ("unverifiable", never "inconsistent").
 SEARCH_BUDGET = 400_000

@@ -10,8 +10,8 @@ from sacro_kit.forensics.consistency import _P_CANDIDATES as P_CANDIDATES
 from sacro_kit.forensics.consistency import _check_n as check_n
 from sacro_kit.forensics.consistency import _check_rounding as check_rounding
 from sacro_kit.forensics.consistency import _constraints as constraints
-from sacro_kit.forensics.consistency import _lattice as lattice
 from sacro_kit.forensics.consistency import _Lattice as Lattice
+from sacro_kit.forensics.consistency import _lattice as lattice
 from sacro_kit.forensics.consistency import _pinned as pinned
 from sacro_kit.forensics.consistency import _prints_as as prints_as
 from sacro_kit.forensics.consistency import _read_triple as read_triple

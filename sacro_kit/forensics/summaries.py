@@ -21,15 +21,27 @@ Brown NJL, Heathers JAJ. The GRIM test. Soc Psychol Personal Sci 2017;8(4):363-3
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import ClassVar, Sequence
+from typing import ClassVar
 
 import pandas as pd
 
 from sacro_kit._results import Result
-from sacro_kit.forensics._exact import (CONSISTENT, INCONSISTENT, Printed, check_n, check_rounding, exact_number,
-                                        printed, prints_as, show, show_fraction, unverifiable)
+from sacro_kit.forensics._exact import (
+    CONSISTENT,
+    INCONSISTENT,
+    Printed,
+    check_n,
+    check_rounding,
+    exact_number,
+    printed,
+    prints_as,
+    show,
+    show_fraction,
+    unverifiable,
+)
 
 
 def _quantiles():
@@ -667,7 +679,7 @@ def check_parts(parts: Sequence[int] | None, whole: int | None = None, *, percen
                          f"part moves the sum from 100 by at most {show(slack)}, so "
                          f"{'it can' if within else 'it cannot'} add up to 100.")
         if counts is not None and whole:
-            for c, t, raw in zip(counts, targets, percents):
+            for c, _t, raw in zip(counts, targets, percents):
                 check = check_percentage(c, whole, raw, rounding=rounding)
                 ok &= bool(check.consistent)
                 if not check.consistent:

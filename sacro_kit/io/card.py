@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping, Union
+from typing import Any, Union
 
 import pandas as pd
 import yaml
@@ -70,7 +71,7 @@ class Printed:
     is_percent: bool
 
     @classmethod
-    def parse(cls, text: str) -> "Printed":
+    def parse(cls, text: str) -> Printed:
         """Parse ``"6.8"``, ``"<0.0001"``, ``"82%"``, ``"≤ 0.05"``; raise ValueError on anything else."""
         if not isinstance(text, str):
             raise ValueError(f"{text!r} is not a printed string; quote it in YAML so its precision is kept")
@@ -288,12 +289,12 @@ class ReportedCard:
         """
         rows = []
         for claim in self:
-            for field, number, n in _numbers(claim):
+            for name, number, n in _numbers(claim):
                 if isinstance(number, Printed):
                     printed, value, relation, decimals = number.text, number.value, number.relation, number.decimals
                 else:
                     printed, value, relation, decimals = str(number), float(number), "=", 0
-                rows.append((claim.key, claim.kind, field, printed, value, relation, decimals, n, claim.quote))
+                rows.append((claim.key, claim.kind, name, printed, value, relation, decimals, n, claim.quote))
         frame = pd.DataFrame(rows, columns=_FRAME_COLUMNS)
         frame["n"] = frame["n"].astype("Int64")
         frame["decimals"] = frame["decimals"].astype("Int64")
@@ -503,12 +504,12 @@ def _scale(v: _Validator, name: str, raw, keys) -> Scale:
 def _summary(v: _Validator, raw, keys, center_label: str, scale: Scale) -> Summary:
     raw = v.mapping(raw, keys, required=("center", "q1", "q3"))
     center, q1, q3 = (v.printed(raw[f], keys + (f,)) for f in ("center", "q1", "q3"))
-    for field, number in (("center", center), ("q1", q1), ("q3", q3)):
+    for name, number in (("center", center), ("q1", q1), ("q3", q3)):
         if number.relation != "=":
-            v.src.fail(keys + (field, "printed"), f"{number.text!r}: a centre or quartile must be a plain number")
+            v.src.fail(keys + (name, "printed"), f"{number.text!r}: a centre or quartile must be a plain number")
         low, high = number.interval
         if (scale.min is not None and high <= scale.min) or (scale.max is not None and low > scale.max):
-            v.src.fail(keys + (field, "printed"),
+            v.src.fail(keys + (name, "printed"),
                        f"{number.text!r} is outside scale {scale.name!r} ({_range(scale)})")
     if q1.interval[0] > q3.interval[1]:
         v.src.fail(keys + ("q3", "printed"), f"q3 {q3.text!r} is below q1 {q1.text!r}")
@@ -648,7 +649,7 @@ def _check_links(v: _Validator, claims: Mapping[str, Claim]) -> None:
                                f"{variable!r} is on scale {first[0]!r} in claim {first[1]!r}, not {claim.scale!r}")
 
 
-def _parse_v1(source: "_Source") -> ReportedCard:
+def _parse_v1(source: _Source) -> ReportedCard:
     """Validate the parsed YAML of a version-1 card."""
     v = _Validator(source)
     raw = v.mapping(source.data, (), required=("schema", "study", "claims"), optional=("scales",))

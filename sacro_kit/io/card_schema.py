@@ -27,12 +27,15 @@ version-1 :class:`~sacro_kit.io.card.ReportedCard` the book and the reconstructi
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping
+from typing import Any
 
+from sacro_kit.forensics.attainable import TEST_NAMES as _TEST_NAMES
+from sacro_kit.forensics.attainable import canonical_test as _canonical_test
 from sacro_kit.io.card import (
     CardError,
     Printed,
@@ -46,8 +49,6 @@ from sacro_kit.io.card import (
     _Validator,
 )
 from sacro_kit.io.resources import default_card_path
-from sacro_kit.forensics.attainable import TEST_NAMES as _TEST_NAMES
-from sacro_kit.forensics.attainable import canonical_test as _canonical_test
 
 SCHEMA_V1 = "sacro_kit.reported-card/1"
 SCHEMA_V2 = "sacro_kit.reported-card/2"

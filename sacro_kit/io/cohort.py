@@ -88,7 +88,7 @@ INT64_MAX = 2**63 - 1
 class CohortError(ValueError):
     """A cohort file that cannot be loaded as it stands; ``problems`` holds every :class:`Problem` found."""
 
-    def __init__(self, path, problems: list["Problem"]):
+    def __init__(self, path, problems: list[Problem]):
         self.path = str(path)
         self.problems = tuple(problems)
         listed = [f"  {p}" for p in self.problems[:MAX_LISTED]]

@@ -15,8 +15,8 @@ import csv
 import io
 import math
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -74,7 +74,7 @@ class StudiesError(ValueError):
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
-def _parse_number(text: str, integer: bool) -> Optional[float]:
+def _parse_number(text: str, integer: bool) -> float | None:
     """A cell as a number: ASCII digits and a decimal point only (no ``2_9``, no other scripts' digits)."""
     text = text.strip()
     if text == "":
@@ -118,7 +118,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return rows[0][1], rows[1:]
 
 
-def load_studies(path: Union[str, Path, None] = None) -> pd.DataFrame:
+def load_studies(path: str | Path | None = None) -> pd.DataFrame:
     """Read and validate ``studies.csv``; return every row with ``row_id``, ``line``, ``label`` and flags.
 
     Checks: the header has exactly the expected columns; numeric cells are numbers (``year``, ``n``,
@@ -247,14 +247,14 @@ def _add_flags(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _scale_bounds(text: str) -> Optional[tuple[float, float]]:
+def _scale_bounds(text: str) -> tuple[float, float] | None:
     match = re.search(r"(\d+(?:\.\d+)?)\s*[-\u2013]\s*(\d+(?:\.\d+)?)", text)
     return (float(match.group(1)), float(match.group(2))) if match else None
 
 
-def pooling_table(studies: Optional[pd.DataFrame] = None, *, timepoint: Union[str, float] = "first", r: float = 0.5,
-                  mean_method: str = "luo", sd_method: Optional[str] = None, xi_eta: str = "formula",
-                  default_scale: Optional[tuple[float, float]] = (0, 10),
+def pooling_table(studies: pd.DataFrame | None = None, *, timepoint: str | float = "first", r: float = 0.5,
+                  mean_method: str = "luo", sd_method: str | None = None, xi_eta: str = "formula",
+                  default_scale: tuple[float, float] | None = (0, 10),
                   exclude_flags: Iterable[str] = ()) -> pd.DataFrame:
     """One row per study arm at its first (or last) reported time point, ready for :func:`meta_analysis`.
 
@@ -320,8 +320,8 @@ def pooling_table(studies: Optional[pd.DataFrame] = None, *, timepoint: Union[st
     return out.sort_values("row_id", kind="stable").reset_index(drop=True)
 
 
-def _pool_row(row: pd.Series, r: float, mean_method: str, sd_method: Optional[str], xi_eta: str,
-              default_scale, exclude_flags: tuple, duplicate_reason: Optional[str]) -> dict:
+def _pool_row(row: pd.Series, r: float, mean_method: str, sd_method: str | None, xi_eta: str,
+              default_scale, exclude_flags: tuple, duplicate_reason: str | None) -> dict:
     reasons: list[str] = [duplicate_reason] if duplicate_reason else []
     n = None if pd.isna(row["n"]) else int(row["n"])
     if n is None:

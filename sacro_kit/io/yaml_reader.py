@@ -19,8 +19,8 @@ a second; the pure-Python parser gives the same results, more slowly.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import yaml
 

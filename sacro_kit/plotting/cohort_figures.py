@@ -16,8 +16,6 @@ data as one line per subject).
 
 from __future__ import annotations
 
-from typing import Optional
-
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -26,8 +24,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 
 from sacro_kit._compat import renamed_arguments
-from sacro_kit.plotting.style import new_figure
 from sacro_kit.io.cohort import attrition
+from sacro_kit.plotting.style import new_figure
 from sacro_kit.stats.quantiles import Method, describe
 
 __all__ = ["attrition_figure", "slope_plot", "tipping_point_plot", "note_figure"]
@@ -40,7 +38,7 @@ def _figure_and_axes(ax, figsize):
     return ax.get_figure(), ax
 
 
-def _reported_n(card, key: str) -> Optional[int]:
+def _reported_n(card, key: str) -> int | None:
     """The n a card prints for claim ``key`` (None when the card or the claim is absent)."""
     if card is None:
         return None
@@ -137,7 +135,7 @@ def _paired_columns(cohort: pd.DataFrame, outcome: str) -> tuple[str, str]:
 
 @renamed_arguments(method="quantile_type")
 def slope_plot(cohort: pd.DataFrame, outcome: str = "rest", *, card=None, quantile_type: Method = 7, ax=None,
-               title: Optional[str] = None) -> Figure:
+               title: str | None = None) -> Figure:
     """Each patient's score before and after as a line, with tied patients merged and the medians drawn on top.
 
     Integer scores tie a lot, so identical (pre, post) pairs are drawn once with a line width that
@@ -219,7 +217,7 @@ def slope_plot(cohort: pd.DataFrame, outcome: str = "rest", *, card=None, quanti
     return fig
 
 
-def tipping_point_plot(result, *, ax=None, title: Optional[str] = None) -> Figure:
+def tipping_point_plot(result, *, ax=None, title: str | None = None) -> Figure:
     """The proportion improved among all patients, with its interval, for every number m of missing patients improved.
 
     Draws a :class:`sacro_kit.stats.missing.TippingPoint`: one point and interval per m, filled where the

@@ -15,7 +15,8 @@ Sterne JAC, Egger M. Funnel plots for detecting bias in meta-analysis: guideline
 from __future__ import annotations
 
 import textwrap
-from typing import Iterable, Optional, Sequence, Union
+from collections.abc import Iterable, Sequence
+from typing import Union
 
 import numpy as np
 import seaborn as sns
@@ -29,7 +30,7 @@ from sacro_kit.stats.meta import MetaResult, TrimFill
 
 __all__ = ["forest_plot", "funnel_plot"]
 
-Highlight = Union[None, int, str, Iterable[Union[int, str]]]
+Highlight = Union[None, int, str, Iterable[int | str]]
 
 
 def _palette():
@@ -68,8 +69,8 @@ def _figure_and_axes(ax, figsize):
     return ax.get_figure(), ax
 
 
-def forest_plot(result: MetaResult, labels: Optional[Sequence[str]] = None, ax=None, highlight: Highlight = None,
-                *, xlabel: str = "Effect size", reference: Optional[float] = 0.0, decimals: int = 2,
+def forest_plot(result: MetaResult, labels: Sequence[str] | None = None, ax=None, highlight: Highlight = None,
+                *, xlabel: str = "Effect size", reference: float | None = 0.0, decimals: int = 2,
                 label_width: int = 44) -> Figure:
     """Forest plot: one square per study (area proportional to its weight) with its CI, the pooled
     diamond, the prediction interval, and a text column with each estimate, CI and weight.
@@ -168,7 +169,7 @@ def forest_plot(result: MetaResult, labels: Optional[Sequence[str]] = None, ax=N
     return fig
 
 
-def funnel_plot(result: Union[MetaResult, TrimFill], ax=None, *, xlabel: str = "Effect size",
+def funnel_plot(result: MetaResult | TrimFill, ax=None, *, xlabel: str = "Effect size",
                 highlight: Highlight = None) -> Figure:
     """Funnel plot: each study's effect against its standard error (axis inverted, precise studies on top),
     with the pooled estimate and the pseudo confidence region estimate +/- z * SE (metafor ``funnel()``).

@@ -17,8 +17,8 @@ U.S. Food and Drug Administration. Guidance for industry. Patient-reported outco
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -107,7 +107,7 @@ _MIN_P_LABELS = {
 }
 
 
-def min_p_plot(ns: Sequence[int] = range(5, 31), *, mark_n: Optional[int] = None, mark_p: Optional[float] = None,
+def min_p_plot(ns: Sequence[int] = range(5, 31), *, mark_n: int | None = None, mark_p: float | None = None,
                mark_label: str = "reported", mark_relation: str = "=") -> Figure:
     """Smallest attainable two-sided p against the number of non-zero pairs, on a log scale.
 
@@ -154,7 +154,7 @@ _SETTINGS = (
 )
 
 
-def wilcoxon_table(cohort: pd.DataFrame, variables: Optional[Mapping[str, Sequence[str]]] = None) -> pd.DataFrame:
+def wilcoxon_table(cohort: pd.DataFrame, variables: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """The Wilcoxon signed-rank p-value of each paired variable under every zero rule and method.
 
     One row per variable x zero rule (``wilcox``, ``pratt``, ``zsplit``) x setting (``auto``, ``exact``,
@@ -197,8 +197,8 @@ def wilcoxon_table(cohort: pd.DataFrame, variables: Optional[Mapping[str, Sequen
                                        "distribution", "n_used", "n_zero", "ties", "statistic", "pvalue", "valid"])
 
 
-def differences_plot(cohort: pd.DataFrame, variables: Optional[Mapping[str, Sequence[str]]] = None,
-                     *, titles: Optional[Mapping[str, str]] = None) -> Figure:
+def differences_plot(cohort: pd.DataFrame, variables: Mapping[str, Sequence[str]] | None = None,
+                     *, titles: Mapping[str, str] | None = None) -> Figure:
     """Bar chart of the paired differences pre - post, one panel per variable: the data a rank test ranks.
 
     Zero differences (dropped or specially treated by every signed-rank rule) are drawn in a contrasting colour;
@@ -236,8 +236,8 @@ def differences_plot(cohort: pd.DataFrame, variables: Optional[Mapping[str, Sequ
     return fig
 
 
-def spread_plot(values: Sequence[float], *, mark: Optional[float] = None, mark_label: str = "reported",
-                observed: Optional[float] = None, observed_label: str = "shipped cohort",
+def spread_plot(values: Sequence[float], *, mark: float | None = None, mark_label: str = "reported",
+                observed: float | None = None, observed_label: str = "shipped cohort",
                 xlabel: str = "value", log: bool = False) -> Figure:
     """Strip-and-box plot of one statistic across many reconstructed cohorts (e.g. a p-value).
 
@@ -294,7 +294,7 @@ def _xlabel(kind: str) -> str:
             else "decrease of at least ... points")
 
 
-def _check_band(band: Optional[pd.DataFrame]) -> Optional[pd.DataFrame]:
+def _check_band(band: pd.DataFrame | None) -> pd.DataFrame | None:
     if band is None:
         return None
     missing = [c for c in BAND_COLUMNS if c not in band.columns]
@@ -311,15 +311,15 @@ class ResponderAxes:
     ci: object          # PolyCollection of the cohort's pointwise Wilson interval
     band_outer: object  # PolyCollection min..max across reconstructions (or None)
     band_inner: object  # PolyCollection p05..p95 across reconstructions (or None)
-    band_median: Optional[Line2D]
+    band_median: Line2D | None
     reported: list
     cursor: Line2D      # vertical line at the current threshold
     point: Line2D       # the cohort's proportion at the current threshold
     point_ci: Line2D    # its Wilson interval
 
 
-def draw_responder_axes(ax, curve: pd.DataFrame, kind: str, *, band: Optional[pd.DataFrame] = None,
-                        reported: Sequence = (), threshold: Optional[float] = None,
+def draw_responder_axes(ax, curve: pd.DataFrame, kind: str, *, band: pd.DataFrame | None = None,
+                        reported: Sequence = (), threshold: float | None = None,
                         cohort_label: str = "this cohort", animated: bool = False) -> ResponderAxes:
     """Draw a responder curve (a :func:`sacro_kit.responder_curve` frame) with its pointwise Wilson band,
     the spread of the proportion across reconstructed cohorts (``band``: columns threshold, min, p05, median,
@@ -370,8 +370,8 @@ def draw_responder_axes(ax, curve: pd.DataFrame, kind: str, *, band: Optional[pd
 
 
 def responder_plot(cohort: pd.DataFrame, card=None, *, variables: Sequence[str] = ("rest_pre", "rest_post"),
-                   kind: str = "relative", band: Optional[pd.DataFrame] = None, threshold: Optional[float] = None,
-                   title: Optional[str] = None) -> Figure:
+                   kind: str = "relative", band: pd.DataFrame | None = None, threshold: float | None = None,
+                   title: str | None = None) -> Figure:
     """Static responder curve: % of patients improving by at least each threshold (the FDA's cumulative
     distribution of responses), the cohort's pointwise 95% Wilson interval, the spread across reconstructed
     cohorts (``band`` from ``sacro_kit.forensics.reconstruction.responder_band``), and the card's reported responder count.
@@ -417,7 +417,6 @@ def paired_counts_plot(cohort: pd.DataFrame, variables: Sequence[str] = ("opioid
     levels = np.arange(int(min(pre.min(), post.min())), int(max(pre.max(), post.max())) + 1)
     table = pd.crosstab(pd.Categorical(pre.astype(int), categories=levels),
                         pd.Categorical(post.astype(int), categories=levels), dropna=False)
-    colours = _palette()
     fig, (ax,) = _figure((5.2, 4.4))
     sns.heatmap(table, ax=ax, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, linecolor="white",
                 square=True, annot_kws={"fontsize": "small"})

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional
 
 from scipy.stats import norm
 
@@ -86,8 +85,8 @@ class MeanSD:
     mean_method: str
     sd_method: str
     n: int
-    xi: Optional[float]
-    eta: Optional[float]
+    xi: float | None
+    eta: float | None
     constants: str
     skewness: float
     skewness_critical: float
@@ -99,7 +98,7 @@ class MeanSD:
                 f"{self.mean_method} mean, {self.sd_method} SD, {self.constants}){flag}")
 
 
-def _number(name: str, value) -> Optional[float]:
+def _number(name: str, value) -> float | None:
     if value is None:
         return None
     try:
@@ -125,7 +124,7 @@ def _sample_size(n) -> int:
     return int(as_float)
 
 
-def _divisors(n: int, use_xi: bool, use_eta: bool, xi_eta: str) -> tuple[Optional[float], Optional[float], str]:
+def _divisors(n: int, use_xi: bool, use_eta: bool, xi_eta: str) -> tuple[float | None, float | None, str]:
     """Range and IQR divisors, from Wan's closed forms or (where they exist) Wan's tables."""
     xi = wan_xi(n) if use_xi else None
     eta = wan_eta(n) if use_eta else None
@@ -161,8 +160,8 @@ def _skewness_test(scenario: str, n: int, a, q1, m, q3, b) -> tuple[float, float
 
 
 def estimate_mean_sd(n, *, min=None, q1=None, median=None, q3=None, max=None,  # noqa: A002 - names as printed
-                     mean_method: str = "luo", sd_method: Optional[str] = None,
-                     scale: Optional[tuple[float, float]] = None, xi_eta: str = "formula") -> MeanSD:
+                     mean_method: str = "luo", sd_method: str | None = None,
+                     scale: tuple[float, float] | None = None, xi_eta: str = "formula") -> MeanSD:
     """Estimate the sample mean and SD from a median plus IQR (S2), range (S1) or both (S3).
 
     The scenario follows from which quantiles are given. Defaults follow R ``meta::metamean``: Luo et al.

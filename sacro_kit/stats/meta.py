@@ -51,8 +51,9 @@ Higgins JPT, Li T, Deeks JJ (eds). Chapter 6: Choosing effect measures and compu
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterable, Mapping, Optional, Sequence
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -109,7 +110,7 @@ class _Fit:
     beta: np.ndarray
     vb: np.ndarray
     tau2: float
-    tau2_se: Optional[float]
+    tau2_se: float | None
     s2w: float
     qe: float
     qe_pvalue: float
@@ -117,7 +118,7 @@ class _Fit:
     h2: float
     vt: float
     w: np.ndarray
-    ddf: Optional[int]
+    ddf: int | None
     notes: tuple[str, ...]
 
 
@@ -170,7 +171,7 @@ def _loglik(y: np.ndarray, v: np.ndarray, X: np.ndarray, tau2: float, restricted
     return float(-0.5 * k * math.log(2 * math.pi) - 0.5 * np.sum(np.log(v + tau2)) - 0.5 * rss)
 
 
-def _tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> tuple[float, Optional[float], list[str]]:
+def _tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> tuple[float, float | None, list[str]]:
     """tau^2 and its standard error by ``method``, following metafor 3.8's rma.uni line by line."""
     k, p = X.shape
     notes: list[str] = []
@@ -259,11 +260,11 @@ def _tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> tuple[flo
 
 
 def _fit(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, knapp_hartung: bool,
-         tau2: Optional[float] = None) -> _Fit:
+         tau2: float | None = None) -> _Fit:
     """Fit the (mixed-effects) model; ``tau2`` fixes tau^2 instead of estimating it."""
     k, p = X.shape
     notes: list[str] = []
-    tau2_se: Optional[float] = None
+    tau2_se: float | None = None
     if tau2 is not None:
         tau2 = float(tau2)
     elif method == "FE":
@@ -279,7 +280,7 @@ def _fit(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, knapp_hartung
     vb = _inv(X.T @ wx)
     beta = vb @ (wx.T @ y)
     s2w = 1.0
-    ddf: Optional[int] = None
+    ddf: int | None = None
     if knapp_hartung:
         if method == "FE":
             notes.append("Knapp-Hartung is meant for random-effects models (metafor warns likewise)")
@@ -305,12 +306,12 @@ def _fit(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, knapp_hartung
                 qe_pvalue=qe_p, i2=float(i2), h2=float(h2), vt=float(vt), w=w, ddf=ddf, notes=tuple(notes))
 
 
-def _crit(conf_level: float, ddf: Optional[int]) -> float:
+def _crit(conf_level: float, ddf: int | None) -> float:
     alpha = 1 - conf_level
     return float(stats.t.isf(alpha / 2, ddf) if ddf is not None else stats.norm.isf(alpha / 2))
 
 
-def _pvalue(statistic: float, ddf: Optional[int]) -> float:
+def _pvalue(statistic: float, ddf: int | None) -> float:
     return float(2 * (stats.t.sf(abs(statistic), ddf) if ddf is not None else stats.norm.sf(abs(statistic))))
 
 
@@ -344,17 +345,17 @@ class MetaResult(Result):
     ci_high: float
     statistic: float
     pvalue: float
-    df: Optional[int]
+    df: int | None
     tau2: float
-    tau2_se: Optional[float]
+    tau2_se: float | None
     tau: float
     i2: float
     h2: float
     q: float
     q_df: int
     q_pvalue: float
-    pi_low: Optional[float]
-    pi_high: Optional[float]
+    pi_low: float | None
+    pi_high: float | None
     k: int
     method: str
     knapp_hartung: bool
@@ -382,7 +383,7 @@ class MetaResult(Result):
             "ci_low": yi - crit * se, "ci_high": yi + crit * se, "weight": np.asarray(self.weights),
         })
 
-    def confint(self, conf_level: Optional[float] = None) -> "HeterogeneityCI":
+    def confint(self, conf_level: float | None = None) -> HeterogeneityCI:
         """Q-profile confidence intervals for tau^2, tau, I^2 and H^2 (metafor ``confint(res)``).
 
         See :func:`heterogeneity_ci`.
@@ -431,12 +432,12 @@ class MetaRegressionResult(Result):
     qm: float
     qm_df: int
     qm_pvalue: float
-    df: Optional[int]
+    df: int | None
     tau2: float
-    tau2_se: Optional[float]
+    tau2_se: float | None
     i2: float
     h2: float
-    r2: Optional[float]
+    r2: float | None
     q: float
     q_df: int
     q_pvalue: float
@@ -480,7 +481,7 @@ class MetaRegressionResult(Result):
         fit = _fit(np.asarray(self.yi), np.asarray(self.vi), X, self.method, self.knapp_hartung, tau2=self.tau2)
         return fit.vb
 
-    def confint(self, conf_level: Optional[float] = None) -> "HeterogeneityCI":
+    def confint(self, conf_level: float | None = None) -> HeterogeneityCI:
         """Q-profile intervals for the residual tau^2, tau, I^2 and H^2 (metafor ``confint``)."""
         return heterogeneity_ci(self, conf_level=conf_level)
 
@@ -566,7 +567,7 @@ def _check_inputs(yi, vi, method: str, conf_level: float) -> tuple[np.ndarray, n
 
 
 def meta_analysis(yi, vi, *, method: str = "REML", knapp_hartung: bool = False, conf_level: float = 0.95,
-                  labels: Optional[Sequence[str]] = None, mods=None):
+                  labels: Sequence[str] | None = None, mods=None):
     """Pool effect sizes ``yi`` with sampling variances ``vi`` (metafor ``rma(yi, vi, method=...)``).
 
     method (tau^2 estimator), each as metafor 3.8 computes it:
@@ -724,7 +725,7 @@ class HeterogeneityCI(Result):
                              "ci_high": [self.tau2_high, self.tau_high, self.i2_high, self.h2_high]})
 
 
-def heterogeneity_ci(result, conf_level: Optional[float] = None) -> HeterogeneityCI:
+def heterogeneity_ci(result, conf_level: float | None = None) -> HeterogeneityCI:
     """Q-profile CIs for the (residual) heterogeneity of ``result`` (metafor ``confint(res)``).
 
     >>> r = meta_analysis([0.2, 0.5, 0.9, 0.1, 1.2], [0.04, 0.05, 0.06, 0.03, 0.05])
@@ -825,7 +826,7 @@ class LeaveOneOut(Result):
                              "i2": self.i2, "h2": self.h2})
 
 
-def _refit(result, keep: np.ndarray, X: Optional[np.ndarray] = None):
+def _refit(result, keep: np.ndarray, X: np.ndarray | None = None):
     y, v = np.asarray(result.yi)[keep], np.asarray(result.vi)[keep]
     labels = [result.labels[i] for i in np.flatnonzero(keep)]
     if X is None:
@@ -981,12 +982,12 @@ class EggerTest(Result):
 
     statistic: float
     pvalue: float
-    df: Optional[int]
+    df: int | None
     slope: float
     slope_se: float
-    limit_estimate: Optional[float]
-    limit_ci_low: Optional[float]
-    limit_ci_high: Optional[float]
+    limit_estimate: float | None
+    limit_ci_low: float | None
+    limit_ci_high: float | None
     model: str
     predictor: str
     method: str
@@ -1069,7 +1070,7 @@ class TrimFill(Result):
 
     k0: int
     se_k0: float
-    p_k0: Optional[float]
+    p_k0: float | None
     side: str
     estimator: str
     filled_yi: tuple[float, ...]
@@ -1085,7 +1086,7 @@ class TrimFill(Result):
         return frame
 
 
-def trim_and_fill(result: MetaResult, *, side: Optional[str] = None, estimator: str = "L0",
+def trim_and_fill(result: MetaResult, *, side: str | None = None, estimator: str = "L0",
                   maxiter: int = 100) -> TrimFill:
     """Trim-and-fill of an intercept-only model (metafor ``trimfill(res, side=, estimator=)``).
 
@@ -1207,9 +1208,9 @@ class SubgroupAnalysis(Result):
     q_between_pvalue: float
     qm: float
     qm_df: int
-    qm_ddf: Optional[int]
+    qm_ddf: int | None
     qm_pvalue: float
-    regression: Optional[MetaRegressionResult] = field(repr=False)
+    regression: MetaRegressionResult | None = field(repr=False)
     method: str
     knapp_hartung: bool
     k: int
@@ -1221,7 +1222,7 @@ class SubgroupAnalysis(Result):
 
 
 def subgroup_analysis(yi, vi, groups, *, method: str = "REML", knapp_hartung: bool = False,
-                      conf_level: float = 0.95, labels: Optional[Sequence[str]] = None) -> SubgroupAnalysis:
+                      conf_level: float = 0.95, labels: Sequence[str] | None = None) -> SubgroupAnalysis:
     """Pool each subgroup separately and test whether the subgroups differ.
 
     ``groups`` gives each study's subgroup (missing values are refused: say which subgroup a study belongs

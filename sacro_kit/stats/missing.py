@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -209,11 +208,11 @@ class TippingPoint:
     k_observed: int
     n_observed: int
     n_missing: int
-    m_needed: Optional[int]
+    m_needed: int | None
     table: pd.DataFrame
 
     @property
-    def tipping_point(self) -> Optional[int]:
+    def tipping_point(self) -> int | None:
         return self.m_needed if self.m_needed else None
 
     @property

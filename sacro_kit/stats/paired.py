@@ -39,7 +39,7 @@ import math
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar, Optional
+from typing import ClassVar
 
 import numpy as np
 from scipy import stats
@@ -78,7 +78,7 @@ def _vector(values, name: str) -> np.ndarray:
     return arr
 
 
-def _differences(x, y, mu: float, decimals: Optional[int]) -> tuple[np.ndarray, int]:
+def _differences(x, y, mu: float, decimals: int | None) -> tuple[np.ndarray, int]:
     """Complete-pair differences ``x - y - mu`` (rounded) and the number of incomplete pairs."""
     if not np.isfinite(mu):
         raise ValueError(f"mu must be a finite number, got {mu!r}")
@@ -560,7 +560,7 @@ def _walsh_select(d: np.ndarray, ranks: list[int]) -> dict[int, float]:
 
 
 def _walsh_order_statistics(d: np.ndarray, ranks: list[int],
-                            value_counts: Optional[tuple[np.ndarray, np.ndarray]] = None) -> list[float]:
+                            value_counts: tuple[np.ndarray, np.ndarray] | None = None) -> list[float]:
     """The Walsh averages of ascending ``d`` at 1-based ``ranks``, without building all n(n+1)/2 of them.
 
     Few distinct values (integer scores: at most ``_DISTINCT_LIMIT``): the averages of every pair of
@@ -597,7 +597,7 @@ def _walsh_median(d: np.ndarray) -> float:
 
 def _hl_from_differences(d_nonzero: np.ndarray, *, ties: bool, zeros: bool, conf_level: float,
                          method: str, alternative: str, warn: bool = True, stacklevel: int = 3,
-                         value_counts: Optional[tuple[np.ndarray, np.ndarray]] = None
+                         value_counts: tuple[np.ndarray, np.ndarray] | None = None
                          ) -> tuple[float, float, float, str, float]:
     """(estimate, low, high, method used, achieved level) from non-zero differences.
 
@@ -649,7 +649,7 @@ def _check_conf_level(conf_level: float) -> float:
 
 
 def hodges_lehmann(x, y=None, *, conf_level: float = 0.95, method: str = "auto",
-                   alternative: str = "two-sided", decimals: Optional[int] = 9) -> HodgesLehmann:
+                   alternative: str = "two-sided", decimals: int | None = 9) -> HodgesLehmann:
     """Hodges-Lehmann estimate of the location of ``x - y`` and its signed-rank confidence interval.
 
     The estimate is the median of the n(n+1)/2 Walsh averages (d_i + d_j)/2, i <= j (Hodges &
@@ -770,7 +770,7 @@ class WilcoxonResult(Result):
     zero_method: str
     method: str
     alternative: str
-    zstatistic: Optional[float]
+    zstatistic: float | None
     hodges_lehmann: float
     ci_low: float
     ci_high: float
@@ -854,7 +854,7 @@ def _signed_z(ranked: _Ranked, n: int, zero_method: str, correction: bool, alter
     return float(z)
 
 
-def _resolve_wilcoxon_method(d: np.ndarray, method: str, ties: Optional[bool] = None) -> str:
+def _resolve_wilcoxon_method(d: np.ndarray, method: str, ties: bool | None = None) -> str:
     """Mirror scipy's ``method="auto"`` (scipy 1.17, _wilcoxon.py) to report the method used."""
     if method != "auto":
         return method
@@ -869,8 +869,8 @@ def _resolve_wilcoxon_method(d: np.ndarray, method: str, ties: Optional[bool] = 
 
 
 def wilcoxon(x, y=None, *, mu: float = 0.0, zero_method: str = "wilcox", method: str = "auto",
-             correction: bool = False, alternative: str = "two-sided", conf_level: Optional[float] = 0.95,
-             decimals: Optional[int] = 9) -> WilcoxonResult:
+             correction: bool = False, alternative: str = "two-sided", conf_level: float | None = 0.95,
+             decimals: int | None = 9) -> WilcoxonResult:
     """Wilcoxon signed-rank test of ``d = x - y - mu``, with counts, the Hodges-Lehmann estimate and its CI.
 
     Pairs where x or y is missing (NaN/None) are dropped and counted in ``n_missing``. Zero
@@ -1021,7 +1021,7 @@ class SignTestResult(Result):
 
 
 def sign_test(x, y=None, *, mu: float = 0.0, alternative: str = "two-sided",
-              decimals: Optional[int] = 9) -> SignTestResult:
+              decimals: int | None = 9) -> SignTestResult:
     """Exact binomial sign test on the non-zero signs of ``x - y - mu`` (``scipy.stats.binomtest``, p = 1/2).
 
     ``alternative="greater"`` means decreases (x > y) are more likely than increases. Unchanged

@@ -15,9 +15,10 @@ Tukey JW. Exploratory Data Analysis. Addison-Wesley, 1977 (hinges; R ``stats::fi
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Union
+from typing import Union
 
 import numpy as np
 import pandas as pd

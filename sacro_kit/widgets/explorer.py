@@ -27,7 +27,6 @@ import io
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Optional
 
 import ipywidgets as widgets
 import numpy as np
@@ -36,8 +35,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
-from sacro_kit.plotting.paired_figures import (PAIRED_VARIABLES, _check_band, _pair, _palette, _x, draw_responder_axes,
-                      reported_responders)
+from sacro_kit.plotting.paired_figures import (
+    PAIRED_VARIABLES,
+    _check_band,
+    _pair,
+    _palette,
+    _x,
+    draw_responder_axes,
+    reported_responders,
+)
 from sacro_kit.stats.responders import responder_curve, responders
 
 #: What the band is, in one sentence (the law of sacro_kit.reconstruction).
@@ -74,13 +80,13 @@ class ExplorerState:
     proportion: float
     ci_low: float
     ci_high: float
-    band_min: Optional[float]
-    band_p05: Optional[float]
-    band_median: Optional[float]
-    band_p95: Optional[float]
-    band_max: Optional[float]
-    n_cohorts: Optional[int]
-    reported: Optional[tuple[int, int]]  # (k, n) the card reports at exactly this threshold, if any
+    band_min: float | None
+    band_p05: float | None
+    band_median: float | None
+    band_p95: float | None
+    band_max: float | None
+    n_cohorts: int | None
+    reported: tuple[int, int] | None  # (k, n) the card reports at exactly this threshold, if any
     text: str
 
 
@@ -152,8 +158,8 @@ class ResponderExplorer(widgets.VBox):
         self._canvas = FigureCanvasAgg(self._figure)
         self._ax, self._side = self._figure.subplots(1, 2, width_ratios=(3.2, 1))
         self._background = None
-        self._view: Optional[tuple[str, str]] = None
-        self.state: Optional[ExplorerState] = None
+        self._view: tuple[str, str] | None = None
+        self.state: ExplorerState | None = None
         self.artists: dict[str, object] = {}
 
         super().__init__(children=[self.variable_selector, self.kind_toggle, *self.sliders.values(), self.text,
@@ -235,8 +241,8 @@ class ResponderExplorer(widgets.VBox):
             self.slider.value = float(threshold)
         return self.state
 
-    def update(self, threshold: Optional[float] = None, variable: Optional[str] = None,
-               kind: Optional[str] = None) -> ExplorerState:
+    def update(self, threshold: float | None = None, variable: str | None = None,
+               kind: str | None = None) -> ExplorerState:
         """Set any of threshold, variable ("rest"/"activity") and kind ("relative"/"absolute"); redraw once."""
         if variable is not None and variable not in [v for _, v in self.variable_selector.options]:
             raise ValueError(f"variable must be one of {[v for _, v in self.variable_selector.options]}, "

@@ -62,46 +62,30 @@ doi:10.7287/peerj.preprints.26968v1 (the stochastic-search ancestor; this module
 
 from __future__ import annotations
 
+from sacro_kit.forensics.reconstruction import chain  # noqa: F401,E402
 from sacro_kit.forensics.reconstruction.counting import (  # noqa: F401
     COUNT_LIMIT,
-    _SortedSampler,
     _count_exact,
     _count_table,
     _index_range,
     _intervals,
     _masks,
     _printed_band,
+    _SortedSampler,
     count_samples,
 )
-from sacro_kit.forensics.reconstruction.planning import (  # noqa: F401
-    COUNT_MAX,
-    DEFAULT_SEED,
-    LAW,
-    PAIN_SCORE_PAIRS,
-    P_TEST,
-    P_TEST_LABEL,
-    RECONSTRUCTION_LAW,
-    WEEKS_LATTICE,
-    _CardView,
-    _DESCENT,
-    _MAX_ATTEMPTS,
-    _MIXING,
-    _PAIR_ATTEMPTS,
-    _PATIENCE,
-    _PairSpec,
-    _Plan,
-    _build_plan,
-    _cached_plan,
-    _check_seed,
-    _decimal_prints,
-    _load_card,
-    _p_floor,
-    _p_satisfied,
-    _plan,
-    _plan_for,
-    _scale_values,
-    _summary_sampler,
-    _weeks_values,
+from sacro_kit.forensics.reconstruction.drawing import (  # noqa: F401
+    _MEMORY,
+    CACHE_ENV,
+    _cache_dir,
+    _cache_key,
+    _package_digest,
+    _reconstruct,
+    reconstruct,
+)
+from sacro_kit.forensics.reconstruction.output import (  # noqa: F401
+    cohort_csv,
+    main,
 )
 from sacro_kit.forensics.reconstruction.pairing import (  # noqa: F401
     _codes,
@@ -115,16 +99,35 @@ from sacro_kit.forensics.reconstruction.pairing import (  # noqa: F401
     _z_window,
     _z_window_of,
 )
-from sacro_kit.forensics.reconstruction.verification import (  # noqa: F401
-    _Rows,
-    _column,
-    _complete,
-    _fmt,
-    _logic_rows,
-    _method_label,
-    _unreachable_note,
-    _unreachable_note_of,
-    verify_cohort,
+from sacro_kit.forensics.reconstruction.planning import (  # noqa: F401
+    _DESCENT,
+    _MAX_ATTEMPTS,
+    _MIXING,
+    _PAIR_ATTEMPTS,
+    _PATIENCE,
+    COUNT_MAX,
+    DEFAULT_SEED,
+    LAW,
+    P_TEST,
+    P_TEST_LABEL,
+    PAIN_SCORE_PAIRS,
+    RECONSTRUCTION_LAW,
+    WEEKS_LATTICE,
+    _build_plan,
+    _cached_plan,
+    _CardView,
+    _check_seed,
+    _decimal_prints,
+    _load_card,
+    _p_floor,
+    _p_satisfied,
+    _PairSpec,
+    _Plan,
+    _plan,
+    _plan_for,
+    _scale_values,
+    _summary_sampler,
+    _weeks_values,
 )
 from sacro_kit.forensics.reconstruction.spread import (  # noqa: F401
     ReconstructionRange,
@@ -132,20 +135,17 @@ from sacro_kit.forensics.reconstruction.spread import (  # noqa: F401
     reconstruction_range,
     responder_band,
 )
-from sacro_kit.forensics.reconstruction.drawing import (  # noqa: F401
-    CACHE_ENV,
-    _MEMORY,
-    _cache_dir,
-    _cache_key,
-    _package_digest,
-    _reconstruct,
-    reconstruct,
+from sacro_kit.forensics.reconstruction.verification import (  # noqa: F401
+    _column,
+    _complete,
+    _fmt,
+    _logic_rows,
+    _method_label,
+    _Rows,
+    _unreachable_note,
+    _unreachable_note_of,
+    verify_cohort,
 )
-from sacro_kit.forensics.reconstruction.output import (  # noqa: F401
-    cohort_csv,
-    main,
-)
-from sacro_kit.forensics.reconstruction import chain  # noqa: F401,E402
 
 __all__ = ['CACHE_ENV', 'COUNT_LIMIT', 'COUNT_MAX', 'DEFAULT_SEED', 'LAW', 'PAIN_SCORE_PAIRS', 'P_TEST',
            'P_TEST_LABEL', 'RECONSTRUCTION_LAW', 'ReconstructionRange', 'WEEKS_LATTICE', 'chain_diagnostics',

@@ -37,10 +37,8 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter
-from fractions import Fraction
 
 import numpy as np
-from scipy import stats
 
 #: Steps of the chain per patient before the first cohort, and between kept cohorts.
 BURN_IN_PER_PATIENT = 200
@@ -579,7 +577,6 @@ def chain_statistics(chain: JointChain) -> dict[str, float]:
             out[f"{chain.names[c]}: sum"] = chain.sums[c] if chain.units[c] is not None else sum(
                 k * v for v, k in enumerate(chain.counts[c]))
     if chain.follow_col is not None and chain.blocks:
-        first = chain.blocks[0]
         out["overlap of the first two blocks"] = sum(
             1 for row in P if all(row[b.pre_col] >= 0 for b in chain.blocks[:2])) if len(chain.blocks) > 1 else 0
     out["log prod m!"] = sum(_LOG_FACTORIAL[m] for m in chain.rows.values())

@@ -7,22 +7,31 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Callable, Sequence
 
 import numpy as np
 
 from sacro_kit._compat import renamed_arguments
 from sacro_kit.forensics.lattice import (
     check_n as _check_n,
+)
+from sacro_kit.forensics.lattice import (
     check_rounding as _check_rounding,
+)
+from sacro_kit.forensics.lattice import (
     constraints as _constraints,
+)
+from sacro_kit.forensics.lattice import (
     lattice as _lattice,
+)
+from sacro_kit.forensics.lattice import (
     prints_as as _prints_as,
+)
+from sacro_kit.forensics.lattice import (
     read_triple as _read_triple,
 )
 from sacro_kit.stats.quantiles import check_method
-
 
 #: Largest n * (number of lattice values) count_samples takes on (about a minute of exact big-integer sums here).
 COUNT_LIMIT = 20_000_000

@@ -15,7 +15,6 @@ from sacro_kit.forensics.lattice import check_rounding as _check_rounding
 from sacro_kit.forensics.reconstruction.planning import COUNT_MAX, DEFAULT_SEED, _check_seed, _load_card, _plan
 from sacro_kit.forensics.reconstruction.verification import verify_cohort
 
-
 #: Environment variable naming the on-disk cache of verified reconstructions ("off" disables it).
 CACHE_ENV = "SACRO_KIT_RECONSTRUCTION_CACHE"
 

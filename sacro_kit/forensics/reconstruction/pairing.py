@@ -14,15 +14,15 @@ import pandas as pd
 from scipy import stats
 
 from sacro_kit.forensics.reconstruction.planning import (
-    PAIN_SCORE_PAIRS,
-    P_TEST,
     _DESCENT,
     _MIXING,
     _PAIR_ATTEMPTS,
     _PATIENCE,
+    P_TEST,
+    PAIN_SCORE_PAIRS,
+    _p_satisfied,
     _PairSpec,
     _Plan,
-    _p_satisfied,
 )
 
 

@@ -15,16 +15,25 @@ import numpy as np
 
 from sacro_kit.forensics.consistency import card_decimals, fitting_methods
 from sacro_kit.forensics.lattice import (
-    constraints as _constraints,
-    lattice as _lattice,
     Lattice as _Lattice,
+)
+from sacro_kit.forensics.lattice import (
+    constraints as _constraints,
+)
+from sacro_kit.forensics.lattice import (
+    lattice as _lattice,
+)
+from sacro_kit.forensics.lattice import (
     pinned as _pinned,
+)
+from sacro_kit.forensics.lattice import (
     prints_as as _prints_as,
+)
+from sacro_kit.forensics.lattice import (
     read_triple as _read_triple,
 )
-from sacro_kit.stats.quantiles import check_method
 from sacro_kit.forensics.reconstruction.counting import _SortedSampler
-
+from sacro_kit.stats.quantiles import check_method
 
 #: The law every reconstruction is drawn from, in one sentence (chapters and docs quote it).
 LAW = ("The reconstructed cohorts are drawn from the uniform law over the distinct joint cohorts (multisets of "

@@ -5,8 +5,8 @@ Part of :mod:`sacro_kit.forensics.reconstruction` (the law, the method and the a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -117,7 +117,12 @@ def chain_diagnostics(card=None, *, steps: int | None = None, record_every: int 
     >>> list(table.columns)
     ['statistic', 'autocorrelation_steps', 'thin_steps', 'effective_per_100']
     """
-    from sacro_kit.forensics.reconstruction.chain import THIN_PER_PATIENT, _autocorrelation_time, chain_statistics, start_chain
+    from sacro_kit.forensics.reconstruction.chain import (
+        THIN_PER_PATIENT,
+        _autocorrelation_time,
+        chain_statistics,
+        start_chain,
+    )
 
     card = _load_card(card)
     plan = _plan(card, method, "up_or_down", None, COUNT_MAX)

@@ -12,17 +12,18 @@ import pandas as pd
 
 from sacro_kit._compat import renamed_arguments
 from sacro_kit.forensics.consistency import card_decimals, fitting_methods
-from sacro_kit.forensics.lattice import check_rounding as _check_rounding, P_CANDIDATES as _P_CANDIDATES
-from sacro_kit.stats.quantiles import check_method
+from sacro_kit.forensics.lattice import P_CANDIDATES as _P_CANDIDATES
+from sacro_kit.forensics.lattice import check_rounding as _check_rounding
 from sacro_kit.forensics.reconstruction.planning import (
-    PAIN_SCORE_PAIRS,
     P_TEST,
     P_TEST_LABEL,
+    PAIN_SCORE_PAIRS,
     _decimal_prints,
     _load_card,
     _p_floor,
     _p_satisfied,
 )
+from sacro_kit.stats.quantiles import check_method
 
 
 def _fmt(value) -> str:
@@ -105,7 +106,7 @@ def verify_cohort(cohort: pd.DataFrame, card=None, *, quantile_type=None, roundi
     (True, ['activity_pain', 'pain_duration'])
     """
     method = quantile_type
-    from sacro_kit.stats.paired import sign_test, wilcoxon
+    from sacro_kit.stats.paired import sign_test
     from sacro_kit.stats.quantiles import describe
     from sacro_kit.stats.responders import responders
 

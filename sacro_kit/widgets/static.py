@@ -37,7 +37,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Optional
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -72,7 +72,7 @@ def _display(kind: str, threshold: float) -> float:
     return round(100 * threshold, 9) if kind == "relative" else round(float(threshold), 9)
 
 
-def _number(value) -> Optional[float]:
+def _number(value) -> float | None:
     value = float(value)
     return None if math.isnan(value) else value
 
@@ -136,7 +136,7 @@ class StaticExplorer:
                 f'<script type="application/json" class="sk-explorer-spec">{self.to_json()}</script>'
                 '</div>')
 
-    def save(self, path, *, title: str = "Responder explorer") -> "Path":
+    def save(self, path, *, title: str = "Responder explorer") -> Path:
         """Write a self-contained HTML page: the explorer with the Vega bundle and its runtime inlined.
 
         The page opens from ``file://`` with no network (about 1 MB, mostly the bundle).

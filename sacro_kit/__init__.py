@@ -176,8 +176,10 @@ def __getattr__(name: str):
         module = _API[name]
     except KeyError:
         if name in _MOVED_TO_BOOK:
-            raise AttributeError(f"sacro_kit.{name} is book code and moved out of the library: in a chapter (run from "
-                                 f"book/), use 'from {_MOVED_TO_BOOK[name]} import {name}'") from None
+            raise AttributeError(
+                f"sacro_kit.{name} is book code and moved out of the library: in a chapter (run from "
+                f"book/), use 'from {_MOVED_TO_BOOK[name]} import {name}'"
+            ) from None
         raise AttributeError(f"module 'sacro_kit' has no attribute {name!r}") from None
     value = getattr(importlib.import_module(f"sacro_kit.{module}"), name)
     globals()[name] = value

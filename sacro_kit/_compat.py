@@ -35,8 +35,12 @@ def renamed_arguments(**renames: str) -> Callable[[F], F]:
                 if old in kwargs:
                     if new in kwargs:
                         raise TypeError(f"{fn.__name__}() got both {old}= (deprecated) and {new}=; pass only {new}=")
-                    warnings.warn(f"{fn.__name__}({old}=...) is deprecated and will be removed in the next release; "
-                                  f"use {new}=...", DeprecationWarning, stacklevel=2)
+                    warnings.warn(
+                        f"{fn.__name__}({old}=...) is deprecated and will be removed in the next release; "
+                        f"use {new}=...",
+                        DeprecationWarning,
+                        stacklevel=2,
+                    )
                     kwargs[new] = kwargs.pop(old)
             return fn(*args, **kwargs)
 

@@ -24,8 +24,28 @@ import pandas as pd
 from sacro_kit.io.card import CardError
 
 #: The columns of a batch table (``--csv``); every one is optional except ``paper``.
-CSV_COLUMNS = ("paper", "outcome", "group", "n", "q1", "median", "q3", "mean", "sd", "min", "max", "percent", "k",
-               "test", "p", "statistic", "df", "scale_min", "scale_max", "step")
+CSV_COLUMNS = (
+    "paper",
+    "outcome",
+    "group",
+    "n",
+    "q1",
+    "median",
+    "q3",
+    "mean",
+    "sd",
+    "min",
+    "max",
+    "percent",
+    "k",
+    "test",
+    "p",
+    "statistic",
+    "df",
+    "scale_min",
+    "scale_max",
+    "step",
+)
 _STATUS_LABEL = {"inconsistent": "INCONSISTENT", "unverifiable": "unverifiable", "consistent": "consistent"}
 
 
@@ -69,8 +89,9 @@ def _csv_cards(path: Path) -> list:
         raise CardError(f"{path}:1: the header must name the column 'paper' (columns: {', '.join(CSV_COLUMNS)})")
     unknown = [f for f in reader.fieldnames if f.strip() not in CSV_COLUMNS]
     if unknown:
-        raise CardError(f"{path}:1: unknown column(s) {', '.join(map(repr, unknown))}; "
-                        f"expected some of {', '.join(CSV_COLUMNS)}")
+        raise CardError(
+            f"{path}:1: unknown column(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(CSV_COLUMNS)}"
+        )
     papers: dict[str, list] = {}
     for index, raw in enumerate(reader):
         line = index + 2
@@ -94,8 +115,7 @@ def _csv_cards(path: Path) -> list:
             columns = {c: c for c in CSV_COLUMNS}
             columns.update({"median": "median", "min": "min", "max": "max", "type": "step", "step": "step"})
             where[("claims", key)] = (line, columns)
-            where[("outcomes", name)] = (line, {"min": "scale_min", "max": "scale_max", "step": "step",
-                                                "type": "step"})
+            where[("outcomes", name)] = (line, {"min": "scale_min", "max": "scale_max", "step": "step", "type": "step"})
             scale = {}
             low, high, step = (_cell_text(row, c) for c in ("scale_min", "scale_max", "step"))
             if step is not None:
@@ -122,24 +142,40 @@ def _csv_cards(path: Path) -> list:
             test, p = _cell_text(row, "test"), _cell_text(row, "p")
             made = []
             if stats:
-                made.append((key if not (percent or p) else f"{key} summary",
-                             {"kind": "summary", "outcome": name, "n": n, "values": [stats], "quote": paper}))
+                made.append(
+                    (
+                        key if not (percent or p) else f"{key} summary",
+                        {"kind": "summary", "outcome": name, "n": n, "values": [stats], "quote": paper},
+                    )
+                )
             if percent or k:
                 if k is not None and not re.fullmatch(r"\d+", k):
                     source.fail(("claims", key, "k"), f"{k!r} is not a whole number")
                 if percent is not None and not percent.endswith("%"):
                     percent += "%"
-                made.append((key if not (stats or p) else f"{key} percentage",
-                             {"kind": "proportion", "outcome": name, "n": n, "k": None if k is None else int(k),
-                              "percent": percent, "quote": paper}))
+                made.append(
+                    (
+                        key if not (stats or p) else f"{key} percentage",
+                        {
+                            "kind": "proportion",
+                            "outcome": name,
+                            "n": n,
+                            "k": None if k is None else int(k),
+                            "percent": percent,
+                            "quote": paper,
+                        },
+                    )
+                )
             if p or _cell_text(row, "statistic"):
                 spec_test = {"name": test, "p": p}
                 statistic = _cell_text(row, "statistic")
                 if statistic is not None:
                     match = _STATISTIC.match(statistic)
                     if match is None:
-                        source.fail(("claims", key, "statistic"), f"{statistic!r}: write the statistic as 't = 2.31', "
-                                    "'F = 4.1', 'chi2 = 3.9' or 'z = 2.0'")
+                        source.fail(
+                            ("claims", key, "statistic"),
+                            f"{statistic!r}: write the statistic as 't = 2.31', 'F = 4.1', 'chi2 = 3.9' or 'z = 2.0'",
+                        )
                     label = {"χ2": "chi2", "χ²": "chi2"}.get(match[1], match[1])
                     spec_test["statistic"] = {"name": label, "value": match[2].strip()}
                 if _cell_text(row, "df") is not None:
@@ -149,15 +185,21 @@ def _csv_cards(path: Path) -> list:
                     for i, size in enumerate(sizes):
                         groups.setdefault(f"{name}g{i + 1}", None)
                         from sacro_kit.io.card_schema import Group
+
                         groups[f"{name}g{i + 1}"] = Group(f"{name}g{i + 1}", f"group {i + 1}", size, None)
                     spec_test["between"] = [f"{name}g{i + 1}" for i in range(len(sizes))]
                 elif canonical is None or canonical in WITHIN_TESTS:
                     for point in ("t0", "t1"):
                         from sacro_kit.io.card_schema import TimePoint
+
                         timepoints.setdefault(point, TimePoint(point, point, None))
                     spec_test["within"] = ["t0", "t1"]
-                made.append((key if not (stats or percent or k) else f"{key} test",
-                             {"kind": "summary", "outcome": name, "n": n, "tests": [spec_test], "quote": paper}))
+                made.append(
+                    (
+                        key if not (stats or percent or k) else f"{key} test",
+                        {"kind": "summary", "outcome": name, "n": n, "tests": [spec_test], "quote": paper},
+                    )
+                )
             if not made:
                 source.fail(("claims", key), "the row holds no statistic, percentage or p-value")
             for claim_key, spec in made:
@@ -165,8 +207,19 @@ def _csv_cards(path: Path) -> list:
                 spec = {k2: x for k2, x in spec.items() if x is not None}
                 claims[claim_key] = _claim2(v, claim_key, spec, context)
         study = Study(paper, paper, None, None, "batch table", None, None, None, None)
-        cards.append(Card(path, study, MappingProxyType({}), MappingProxyType(outcomes), MappingProxyType(groups),
-                          MappingProxyType(timepoints), MappingProxyType(claims), None, None))
+        cards.append(
+            Card(
+                path,
+                study,
+                MappingProxyType({}),
+                MappingProxyType(outcomes),
+                MappingProxyType(groups),
+                MappingProxyType(timepoints),
+                MappingProxyType(claims),
+                None,
+                None,
+            )
+        )
     return cards
 
 
@@ -191,21 +244,41 @@ def _table_text(frame: pd.DataFrame, *, brief: bool) -> str:
 
 def _summary_line(frame: pd.DataFrame) -> str:
     counts = frame.status.value_counts()
-    return (f"{int(counts.get('inconsistent', 0))} inconsistent, {int(counts.get('unverifiable', 0))} unverifiable, "
-            f"{int(counts.get('consistent', 0))} consistent ({len(frame)} checks)")
+    return (
+        f"{int(counts.get('inconsistent', 0))} inconsistent, {int(counts.get('unverifiable', 0))} unverifiable, "
+        f"{int(counts.get('consistent', 0))} consistent ({len(frame)} checks)"
+    )
 
 
 def _markdown(results: list[tuple], elapsed: float) -> str:
-    out = ["# sacro-kit check report", "",
-           "Verdicts: *consistent* (the printed numbers can all be true), *inconsistent* (they cannot: the proof "
-           "says why), *unverifiable: why* (the numbers alone cannot settle it). Every value is read at its own "
-           "printed precision.", ""]
+    out = [
+        "# sacro-kit check report",
+        "",
+        "Verdicts: *consistent* (the printed numbers can all be true), *inconsistent* (they cannot: the proof "
+        "says why), *unverifiable: why* (the numbers alone cannot settle it). Every value is read at its own "
+        "printed precision.",
+        "",
+    ]
     for label, study, frame in results:
-        out += [f"## {study.id}", "", f"{study.citation}  ", f"Card: `{label}`  ", f"Result: {_summary_line(frame)}",
-                "", "| verdict | line | claim | check | printed | reason |", "|---|---|---|---|---|---|"]
+        out += [
+            f"## {study.id}",
+            "",
+            f"{study.citation}  ",
+            f"Card: `{label}`  ",
+            f"Result: {_summary_line(frame)}",
+            "",
+            "| verdict | line | claim | check | printed | reason |",
+            "|---|---|---|---|---|---|",
+        ]
         for _, row in frame.iterrows():
-            cells = [row["verdict"], "" if pd.isna(row["line"]) else str(row["line"]), row["claim"], row["check"],
-                     row["printed"], row["reason"]]
+            cells = [
+                row["verdict"],
+                "" if pd.isna(row["line"]) else str(row["line"]),
+                row["claim"],
+                row["check"],
+                row["printed"],
+                row["reason"],
+            ]
             out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
         out += ["", "### Proofs", ""]
         for i, row in frame.iterrows():
@@ -217,28 +290,35 @@ def _markdown(results: list[tuple], elapsed: float) -> str:
 
 def _html(results: list[tuple], elapsed: float) -> str:
     esc = html.escape
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             "<title>sacro-kit check report</title><style>",
-             "body{font-family:system-ui,sans-serif;max-width:70rem;margin:1rem auto;padding:0 1rem;line-height:1.4}",
-             "table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem;"
-             "vertical-align:top;text-align:left}.inconsistent{background:#fde2e2}.unverifiable{background:#f4f4f4}",
-             "details{margin:.2rem 0}code{font-size:.9em}</style></head><body>",
-             "<h1>sacro-kit check report</h1>",
-             "<p>Verdicts: <em>consistent</em> (the printed numbers can all be true), <em>inconsistent</em> (they "
-             "cannot: the proof says why), <em>unverifiable: why</em> (the numbers alone cannot settle it). Every "
-             "value is read at its own printed precision.</p>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>sacro-kit check report</title><style>",
+        "body{font-family:system-ui,sans-serif;max-width:70rem;margin:1rem auto;padding:0 1rem;line-height:1.4}",
+        "table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem;"
+        "vertical-align:top;text-align:left}.inconsistent{background:#fde2e2}.unverifiable{background:#f4f4f4}",
+        "details{margin:.2rem 0}code{font-size:.9em}</style></head><body>",
+        "<h1>sacro-kit check report</h1>",
+        "<p>Verdicts: <em>consistent</em> (the printed numbers can all be true), <em>inconsistent</em> (they "
+        "cannot: the proof says why), <em>unverifiable: why</em> (the numbers alone cannot settle it). Every "
+        "value is read at its own printed precision.</p>",
+    ]
     for label, study, frame in results:
-        parts += [f"<h2>{esc(study.id)}</h2>", f"<p>{esc(study.citation)}<br>Card: <code>{esc(label)}</code><br>"
-                  f"Result: {esc(_summary_line(frame))}</p>",
-                  "<table><thead><tr><th>verdict</th><th>line</th><th>claim</th><th>check</th><th>printed</th>"
-                  "<th>reason and proof</th></tr></thead><tbody>"]
+        parts += [
+            f"<h2>{esc(study.id)}</h2>",
+            f"<p>{esc(study.citation)}<br>Card: <code>{esc(label)}</code><br>Result: {esc(_summary_line(frame))}</p>",
+            "<table><thead><tr><th>verdict</th><th>line</th><th>claim</th><th>check</th><th>printed</th>"
+            "<th>reason and proof</th></tr></thead><tbody>",
+        ]
         for _, row in frame.iterrows():
             line = "" if pd.isna(row["line"]) else str(row["line"])
-            parts.append(f'<tr class="{esc(row["status"])}"><td>{esc(row["verdict"])}</td><td>{line}</td>'
-                         f"<td>{esc(row['claim'])}</td><td>{esc(row['check'])}</td><td>{esc(row['printed'])}</td>"
-                         f"<td>{esc(row['reason'])}<details><summary>proof</summary>{esc(row['detail'])}"
-                         "</details></td></tr>")
+            parts.append(
+                f'<tr class="{esc(row["status"])}"><td>{esc(row["verdict"])}</td><td>{line}</td>'
+                f"<td>{esc(row['claim'])}</td><td>{esc(row['check'])}</td><td>{esc(row['printed'])}</td>"
+                f"<td>{esc(row['reason'])}<details><summary>proof</summary>{esc(row['detail'])}"
+                "</details></td></tr>"
+            )
         parts.append("</tbody></table>")
     parts.append(f"<p>Checked in {elapsed:.1f} s by sacro-kit.</p></body></html>")
     return "\n".join(parts) + "\n"
@@ -248,8 +328,15 @@ def _html(results: list[tuple], elapsed: float) -> str:
 # Commands
 
 
-def check(cards: list[str], *, csv_path: str | None = None, report: str | None = None, brief: bool = False,
-          rounding: str = "up_or_down", out=None) -> int:
+def check(
+    cards: list[str],
+    *,
+    csv_path: str | None = None,
+    report: str | None = None,
+    brief: bool = False,
+    rounding: str = "up_or_down",
+    out=None,
+) -> int:
     """Run ``sacro-kit check``; return the exit status (1 when anything is inconsistent)."""
     from sacro_kit.forensics.checking import check_card
     from sacro_kit.io.card_schema import load_card
@@ -293,21 +380,30 @@ def check(cards: list[str], *, csv_path: str | None = None, report: str | None =
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sacro-kit", description="Check the printed numbers of published papers.")
     commands = parser.add_subparsers(dest="command", required=True)
-    checker = commands.add_parser("check", help="check reported-statistics cards (YAML) or a table of claims (CSV)",
-                                  description="Check every printed number of each card; inconsistent rows first. "
-                                              "Exit status 1 when anything is inconsistent.")
+    checker = commands.add_parser(
+        "check",
+        help="check reported-statistics cards (YAML) or a table of claims (CSV)",
+        description="Check every printed number of each card; inconsistent rows first. "
+        "Exit status 1 when anything is inconsistent.",
+    )
     checker.add_argument("cards", nargs="*", metavar="CARD.yaml", help="reported-statistics cards (schema 1 or 2)")
-    checker.add_argument("--csv", dest="csv_path", metavar="claims.csv",
-                         help=f"a table of claims, one per row; columns: {', '.join(CSV_COLUMNS)}")
+    checker.add_argument(
+        "--csv",
+        dest="csv_path",
+        metavar="claims.csv",
+        help=f"a table of claims, one per row; columns: {', '.join(CSV_COLUMNS)}",
+    )
     checker.add_argument("--report", metavar="out.md|out.html", help="also write a report with every proof")
     checker.add_argument("--brief", action="store_true", help="list only inconsistent and unverifiable rows")
-    checker.add_argument("--rounding", default="up_or_down", choices=("up_or_down", "half_up", "half_down",
-                                                                      "half_even"),
-                         help="how the paper rounded (default: either way at a tie, as scrutiny does)")
+    checker.add_argument(
+        "--rounding",
+        default="up_or_down",
+        choices=("up_or_down", "half_up", "half_down", "half_even"),
+        help="how the paper rounded (default: either way at a tie, as scrutiny does)",
+    )
     args = parser.parse_args(argv)
     try:
-        return check(args.cards, csv_path=args.csv_path, report=args.report, brief=args.brief,
-                     rounding=args.rounding)
+        return check(args.cards, csv_path=args.csv_path, report=args.report, brief=args.brief, rounding=args.rounding)
     except (CardError, FileNotFoundError) as error:
         print(f"sacro-kit: {error}", file=sys.stderr)
         return 2

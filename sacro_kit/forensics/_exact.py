@@ -33,7 +33,7 @@ class Printed:
 
     @property
     def half(self) -> Fraction:
-        return Fraction(1, 2 * 10 ** self.decimals)
+        return Fraction(1, 2 * 10**self.decimals)
 
     @property
     def low(self) -> Fraction:
@@ -64,8 +64,10 @@ def printed(value, what: str, *, percent: bool = False) -> Printed:
             raise ValueError(f"{what}: {value.text!r} is a bound, not a printed value")
         value = value.text
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(f"{what}: pass the number as printed (a string such as '5.19'), not {value!r}: "
-                         "a float loses the printed precision (trailing zeros)")
+        raise ValueError(
+            f"{what}: pass the number as printed (a string such as '5.19'), not {value!r}: "
+            "a float loses the printed precision (trailing zeros)"
+        )
     text = str(value).strip()
     stripped = text.replace("−", "-").replace("–", "-")
     if percent:
@@ -87,7 +89,7 @@ def round_exact(value: Fraction, decimals: int, rule: str) -> Fraction:
     >>> round_exact(Fraction(27, 4), 1, "half_up"), round_exact(Fraction(9, 4), 1, "half_even")
     (Fraction(34, 5), Fraction(11, 5))
     """
-    scale = 10 ** decimals
+    scale = 10**decimals
     scaled = Fraction(value) * scale
     floor = math.floor(scaled)
     rest = scaled - floor
@@ -109,8 +111,10 @@ def round_exact(value: Fraction, decimals: int, rule: str) -> Fraction:
 def prints_as(value: Fraction, target: Printed, rounding: str) -> bool:
     """Whether the exact ``value`` rounds to the printed ``target`` under ``rounding``."""
     if rounding == "up_or_down":
-        return (round_exact(value, target.decimals, "half_up") == target.value
-                or round_exact(value, target.decimals, "half_down") == target.value)
+        return (
+            round_exact(value, target.decimals, "half_up") == target.value
+            or round_exact(value, target.decimals, "half_down") == target.value
+        )
     return round_exact(value, target.decimals, rounding) == target.value
 
 

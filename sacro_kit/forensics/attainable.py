@@ -47,32 +47,64 @@ METHODS = ("exact", "asymptotic")
 #: Canonical test names and the spellings papers use for them (matched whole, after normalising case, dashes,
 #: apostrophes, parenthetical remarks and the words "test"/"exact"/"the"; never by substring).
 TEST_NAMES: dict[str, tuple[str, ...]] = {
-    "wilcoxon": ("wilcoxon", "wilcoxon signed rank", "signed rank", "wilcoxon signed ranks", "wilcoxon matched pairs",
-                 "wilcoxon matched pairs signed rank"),
+    "wilcoxon": (
+        "wilcoxon",
+        "wilcoxon signed rank",
+        "signed rank",
+        "wilcoxon signed ranks",
+        "wilcoxon matched pairs",
+        "wilcoxon matched pairs signed rank",
+    ),
     "sign": ("sign",),
-    "rank-sum": ("rank sum", "wilcoxon rank sum", "mann whitney", "mann whitney u", "mann whitney wilcoxon",
-                 "u", "wilcoxon mann whitney", "wilcoxon two sample"),
+    "rank-sum": (
+        "rank sum",
+        "wilcoxon rank sum",
+        "mann whitney",
+        "mann whitney u",
+        "mann whitney wilcoxon",
+        "u",
+        "wilcoxon mann whitney",
+        "wilcoxon two sample",
+    ),
     "kruskal": ("kruskal wallis", "kruskal wallis h", "kruskal"),
     "friedman": ("friedman", "friedman anova", "friedman two way anova", "friedmans anova"),
     "fisher": ("fisher", "fishers", "fisher irwin"),
     "paired-t": ("paired t", "paired samples t", "paired student t", "dependent t", "paired student s t"),
-    "t": ("t", "student t", "students t", "welch t", "welch", "independent t", "independent samples t",
-          "two sample t", "unpaired t"),
+    "t": (
+        "t",
+        "student t",
+        "students t",
+        "welch t",
+        "welch",
+        "independent t",
+        "independent samples t",
+        "two sample t",
+        "unpaired t",
+    ),
     "anova": ("anova", "one way anova", "f", "analysis of variance", "repeated measures anova"),
     "chi2": ("chi squared", "chi square", "pearson chi squared", "pearson chi square", "χ2", "χ²", "chi2"),
     "z": ("z", "normal"),
 }
 RANK_TESTS = ("wilcoxon", "sign", "rank-sum", "kruskal", "friedman", "fisher")
 NO_FLOOR_TESTS = ("paired-t", "t", "anova", "chi2", "z")
-_LABEL = {"wilcoxon": "Wilcoxon signed-rank test", "sign": "sign test", "rank-sum": "Wilcoxon rank-sum (Mann-Whitney) test",
-          "kruskal": "Kruskal-Wallis test", "friedman": "Friedman test", "fisher": "Fisher's exact test",
-          "paired-t": "paired t-test", "t": "t-test", "anova": "ANOVA F-test", "chi2": "chi-squared test",
-          "z": "z-test"}
+_LABEL = {
+    "wilcoxon": "Wilcoxon signed-rank test",
+    "sign": "sign test",
+    "rank-sum": "Wilcoxon rank-sum (Mann-Whitney) test",
+    "kruskal": "Kruskal-Wallis test",
+    "friedman": "Friedman test",
+    "fisher": "Fisher's exact test",
+    "paired-t": "paired t-test",
+    "t": "t-test",
+    "anova": "ANOVA F-test",
+    "chi2": "chi-squared test",
+    "z": "z-test",
+}
 
 
 def _normalise(name: str) -> str:
     text = name.lower().replace("–", "-").replace("—", "-").replace("’", "'")
-    text = re.sub(r"\([^)]*\)", " ", text)          # parenthetical remarks: "(two-sided, alpha 0.05)"
+    text = re.sub(r"\([^)]*\)", " ", text)  # parenthetical remarks: "(two-sided, alpha 0.05)"
     text = text.replace("'s", "s").replace("'", "")
     text = re.sub(r"[-_/,.:;]", " ", text)
     words = [w for w in text.split() if w not in {"test", "tests", "exact", "the", "of", "a"}]
@@ -151,7 +183,7 @@ class PValueCheck(Result):
     printed: str
     test: str
     sizes: tuple
-    floors: tuple          # ((variant label, min_p, max_p), ...)
+    floors: tuple  # ((variant label, min_p, max_p), ...)
     detail: str
 
     @property
@@ -215,7 +247,7 @@ def _fisher_range(n1: int, n2: int, alternative: str) -> tuple[float, tuple[int,
     """Smallest p of Fisher's exact test over every 2 x 2 table with row totals n1, n2: (p, (a, c, m))."""
     best, where = 1.0, (0, 0, 0)
     total = n1 + n2
-    for m in range(total + 1):                    # m = first column total
+    for m in range(total + 1):  # m = first column total
         lo, hi = max(0, m - n2), min(n1, m)
         support = np.arange(lo, hi + 1)
         pmf = stats.hypergeom.pmf(support, total, n1, m)
@@ -232,8 +264,17 @@ def _fisher_range(n1: int, n2: int, alternative: str) -> tuple[float, tuple[int,
     return best, where
 
 
-def attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: int | None = None, k: int | None = None,
-                 ties: str = "any", correction: bool = False, alternative: str = "two-sided") -> AttainableP:
+def attainable_p(
+    n,
+    test: str = "wilcoxon",
+    method: str = "exact",
+    *,
+    n2: int | None = None,
+    k: int | None = None,
+    ties: str = "any",
+    correction: bool = False,
+    alternative: str = "two-sided",
+) -> AttainableP:
     """The smallest and largest p-value ``test`` can give at the given sizes, with the proof in ``detail``.
 
     Parameters
@@ -309,34 +350,57 @@ def attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: int | 
     shift = 0.5 if correction else 0.0
 
     def out(low, high, sizes, detail):
-        return AttainableP(float(min(1.0, low)), float(min(1.0, high)), test, method, sizes, alternative, ties,
-                           bool(correction), detail)
+        return AttainableP(
+            float(min(1.0, low)),
+            float(min(1.0, high)),
+            test,
+            method,
+            sizes,
+            alternative,
+            ties,
+            bool(correction),
+            detail,
+        )
 
     if test in NO_FLOOR_TESTS:
-        return out(0.0, 1.0, (n,), f"A {_LABEL[test]} has no floor: its p tends to 0 as the statistic grows, so any "
-                   "printed p in (0, 1] is attainable at any sample size.")
+        return out(
+            0.0,
+            1.0,
+            (n,),
+            f"A {_LABEL[test]} has no floor: its p tends to 0 as the statistic grows, so any "
+            "printed p in (0, 1] is attainable at any sample size.",
+        )
 
     if test in ("wilcoxon", "sign"):
         n = _size(n, "n")
         label = _LABEL[test]
         if method == "exact":
-            low = sides * 0.5 ** n
-            return out(low, 1.0, (n,),
-                       f"Exact {label}, {n} non-zero differences: only the pattern with all {n} differences of one sign "
-                       f"is most extreme, probability 1/2^{n}; {'doubled (two-sided): ' if sides == 2 else ''}"
-                       f"p = {'2' if sides == 2 else '1'}/2^{n} = {min(1.0, low):.4g}. This is the untied argument; ties "
-                       "or zeros cannot lower it (the observed sign pattern is always one of the 2^n counted). The "
-                       "central statistic has p = 1.")
+            low = sides * 0.5**n
+            return out(
+                low,
+                1.0,
+                (n,),
+                f"Exact {label}, {n} non-zero differences: only the pattern with all {n} differences of one sign "
+                f"is most extreme, probability 1/2^{n}; {'doubled (two-sided): ' if sides == 2 else ''}"
+                f"p = {'2' if sides == 2 else '1'}/2^{n} = {min(1.0, low):.4g}. This is the untied argument; ties "
+                "or zeros cannot lower it (the observed sign pattern is always one of the 2^n counted). The "
+                "central statistic has p = 1.",
+            )
         if test == "sign":
             z = (n / 2 - shift) / (math.sqrt(n) / 2)
             low = sides * stats.norm.sf(z)
             high = 1.0 if (n % 2 == 0 or correction or sides == 1) else 2 * stats.norm.sf(1 / math.sqrt(n))
             if sides == 1:
                 high = stats.norm.cdf((n / 2 + shift) / (math.sqrt(n) / 2))
-            return out(low, high, (n,), f"Sign test, normal approximation, n = {n}: all differences one way gives "
-                       f"z = (n/2{' - 0.5' if correction else ''})/(sqrt(n)/2) = {z:.4g}, p = {min(1, low):.4g}.")
+            return out(
+                low,
+                high,
+                (n,),
+                f"Sign test, normal approximation, n = {n}: all differences one way gives "
+                f"z = (n/2{' - 0.5' if correction else ''})/(sqrt(n)/2) = {z:.4g}, p = {min(1, low):.4g}.",
+            )
         mu = n * (n + 1) / 4
-        tie_term = (n ** 3 - n) if ties == "any" else 0
+        tie_term = (n**3 - n) if ties == "any" else 0
         sigma = math.sqrt((n * (n + 1) * (2 * n + 1) - tie_term / 2) / 24)
         z = (mu - shift) / sigma
         low = sides * stats.norm.sf(z)
@@ -346,10 +410,19 @@ def attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: int | 
             high = 1.0
         else:
             high = 2 * stats.norm.sf(0.5 / sigma)
-        how = ("every difference tied (one tie group: sigma = (n+1)sqrt(n)/4, the largest z over all tie structures, "
-               "since sum(t^3 - t) is superadditive)" if ties == "any" else "no ties")
-        return out(low, high, (n,), f"Signed-rank normal approximation, n = {n}, all differences one sign, {how}: "
-                   f"z = (n(n+1)/4{' - 0.5' if correction else ''})/sigma = {z:.4g}, p = {min(1, low):.4g}.")
+        how = (
+            "every difference tied (one tie group: sigma = (n+1)sqrt(n)/4, the largest z over all tie structures, "
+            "since sum(t^3 - t) is superadditive)"
+            if ties == "any"
+            else "no ties"
+        )
+        return out(
+            low,
+            high,
+            (n,),
+            f"Signed-rank normal approximation, n = {n}, all differences one sign, {how}: "
+            f"z = (n(n+1)/4{' - 0.5' if correction else ''})/sigma = {z:.4g}, p = {min(1, low):.4g}.",
+        )
 
     if test in ("rank-sum", "fisher"):
         if n2 is None:
@@ -358,24 +431,34 @@ def attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: int | 
         total = n1 + n2
         if test == "fisher":
             low, (a, c, m) = _fisher_range(n1, n2, alternative)
-            return out(low, 1.0, (n1, n2),
-                       f"Fisher's exact test ({alternative}), rows of {n1} and {n2}: all {total + 1} possible column "
-                       f"totals and every table enumerated; the smallest p is {low:.4g}, for the table "
-                       f"[[{a}, {n1 - a}], [{c}, {n2 - c}]] (column total {m}). A table at the mode has p = 1.")
+            return out(
+                low,
+                1.0,
+                (n1, n2),
+                f"Fisher's exact test ({alternative}), rows of {n1} and {n2}: all {total + 1} possible column "
+                f"totals and every table enumerated; the smallest p is {low:.4g}, for the table "
+                f"[[{a}, {n1 - a}], [{c}, {n2 - c}]] (column total {m}). A table at the mode has p = 1.",
+            )
         if method == "exact":
             ways = math.comb(total, n1)
             low = sides / ways
-            return out(low, 1.0, (n1, n2),
-                       f"Exact rank-sum test, groups of {n1} and {n2}: only the assignment of one group to the "
-                       f"{n1} lowest (or highest) ranks is that extreme, 1 of C({total}, {n1}) = {ways}; "
-                       f"p = {sides}/{ways} = {min(1.0, low):.4g}"
-                       + (" (two-sided: scipy doubles the smaller tail)" if sides == 2 else "")
-                       + ". Ties cannot lower it (the observed assignment is always counted). The central U has p = 1.")
+            return out(
+                low,
+                1.0,
+                (n1, n2),
+                f"Exact rank-sum test, groups of {n1} and {n2}: only the assignment of one group to the "
+                f"{n1} lowest (or highest) ranks is that extreme, 1 of C({total}, {n1}) = {ways}; "
+                f"p = {sides}/{ways} = {min(1.0, low):.4g}"
+                + (" (two-sided: scipy doubles the smaller tail)" if sides == 2 else "")
+                + ". Ties cannot lower it (the observed assignment is always counted). The central U has p = 1.",
+            )
         mu = n1 * n2 / 2
         if ties == "any":
             z = math.sqrt(total - 1) * (1 - shift / mu) if mu else 0.0
-            how = ("each group tied within itself and the groups apart: the tie-corrected z is then sqrt(N - 1), "
-                   "its largest possible value (z^2/(N - 1) is the share of the rank variance between groups)")
+            how = (
+                "each group tied within itself and the groups apart: the tie-corrected z is then sqrt(N - 1), "
+                "its largest possible value (z^2/(N - 1) is the share of the rank variance between groups)"
+            )
         else:
             sigma = math.sqrt(n1 * n2 * (total + 1) / 12)
             z = (mu - shift) / sigma
@@ -388,8 +471,13 @@ def attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: int | 
             high = 1.0
         else:
             high = 2 * stats.norm.sf(0.5 / untied_sigma)
-        return out(low, high, (n1, n2), f"Rank-sum normal approximation, groups of {n1} and {n2}, complete "
-                   f"separation, {how}: z = {z:.4g}, p = {min(1, low):.4g}.")
+        return out(
+            low,
+            high,
+            (n1, n2),
+            f"Rank-sum normal approximation, groups of {n1} and {n2}, complete "
+            f"separation, {how}: z = {z:.4g}, p = {min(1, low):.4g}.",
+        )
 
     if test == "kruskal":
         sizes = _kw_sizes(n, n2, k)
@@ -402,21 +490,35 @@ def attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: int | 
                 for size in set(sizes):
                     relabel *= math.factorial(sizes.count(size))
                 low = relabel / assignments
-                note = (f"; over tie structures the floor is the {relabel} relabelling(s) of equal-sized groups "
-                        f"that always tie with the observed data: {relabel}/{assignments} = {low:.4g}")
+                note = (
+                    f"; over tie structures the floor is the {relabel} relabelling(s) of equal-sized groups "
+                    f"that always tie with the observed data: {relabel}/{assignments} = {low:.4g}"
+                )
             else:
                 low, note = count / assignments, ""
-            return out(low, 1.0, sizes,
-                       f"Exact Kruskal-Wallis test, groups of {', '.join(map(str, sizes))}: the largest H = "
-                       f"{float(best):.6g} needs each group on a contiguous block of ranks; {count} of the "
-                       f"{assignments} equally likely assignments reach it, so untied p >= {count}/{assignments} = "
-                       f"{count / assignments:.4g}{note}. The smallest H has p = 1.")
+            return out(
+                low,
+                1.0,
+                sizes,
+                f"Exact Kruskal-Wallis test, groups of {', '.join(map(str, sizes))}: the largest H = "
+                f"{float(best):.6g} needs each group on a contiguous block of ranks; {count} of the "
+                f"{assignments} equally likely assignments reach it, so untied p >= {count}/{assignments} = "
+                f"{count / assignments:.4g}{note}. The smallest H has p = 1.",
+            )
         h = Fraction(total - 1) if ties == "any" else best
         low = stats.chi2.sf(float(h), df)
-        how = ("groups tied within themselves and apart, where the tie-corrected H reaches its maximum N - 1"
-               if ties == "any" else "untied ranks in contiguous blocks")
-        return out(low, 1.0, sizes, f"Kruskal-Wallis chi-squared approximation, groups of {', '.join(map(str, sizes))}: "
-                   f"the largest H is {float(h):.6g} ({how}), p = chi2.sf(H, {df}) = {low:.4g}.")
+        how = (
+            "groups tied within themselves and apart, where the tie-corrected H reaches its maximum N - 1"
+            if ties == "any"
+            else "untied ranks in contiguous blocks"
+        )
+        return out(
+            low,
+            1.0,
+            sizes,
+            f"Kruskal-Wallis chi-squared approximation, groups of {', '.join(map(str, sizes))}: "
+            f"the largest H is {float(h):.6g} ({how}), p = chi2.sf(H, {df}) = {low:.4g}.",
+        )
 
     if test == "friedman":
         blocks = _size(n, "n (blocks)")
@@ -427,20 +529,38 @@ def attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: int | 
             raise ValueError("the Friedman test needs k >= 2 treatments")
         if method == "exact":
             low = float(Fraction(math.factorial(k), math.factorial(k) ** blocks))
-            return out(low, 1.0, (blocks, k),
-                       f"Exact Friedman test, {blocks} blocks of {k} treatments: Q is largest, n(k - 1) = "
-                       f"{blocks * (k - 1)}, only when every block ranks the treatments in the same order; the {k}! "
-                       f"common orders out of ({k}!)^{blocks} give p = {k}!/({k}!)^{blocks} = {low:.4g} (also with "
-                       "ties: relabelling the treatments of the observed data always counts). The smallest Q has p = 1.")
+            return out(
+                low,
+                1.0,
+                (blocks, k),
+                f"Exact Friedman test, {blocks} blocks of {k} treatments: Q is largest, n(k - 1) = "
+                f"{blocks * (k - 1)}, only when every block ranks the treatments in the same order; the {k}! "
+                f"common orders out of ({k}!)^{blocks} give p = {k}!/({k}!)^{blocks} = {low:.4g} (also with "
+                "ties: relabelling the treatments of the observed data always counts). The smallest Q has p = 1.",
+            )
         q = blocks * (k - 1)
         low = stats.chi2.sf(q, k - 1)
-        return out(low, 1.0, (blocks, k), f"Friedman chi-squared approximation, {blocks} blocks of {k}: the largest "
-                   f"(tie-corrected) Q is n(k - 1) = {q} (Kendall's W = 1), p = chi2.sf({q}, {k - 1}) = {low:.4g}.")
+        return out(
+            low,
+            1.0,
+            (blocks, k),
+            f"Friedman chi-squared approximation, {blocks} blocks of {k}: the largest "
+            f"(tie-corrected) Q is n(k - 1) = {q} (Kendall's W = 1), p = chi2.sf({q}, {k - 1}) = {low:.4g}.",
+        )
     raise AssertionError(test)  # pragma: no cover
 
 
-def min_attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: int | None = None, k: int | None = None,
-                     ties: str = "any", correction: bool = False, alternative: str = "two-sided") -> float:
+def min_attainable_p(
+    n,
+    test: str = "wilcoxon",
+    method: str = "exact",
+    *,
+    n2: int | None = None,
+    k: int | None = None,
+    ties: str = "any",
+    correction: bool = False,
+    alternative: str = "two-sided",
+) -> float:
     """The smallest p-value ``test`` can give at these sizes (a float); :func:`attainable_p` has the proof.
 
     A printed p below it cannot have come from that test. For the signed-rank and sign tests ``n`` is the number
@@ -460,8 +580,17 @@ def min_attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: in
     return attainable_p(n, test, method, n2=n2, k=k, ties=ties, correction=correction, alternative=alternative).min_p
 
 
-def max_attainable_p(n, test: str = "wilcoxon", method: str = "exact", *, n2: int | None = None, k: int | None = None,
-                     ties: str = "any", correction: bool = False, alternative: str = "two-sided") -> float:
+def max_attainable_p(
+    n,
+    test: str = "wilcoxon",
+    method: str = "exact",
+    *,
+    n2: int | None = None,
+    k: int | None = None,
+    ties: str = "any",
+    correction: bool = False,
+    alternative: str = "two-sided",
+) -> float:
     """The largest p-value ``test`` can give at these sizes (1 for the exact tests; below 1 for some normal
     approximations, e.g. the untied signed-rank test when n(n + 1)/2 is odd).
 
@@ -501,7 +630,7 @@ def _read_p(printed) -> tuple[str, Fraction, Fraction, bool, bool, str]:
     decimals = len(number.split(".")[1]) if "." in number else 0
     relation = {"≤": "<=", "≥": ">="}.get(relation, relation)
     if relation == "=":
-        half = Fraction(1, 2 * 10 ** decimals)
+        half = Fraction(1, 2 * 10**decimals)
         return relation, max(value - half, Fraction(0)), min(value + half, Fraction(1)), True, True, text.strip()
     if relation in ("<", "<="):
         return relation, Fraction(0), value, False, relation == "<=", text.strip()
@@ -510,18 +639,30 @@ def _read_p(printed) -> tuple[str, Fraction, Fraction, bool, bool, str]:
 
 def _variants(test: str, method: str | None):
     if test in ("wilcoxon", "rank-sum"):
-        all_ = [("exact", "exact", dict(method="exact")),
-                ("normal approximation", "asymptotic", dict(method="asymptotic", correction=False)),
-                ("normal approximation with continuity correction", "asymptotic",
-                 dict(method="asymptotic", correction=True))]
+        all_ = [
+            ("exact", "exact", dict(method="exact")),
+            ("normal approximation", "asymptotic", dict(method="asymptotic", correction=False)),
+            (
+                "normal approximation with continuity correction",
+                "asymptotic",
+                dict(method="asymptotic", correction=True),
+            ),
+        ]
     elif test == "sign":
-        all_ = [("exact (binomial)", "exact", dict(method="exact")),
-                ("normal approximation", "asymptotic", dict(method="asymptotic", correction=False)),
-                ("normal approximation with continuity correction", "asymptotic",
-                 dict(method="asymptotic", correction=True))]
+        all_ = [
+            ("exact (binomial)", "exact", dict(method="exact")),
+            ("normal approximation", "asymptotic", dict(method="asymptotic", correction=False)),
+            (
+                "normal approximation with continuity correction",
+                "asymptotic",
+                dict(method="asymptotic", correction=True),
+            ),
+        ]
     elif test in ("kruskal", "friedman"):
-        all_ = [("exact", "exact", dict(method="exact")), ("chi-squared approximation", "asymptotic",
-                                                            dict(method="asymptotic"))]
+        all_ = [
+            ("exact", "exact", dict(method="exact")),
+            ("chi-squared approximation", "asymptotic", dict(method="asymptotic")),
+        ]
     else:
         all_ = [("exact", "exact", dict(method="exact"))]
     if method is None:
@@ -533,8 +674,17 @@ def _variants(test: str, method: str | None):
     return chosen
 
 
-def check_attainable_p(p, n, *, test: str, n2: int | None = None, k: int | None = None, method: str | None = None,
-                       ties: str = "any", alternative: str = "two-sided") -> PValueCheck:
+def check_attainable_p(
+    p,
+    n,
+    *,
+    test: str,
+    n2: int | None = None,
+    k: int | None = None,
+    method: str | None = None,
+    ties: str = "any",
+    alternative: str = "two-sided",
+) -> PValueCheck:
     """Can the named test give the printed p at the printed sizes?
 
     The printed p stands for the interval its decimals allow ("0.008": 0.0075 to 0.0085; "<0.001": below 0.001).
@@ -561,16 +711,31 @@ def check_attainable_p(p, n, *, test: str, n2: int | None = None, k: int | None 
     """
     relation, low, high, low_in, high_in, text = _read_p(p)
     canonical = canonical_test(test) if isinstance(test, str) else None
-    sizes = tuple(n) if isinstance(n, (list, tuple)) else (n,) + ((n2,) if n2 is not None else ()) + \
-        ((k,) if k is not None else ())
+    sizes = (
+        tuple(n)
+        if isinstance(n, (list, tuple))
+        else (n,) + ((n2,) if n2 is not None else ()) + ((k,) if k is not None else ())
+    )
     if canonical is None:
-        return PValueCheck(unverifiable(f"unknown test {test!r}"), text, str(test), sizes, (),
-                           f"{test!r} is not in the vocabulary of tests ({', '.join(sorted(TEST_NAMES))}), so its "
-                           "attainable p-values are unknown.")
+        return PValueCheck(
+            unverifiable(f"unknown test {test!r}"),
+            text,
+            str(test),
+            sizes,
+            (),
+            f"{test!r} is not in the vocabulary of tests ({', '.join(sorted(TEST_NAMES))}), so its "
+            "attainable p-values are unknown.",
+        )
     if canonical in NO_FLOOR_TESTS:
-        return PValueCheck(CONSISTENT, text, canonical, sizes, ((_LABEL[canonical], 0.0, 1.0),),
-                           f"The paper names a {_LABEL[canonical]} ({test!r}), which has no floor: any p in (0, 1] is "
-                           f"attainable, so {text} cannot be ruled out by the sample size.")
+        return PValueCheck(
+            CONSISTENT,
+            text,
+            canonical,
+            sizes,
+            ((_LABEL[canonical], 0.0, 1.0),),
+            f"The paper names a {_LABEL[canonical]} ({test!r}), which has no floor: any p in (0, 1] is "
+            f"attainable, so {text} cannot be ruled out by the sample size.",
+        )
     floors = []
     for label, _, kwargs in _variants(canonical, method):
         r = attainable_p(n, canonical, n2=n2, k=k, ties=ties, alternative=alternative, **kwargs)
@@ -584,20 +749,30 @@ def check_attainable_p(p, n, *, test: str, n2: int | None = None, k: int | None 
 
     reachable = [f for f in floors if reaches(f[1], f[2])]
     shown = "; ".join(f"{label}: p from {lo_p:.3g} to {hi_p:.3g}" for label, lo_p, hi_p, _ in floors)
-    wording = {"=": f"{text} means p in [{float(low):.6g}, {float(high):.6g}]",
-               "<": f"{text} means p < {float(high):.6g}", "<=": f"{text} means p ≤ {float(high):.6g}",
-               ">": f"{text} means p > {float(low):.6g}", ">=": f"{text} means p ≥ {float(low):.6g}"}[relation]
+    wording = {
+        "=": f"{text} means p in [{float(low):.6g}, {float(high):.6g}]",
+        "<": f"{text} means p < {float(high):.6g}",
+        "<=": f"{text} means p ≤ {float(high):.6g}",
+        ">": f"{text} means p > {float(low):.6g}",
+        ">=": f"{text} means p ≥ {float(low):.6g}",
+    }[relation]
     proof = floors[0][3]
     if reachable:
         label = reachable[0][0]
-        detail = (f"{_LABEL[canonical]} at sizes {', '.join(map(str, sizes))} ({alternative}): {shown}. {wording}, "
-                  f"within reach of the {label} variant. {proof}")
+        detail = (
+            f"{_LABEL[canonical]} at sizes {', '.join(map(str, sizes))} ({alternative}): {shown}. {wording}, "
+            f"within reach of the {label} variant. {proof}"
+        )
         if relation == "=" and low > Fraction(reachable[0][1]):
-            detail += (" The printed value lies above the floor, so the floor does not rule it out; whether this "
-                       "exact value occurs depends on the data.")
+            detail += (
+                " The printed value lies above the floor, so the floor does not rule it out; whether this "
+                "exact value occurs depends on the data."
+            )
         return PValueCheck(CONSISTENT, text, canonical, sizes, tuple(f[:3] for f in floors), detail)
     below = all(Fraction(f[1]) >= high for f in floors)
-    detail = (f"{_LABEL[canonical]} at sizes {', '.join(map(str, sizes))} ({alternative}): {shown}. {wording}, "
-              f"{'below the smallest' if below else 'above the largest'} p any variant can give, whatever the data"
-              f"{' and ties' if ties == 'any' else ''}. {proof}")
+    detail = (
+        f"{_LABEL[canonical]} at sizes {', '.join(map(str, sizes))} ({alternative}): {shown}. {wording}, "
+        f"{'below the smallest' if below else 'above the largest'} p any variant can give, whatever the data"
+        f"{' and ties' if ties == 'any' else ''}. {proof}"
+    )
     return PValueCheck(INCONSISTENT, text, canonical, sizes, tuple(f[:3] for f in floors), detail)

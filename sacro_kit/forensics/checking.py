@@ -122,8 +122,11 @@ def _quartile_check(n: int, cell: Cell, scale: OutcomeScale, rounding: str, deci
     step = scale.granularity
     low = scale.min if scale.min is not None else Fraction(0)
     open_note = ""
-    reading = ("each value read at its own printed precision" if decimals is None
-               else f"values read at {decimals} decimal(s) or more (card-wide reading)")
+    reading = (
+        "each value read at its own printed precision"
+        if decimals is None
+        else f"values read at {decimals} decimal(s) or more (card-wide reading)"
+    )
     note = ""
     if scale.max is not None:
         verdicts, lattice = _fits(n, targets, low, scale.max, step, rounding)
@@ -132,33 +135,43 @@ def _quartile_check(n: int, cell: Cell, scale: OutcomeScale, rounding: str, deci
         proof = max(_proof_top(n, targets, low, step), smallest)
         verdicts, lattice = _fits(n, targets, low, smallest, step, rounding)
         if any(v.fits for v in verdicts):
-            note = (f" The scale states no maximum: checked with maximum {_show(smallest)}, the smallest that reaches "
-                    f"the printed values; a larger maximum only adds possible values, so the verdict holds for any.")
+            note = (
+                f" The scale states no maximum: checked with maximum {_show(smallest)}, the smallest that reaches "
+                f"the printed values; a larger maximum only adds possible values, so the verdict holds for any."
+            )
             open_note = f" (open scale: holds for any maximum from {_show(smallest)})"
         elif (proof - low) / step <= OPEN_SCALE_LIMIT:
             wide, lattice = _fits(n, targets, low, proof, step, rounding)
             if any(v.fits for v in wide):
                 needed = min(max(v.witness.values()) for v in wide if v.fits)
-                note = (f" The scale states no maximum: not attainable with maximum {_show(smallest)}, attainable "
-                        f"with any maximum of at least {_show(needed)} (the witness below), so the verdict depends "
-                        f"on the bound.")
+                note = (
+                    f" The scale states no maximum: not attainable with maximum {_show(smallest)}, attainable "
+                    f"with any maximum of at least {_show(needed)} (the witness below), so the verdict depends "
+                    f"on the bound."
+                )
                 open_note = f" (open scale: needs a maximum of at least {_show(needed)})"
             else:
-                note = (f" The scale states no maximum: checked with maximum {_show(proof)}; no larger maximum can "
-                        f"change this, because every pinned order statistic is at most x(hi) of Q3, and "
-                        f"x(hi) <= {_show(proof)} for every definition (Q3's upper rounding edge minus the weight on "
-                        "x(lo) at the scale minimum, divided by the weight on x(hi)).")
+                note = (
+                    f" The scale states no maximum: checked with maximum {_show(proof)}; no larger maximum can "
+                    f"change this, because every pinned order statistic is at most x(hi) of Q3, and "
+                    f"x(hi) <= {_show(proof)} for every definition (Q3's upper rounding edge minus the weight on "
+                    "x(lo) at the scale minimum, divided by the weight on x(hi))."
+                )
                 open_note = " (open scale: for every maximum)"
             verdicts = wide
         else:
-            why = (f"open scale: not attainable with a maximum up to {_show(smallest)}, and proving it for every "
-                   f"maximum needs a search up to {_show(proof)} (beyond the limit of {OPEN_SCALE_LIMIT} values)")
+            why = (
+                f"open scale: not attainable with a maximum up to {_show(smallest)}, and proving it for every "
+                f"maximum needs a search up to {_show(proof)} (beyond the limit of {OPEN_SCALE_LIMIT} values)"
+            )
             return _unverifiable(why), why + ".", why + ".", None
     fitting = [v for v in verdicts if v.fits]
     fits = {v.method for v in fitting}
     listing = ", ".join(_method_name(v.method) for v in fitting) or "no definition"
-    detail = (f"n = {n} values on {lattice.describe()} ({scale.describe()}), {reading}, rounding {rounding}.{note} "
-              f"Fits: {listing}.")
+    detail = (
+        f"n = {n} values on {lattice.describe()} ({scale.describe()}), {reading}, rounding {rounding}.{note} "
+        f"Fits: {listing}."
+    )
     if fitting:
         detail += f" Witness ({_method_name(fitting[0].method)}: {fitting[0].formulas}): {fitting[0].evidence}."
     excluded = [v for v in verdicts if not v.fits]
@@ -167,8 +180,10 @@ def _quartile_check(n: int, cell: Cell, scale: OutcomeScale, rounding: str, deci
     if fitting:
         reason = f"attainable under {listing}{open_note}."
         return "consistent", reason, detail, fits
-    reason = (f"no quantile definition gives {cell.text()} from {n} values on {lattice.describe()}{open_note}: "
-              f"{excluded[0].evidence}.")
+    reason = (
+        f"no quantile definition gives {cell.text()} from {n} values on {lattice.describe()}{open_note}: "
+        f"{excluded[0].evidence}."
+    )
     return "inconsistent", reason, detail, fits
 
 
@@ -198,17 +213,36 @@ def _range_rows(claim, cell: Cell, scale: OutcomeScale | None, line) -> list[_Ro
     printed = f"range {s['min'].text}–{s['max'].text}"
     if scale is None or scale.granularity is None:
         why = "real-valued scale: a minimum and maximum can be any values"
-        return [_Row(claim.key, f"range on the scale ({cell.where() or 'all'})", printed, _unverifiable(why),
-                     why + ".", why + ".", line)]
+        return [
+            _Row(
+                claim.key,
+                f"range on the scale ({cell.where() or 'all'})",
+                printed,
+                _unverifiable(why),
+                why + ".",
+                why + ".",
+                line,
+            )
+        ]
     for name in ("min", "max"):
         ok, values = _on_lattice(s[name], scale)
-        detail = (f"The {name}imum of data on {scale.describe()} is a data value; "
-                  + (f"{values} prints as {s[name].text}." if ok else
-                     f"no value of the scale rounds to {s[name].text} ({s[name].interval[0]:g} to "
-                     f"{s[name].interval[1]:g}), so {s[name].text} cannot be a {name}imum."))
-        rows.append(_Row(claim.key, f"{name}imum is a scale value ({cell.where() or 'all'})", s[name].text,
-                         "consistent" if ok else "inconsistent", _first_sentence(detail.split("; ", 1)[1]),
-                         detail, line))
+        detail = f"The {name}imum of data on {scale.describe()} is a data value; " + (
+            f"{values} prints as {s[name].text}."
+            if ok
+            else f"no value of the scale rounds to {s[name].text} ({s[name].interval[0]:g} to "
+            f"{s[name].interval[1]:g}), so {s[name].text} cannot be a {name}imum."
+        )
+        rows.append(
+            _Row(
+                claim.key,
+                f"{name}imum is a scale value ({cell.where() or 'all'})",
+                s[name].text,
+                "consistent" if ok else "inconsistent",
+                _first_sentence(detail.split("; ", 1)[1]),
+                detail,
+                line,
+            )
+        )
     return rows
 
 
@@ -217,10 +251,18 @@ def _mean_in_range_row(claim, cell: Cell, line) -> _Row:
     lo, hi = s["min"].interval[0], s["max"].interval[1]
     mean_lo, mean_hi = s["mean"].interval
     ok = mean_hi >= lo and mean_lo <= hi
-    detail = (f"A mean lies between the minimum and the maximum: {s['mean'].text} against "
-              f"{s['min'].text}–{s['max'].text}.")
-    return _Row(claim.key, f"mean within its range ({cell.where() or 'all'})", cell.text(),
-                "consistent" if ok else "inconsistent", detail, detail, line)
+    detail = (
+        f"A mean lies between the minimum and the maximum: {s['mean'].text} against {s['min'].text}–{s['max'].text}."
+    )
+    return _Row(
+        claim.key,
+        f"mean within its range ({cell.where() or 'all'})",
+        cell.text(),
+        "consistent" if ok else "inconsistent",
+        detail,
+        detail,
+        line,
+    )
 
 
 def _median_range_rows(claim, cell: Cell, scale, line) -> list[_Row]:
@@ -229,14 +271,24 @@ def _median_range_rows(claim, cell: Cell, scale, line) -> list[_Row]:
     m = s["median"]
     ok = s["min"].interval[0] <= m.interval[1] and m.interval[0] <= s["max"].interval[1]
     detail = f"min {s['min'].text} ≤ median {m.text} ≤ max {s['max'].text}."
-    rows.append(_Row(claim.key, f"median within its range ({cell.where() or 'all'})", cell.text(),
-                     "consistent" if ok else "inconsistent", detail, detail, line))
+    rows.append(
+        _Row(
+            claim.key,
+            f"median within its range ({cell.where() or 'all'})",
+            cell.text(),
+            "consistent" if ok else "inconsistent",
+            detail,
+            detail,
+            line,
+        )
+    )
     return rows
 
 
 def _forensics(name: str):
     try:
         import sacro_kit as sk
+
         return getattr(sk, name)
     except (AttributeError, ImportError):
         return None
@@ -285,16 +337,43 @@ def _mean_rows(claim, cell: Cell, scale: OutcomeScale | None, line) -> list[_Row
     arguments = _granular_arguments(scale, cell.change is not None)
     mean_text = s["mean"].text
     verdict, detail = _call_check("grim", mean_text, cell.n, **arguments)
-    rows.append(_Row(claim.key, f"GRIM ({where})", f"mean {mean_text}, n = {cell.n}", verdict,
-                     _first_sentence(detail), detail, line))
+    rows.append(
+        _Row(
+            claim.key,
+            f"GRIM ({where})",
+            f"mean {mean_text}, n = {cell.n}",
+            verdict,
+            _first_sentence(detail),
+            detail,
+            line,
+        )
+    )
     if "sd" in s:
         verdict, detail = _call_check("grimmer", mean_text, s["sd"].text, cell.n, **arguments)
-        rows.append(_Row(claim.key, f"GRIMMER ({where})", f"{mean_text} ± {s['sd'].text}, n = {cell.n}", verdict,
-                         _first_sentence(detail), detail, line))
+        rows.append(
+            _Row(
+                claim.key,
+                f"GRIMMER ({where})",
+                f"{mean_text} ± {s['sd'].text}, n = {cell.n}",
+                verdict,
+                _first_sentence(detail),
+                detail,
+                line,
+            )
+        )
     elif "se" in s:
         verdict, detail = _call_check("grimmer", mean_text, s["se"].text, cell.n, dispersion="se", **arguments)
-        rows.append(_Row(claim.key, f"GRIMMER ({where})", f"{mean_text} ± {s['se'].text} (SE), n = {cell.n}",
-                         verdict, _first_sentence(detail), detail, line))
+        rows.append(
+            _Row(
+                claim.key,
+                f"GRIMMER ({where})",
+                f"{mean_text} ± {s['se'].text} (SE), n = {cell.n}",
+                verdict,
+                _first_sentence(detail),
+                detail,
+                line,
+            )
+        )
     return rows
 
 
@@ -312,11 +391,16 @@ def _floor_rows(claim, spec: TestSpec, n: int, candidates, named: bool, directio
         found.append((label, p, _p_reachable(p, printed)))
     listing = "; ".join(f"{label} {p:.3g}" for label, p, _ in found)
     reachable = [label for label, _, ok in found if ok]
-    source = (f"The paper names the test ({spec.name})." if named else
-              "The paper does not name the test; medians and IQRs are the summaries of a rank test, so the rank "
-              "tests are tried.")
-    detail = (f"{source} Smallest two-sided p with n = {n} pairs, all moving the same way: {listing}. "
-              "Zero differences only lower the effective n.")
+    source = (
+        f"The paper names the test ({spec.name})."
+        if named
+        else "The paper does not name the test; medians and IQRs are the summaries of a rank test, so the rank "
+        "tests are tried."
+    )
+    detail = (
+        f"{source} Smallest two-sided p with n = {n} pairs, all moving the same way: {listing}. "
+        "Zero differences only lower the effective n."
+    )
     if reachable:
         verdict = "consistent"
         reason = f"{printed.text} is reachable by the {reachable[0]}."
@@ -325,19 +409,24 @@ def _floor_rows(claim, spec: TestSpec, n: int, candidates, named: bool, directio
         verdict = "inconsistent"
         smallest = min(p for _, p, _ in found)
         what = "this test" if named else "any Wilcoxon signed-rank or sign test"
-        reason = (f"{printed.text} is below the smallest p {what} can give with {n} pairs ({smallest:.3g})"
-                  + ("." if named else "; only a parametric test (e.g. a paired t-test) could give it."))
-        detail += (f" None reaches {printed.text}: no {'such' if named else 'Wilcoxon signed-rank or sign'} test on "
-                   f"{n} pairs can give it" + ("." if named else "; only a parametric test (e.g. a paired t-test, "
-                                                              "whose p has no such floor) could."))
+        reason = f"{printed.text} is below the smallest p {what} can give with {n} pairs ({smallest:.3g})" + (
+            "." if named else "; only a parametric test (e.g. a paired t-test) could give it."
+        )
+        detail += (
+            f" None reaches {printed.text}: no {'such' if named else 'Wilcoxon signed-rank or sign'} test on "
+            f"{n} pairs can give it"
+            + ("." if named else "; only a parametric test (e.g. a paired t-test, whose p has no such floor) could.")
+        )
     if direction is not None:
         down, up = direction.decreased.k, direction.increased.k
         if down + up:
             p = stats.binomtest(down, down + up, 0.5).pvalue
             ok = _p_reachable(p, printed)
-            detail += (f" With the reported directions ({down} decreased, {up} increased, {direction.unchanged.k} "
-                       f"unchanged) the exact sign test gives p = {p:.3g}, which "
-                       f"{'prints' if ok else 'does not print'} as {printed.text}.")
+            detail += (
+                f" With the reported directions ({down} decreased, {up} increased, {direction.unchanged.k} "
+                f"unchanged) the exact sign test gives p = {p:.3g}, which "
+                f"{'prints' if ok else 'does not print'} as {printed.text}."
+            )
     check = "p-value attainable by the named test" if named else "p-value attainable by a rank test"
     return _Row(claim.key, check, printed.text, verdict, reason, detail, line)
 
@@ -352,12 +441,15 @@ def _named_floor_row(claim, spec: TestSpec, sizes: dict, line) -> _Row:
         reason = f"{spec.p.text} is within the p-values the {_label(result.test)} can give at sizes {shown}."
     elif result.verdict == "inconsistent":
         smallest = min(f[1] for f in result.floors)
-        reason = (f"{spec.p.text} is outside the p-values any variant of the {_label(result.test)} can give at sizes "
-                  f"{shown} (smallest {smallest:.3g}).")
+        reason = (
+            f"{spec.p.text} is outside the p-values any variant of the {_label(result.test)} can give at sizes "
+            f"{shown} (smallest {smallest:.3g})."
+        )
     else:
         reason = result.detail
-    return _Row(claim.key, "p-value attainable by the named test", spec.p.text, result.verdict, reason,
-                result.detail, line)
+    return _Row(
+        claim.key, "p-value attainable by the named test", spec.p.text, result.verdict, reason, result.detail, line
+    )
 
 
 def _recompute_row(claim, spec: TestSpec, card: Card, line) -> _Row:
@@ -366,7 +458,9 @@ def _recompute_row(claim, spec: TestSpec, card: Card, line) -> _Row:
     from sacro_kit.forensics.statcheck import recompute_p
 
     name, value, df = spec.statistic_name, spec.statistic, spec.df or ()
-    printed = f"{name} = {value.text}" + (f", df = {', '.join(d.text for d in df)}" if df else "") + f", p {spec.p.text}"
+    printed = (
+        f"{name} = {value.text}" + (f", df = {', '.join(d.text for d in df)}" if df else "") + f", p {spec.p.text}"
+    )
     sizes = {}
     if name == "U" and spec.between is not None and len(spec.between) == 2:
         sizes = {"n": card.group_n(spec.between[0]), "n2": card.group_n(spec.between[1])}
@@ -376,11 +470,11 @@ def _recompute_row(claim, spec: TestSpec, card: Card, line) -> _Row:
         result = recompute_p("chi2" if name == "chi2" else name, value.text, spec.p.text, **kwargs, **sizes)
     except (TypeError, ValueError) as error:
         why = f"p cannot be recomputed from {printed} ({error})"
-        return _Row(claim.key, "p recomputed from the statistic", printed, _unverifiable(why), why + ".", why + ".",
-                    line)
+        return _Row(
+            claim.key, "p recomputed from the statistic", printed, _unverifiable(why), why + ".", why + ".", line
+        )
     if result.verdict == "inconsistent":
-        reason = (f"{printed}: the statistic gives p from {result.p_low:.3g} to {result.p_high:.3g}, not "
-                  f"{spec.p.text}.")
+        reason = f"{printed}: the statistic gives p from {result.p_low:.3g} to {result.p_high:.3g}, not {spec.p.text}."
     elif result.verdict == "consistent":
         reason = f"{printed}: the statistic gives p from {result.p_low:.3g} to {result.p_high:.3g}."
     else:
@@ -404,17 +498,35 @@ def _test_rows(claim, spec: TestSpec, card: Card, directions) -> list[_Row]:
 
     if spec.name is not None and spec.test is None:
         why = f"unknown test {spec.name!r}"
-        return [_Row(claim.key, "p-value and the named test", spec.p.text, _unverifiable(why),
-                     f"{why}: name one of {', '.join(TEST_NAMES)}, or leave the name out if the paper gives none.",
-                     f"{spec.name!r} is not in the vocabulary of tests ({', '.join(TEST_NAMES)}), so what p-values "
-                     "it can give is unknown.", line)]
+        return [
+            _Row(
+                claim.key,
+                "p-value and the named test",
+                spec.p.text,
+                _unverifiable(why),
+                f"{why}: name one of {', '.join(TEST_NAMES)}, or leave the name out if the paper gives none.",
+                f"{spec.name!r} is not in the vocabulary of tests ({', '.join(TEST_NAMES)}), so what p-values "
+                "it can give is unknown.",
+                line,
+            )
+        ]
     test = spec.test
     if test is not None and spec.between is not None and test in WITHIN_TESTS:
-        return [unverifiable("p-value and the named test", f"the {_label(test)} compares time points of the same "
-                             f"patients, but the card says this p compares groups ({', '.join(spec.between)})")]
+        return [
+            unverifiable(
+                "p-value and the named test",
+                f"the {_label(test)} compares time points of the same "
+                f"patients, but the card says this p compares groups ({', '.join(spec.between)})",
+            )
+        ]
     if test is not None and spec.within is not None and test in BETWEEN_TESTS:
-        return [unverifiable("p-value and the named test", f"the {_label(test)} compares groups, but the card says this "
-                             f"p compares time points ({', '.join(spec.within)})")]
+        return [
+            unverifiable(
+                "p-value and the named test",
+                f"the {_label(test)} compares groups, but the card says this "
+                f"p compares time points ({', '.join(spec.within)})",
+            )
+        ]
     rows = []
     if spec.statistic is not None:
         rows.append(_recompute_row(claim, spec, card, line))
@@ -422,29 +534,45 @@ def _test_rows(claim, spec: TestSpec, card: Card, directions) -> list[_Row]:
         ns = [card.group_n(g) for g in spec.between]
         if test in ("rank-sum", "fisher", "kruskal"):
             if any(n is None for n in ns):
-                rows.append(unverifiable("p-value attainable by the named test",
-                                         f"the sizes of groups {', '.join(spec.between)} are not stated"))
+                rows.append(
+                    unverifiable(
+                        "p-value attainable by the named test",
+                        f"the sizes of groups {', '.join(spec.between)} are not stated",
+                    )
+                )
             elif test == "kruskal":
                 rows.append(_named_floor_row(claim, spec, {"n": tuple(ns)}, line))
             elif len(ns) == 2:
                 rows.append(_named_floor_row(claim, spec, {"n": ns[0], "n2": ns[1]}, line))
             else:
-                rows.append(unverifiable("p-value attainable by the named test",
-                                         f"the {_label(test)} compares two groups, the card names {len(ns)}"))
+                rows.append(
+                    unverifiable(
+                        "p-value attainable by the named test",
+                        f"the {_label(test)} compares two groups, the card names {len(ns)}",
+                    )
+                )
         elif test is None:
             if not rows:
-                rows.append(unverifiable("p-value attainable by the test",
-                                         "the test is not named, so no floor applies to a between-group p"))
+                rows.append(
+                    unverifiable(
+                        "p-value attainable by the test",
+                        "the test is not named, so no floor applies to a between-group p",
+                    )
+                )
         elif not rows:
-            rows.append(unverifiable("p-value attainable by the named test",
-                                     f"a {_label(test)} p has no smallest attainable value, and no statistic is printed to "
-                                     "recompute it"))
+            rows.append(
+                unverifiable(
+                    "p-value attainable by the named test",
+                    f"a {_label(test)} p has no smallest attainable value, and no statistic is printed to recompute it",
+                )
+            )
         return rows
     # within a group, across time points
     n = spec.n
     if n is None:
-        return rows + [unverifiable("p-value attainable by the test",
-                                    "the number of patients in the comparison is not stated")]
+        return rows + [
+            unverifiable("p-value attainable by the test", "the number of patients in the comparison is not stated")
+        ]
     cells = [c for c in claim.values if c.at in (spec.within or ()) and c.group == spec.group]
     medians = bool(cells) and all(c.shape == "median_iqr" for c in cells)
     direction = directions.get((spec.outcome, spec.group))
@@ -456,20 +584,27 @@ def _test_rows(claim, spec: TestSpec, card: Card, directions) -> list[_Row]:
         rows.append(_floor_rows(claim, spec, n, _P_CANDIDATES, False, direction, line))
     elif test is None:
         if not rows:
-            why = ("the test is not named and the summaries are not medians: a parametric test's p has no floor, and "
-                   "no statistic is printed to recompute it")
+            why = (
+                "the test is not named and the summaries are not medians: a parametric test's p has no floor, and "
+                "no statistic is printed to recompute it"
+            )
             if len(spec.within or ()) == 2:
                 from sacro_kit.forensics.attainable import min_attainable_p
 
                 floors = [min_attainable_p(n, **kwargs) for _, kwargs in _P_CANDIDATES]
                 if not any(_p_reachable(p, spec.p) for p in floors):
-                    why += (f" (no signed-rank or sign test could give it: their smallest p with {n} pairs is "
-                            f"{min(floors):.3g})")
+                    why += (
+                        f" (no signed-rank or sign test could give it: their smallest p with {n} pairs is "
+                        f"{min(floors):.3g})"
+                    )
             rows.append(unverifiable("p-value attainable by the test", why))
     elif not rows:
-        rows.append(unverifiable("p-value attainable by the named test",
-                                 f"a {_label(test)} p has no smallest attainable value, and no statistic is printed to "
-                                 "recompute it"))
+        rows.append(
+            unverifiable(
+                "p-value attainable by the named test",
+                f"a {_label(test)} p has no smallest attainable value, and no statistic is printed to recompute it",
+            )
+        )
     return rows
 
 
@@ -480,14 +615,24 @@ def _test_rows(claim, spec: TestSpec, card: Card, directions) -> list[_Row]:
 def _percentage_row(key, check, k, n, percent, rounding, line) -> _Row:
     if k is not None and n is not None:
         result = check_percentage(k, n, percent, rounding=rounding)
-        return _Row(key, check, percent.text, "consistent" if result.consistent else "inconsistent",
-                    result.detail + ".", result.detail + ".", line)
+        return _Row(
+            key,
+            check,
+            percent.text,
+            "consistent" if result.consistent else "inconsistent",
+            result.detail + ".",
+            result.detail + ".",
+            line,
+        )
     if n is not None:
         result = check_percentage(None, n, percent, rounding=rounding)
         detail = f"k is not printed. {result.detail}."
         verdict = "consistent" if result.consistent else "inconsistent"
-        reason = (f"{percent.text} of {n} fits k = {', '.join(map(str, result.consistent_k))}." if result.consistent
-                  else f"no count k of {n} prints as {percent.text}.")
+        reason = (
+            f"{percent.text} of {n} fits k = {', '.join(map(str, result.consistent_k))}."
+            if result.consistent
+            else f"no count k of {n} prints as {percent.text}."
+        )
         return _Row(key, check, f"{percent.text} (n = {n})", verdict, reason, detail, line)
     # k without n: which denominators print this percentage?
     value, half = Fraction(Decimal(percent.text.rstrip("%").strip())), _half_unit(percent.decimals)
@@ -495,8 +640,11 @@ def _percentage_row(key, check, k, n, percent, rounding, line) -> _Row:
         why = "with k printed but no n, a percentage of about 0 fits almost any n"
         return _Row(key, check, percent.text, _unverifiable(why), why + ".", why + ".", line)
     largest = math.floor(100 * k / (value - half)) if k else 0
-    fits = [m for m in range(max(k, 1), min(largest, 100000) + 1)
-            if check_percentage(k, m, percent, rounding=rounding).consistent]
+    fits = [
+        m
+        for m in range(max(k, 1), min(largest, 100000) + 1)
+        if check_percentage(k, m, percent, rounding=rounding).consistent
+    ]
     if fits:
         shown = ", ".join(map(str, fits[:12])) + (" ..." if len(fits) > 12 else "")
         detail = f"n is not printed; {k}/n prints as {percent.text} for n = {shown}."
@@ -540,8 +688,9 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
         whole = f"group {group}" if group is not None else f"the {root.n.text} of {root.key}"
         ok = n <= limit
         detail = f"n = {n} {'does not exceed' if ok else 'exceeds'} {whole}."
-        rows.append(_Row(claim.key, "n within its whole", str(n), "consistent" if ok else "inconsistent", detail,
-                         detail, line))
+        rows.append(
+            _Row(claim.key, "n within its whole", str(n), "consistent" if ok else "inconsistent", detail, detail, line)
+        )
 
     for claim in card:
         line = claim.line
@@ -550,8 +699,17 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
                 parent = card[claim.of]
                 ok = claim.n.value <= parent.n.value
                 detail = f"{claim.n.text} of the {parent.n.text} counted in {claim.of}."
-                rows.append(_Row(claim.key, f"subset of {claim.of}", claim.n.text,
-                                 "consistent" if ok else "inconsistent", detail, detail, line))
+                rows.append(
+                    _Row(
+                        claim.key,
+                        f"subset of {claim.of}",
+                        claim.n.text,
+                        "consistent" if ok else "inconsistent",
+                        detail,
+                        detail,
+                        line,
+                    )
+                )
             continue
         if claim.kind == "summary":
             ns = sorted({c.n for c in claim.values if c.n is not None})
@@ -568,18 +726,47 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
                 shape = cell.shape
                 if shape == "median_iqr":
                     if scale is None or scale.granularity is None:
-                        why = ("real-valued scale: any quantile definition can give these numbers, so their "
-                               "granularity carries no evidence")
-                        rows.append(_Row(claim.key, f"quartile definition{where}", cell.text(),
-                                         _unverifiable(why), why + ".", why + ".", cell.line))
+                        why = (
+                            "real-valued scale: any quantile definition can give these numbers, so their "
+                            "granularity carries no evidence"
+                        )
+                        rows.append(
+                            _Row(
+                                claim.key,
+                                f"quartile definition{where}",
+                                cell.text(),
+                                _unverifiable(why),
+                                why + ".",
+                                why + ".",
+                                cell.line,
+                            )
+                        )
                     elif cell.n is None:
                         why = "the number of patients behind this summary is not stated"
-                        rows.append(_Row(claim.key, f"quartile definition{where}", cell.text(),
-                                         _unverifiable(why), why + ".", why + ".", cell.line))
+                        rows.append(
+                            _Row(
+                                claim.key,
+                                f"quartile definition{where}",
+                                cell.text(),
+                                _unverifiable(why),
+                                why + ".",
+                                why + ".",
+                                cell.line,
+                            )
+                        )
                     else:
                         verdict, reason, detail, fits = _quartile_check(cell.n, cell, scale, rounding, decimals)
-                        rows.append(_Row(claim.key, f"quartile definition{where}", cell.text(), verdict, reason,
-                                         detail, cell.line))
+                        rows.append(
+                            _Row(
+                                claim.key,
+                                f"quartile definition{where}",
+                                cell.text(),
+                                verdict,
+                                reason,
+                                detail,
+                                cell.line,
+                            )
+                        )
                         if fits is not None:
                             claim_fits.append(fits)
                         if not fits:
@@ -589,35 +776,70 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
                 elif shape == "median_range":
                     rows += _median_range_rows(claim, cell, scale, cell.line)
                 elif shape == "mean_iqr":
-                    why = ("a mean printed with quartiles: a mean constrains the quartiles only loosely (it may even "
-                           "lie outside them)")
-                    rows.append(_Row(claim.key, f"mean printed with an IQR{where}", cell.text(),
-                                     _unverifiable(why), why + ".", why + ".", cell.line))
+                    why = (
+                        "a mean printed with quartiles: a mean constrains the quartiles only loosely (it may even "
+                        "lie outside them)"
+                    )
+                    rows.append(
+                        _Row(
+                            claim.key,
+                            f"mean printed with an IQR{where}",
+                            cell.text(),
+                            _unverifiable(why),
+                            why + ".",
+                            why + ".",
+                            cell.line,
+                        )
+                    )
                 elif "mean" in cell.stats:
                     rows += _mean_rows(claim, cell, scale, cell.line)
                 else:
                     why = f"a summary of {shape} alone has nothing to check"
-                    rows.append(_Row(claim.key, f"summary{where}", cell.text(), _unverifiable(why), why + ".",
-                                     why + ".", cell.line))
+                    rows.append(
+                        _Row(
+                            claim.key,
+                            f"summary{where}",
+                            cell.text(),
+                            _unverifiable(why),
+                            why + ".",
+                            why + ".",
+                            cell.line,
+                        )
+                    )
             if broken:
                 claim_fits = []
             if len(claim_fits) > 1:
                 common = set.intersection(*claim_fits)
-                together = " and ".join(dict.fromkeys(c.where() for c in claim.values
-                                                      if c.where() and c.shape == "median_iqr"))
+                together = " and ".join(
+                    dict.fromkeys(c.where() for c in claim.values if c.where() and c.shape == "median_iqr")
+                )
                 ordered = [m for m in QUANTILE_METHODS if m in common]
                 listing = ", ".join(map(_method_name, ordered))
                 if ordered:
-                    rows.append(_Row(claim.key, f"quartile definition ({together} together)",
-                                     " to ".join(c.text() for c in claim.values if c.shape == "median_iqr"), "consistent",
-                                     f"fitting all: {listing}.", f"Definitions fitting every summary of the claim: "
-                                     f"{listing}.", line))
+                    rows.append(
+                        _Row(
+                            claim.key,
+                            f"quartile definition ({together} together)",
+                            " to ".join(c.text() for c in claim.values if c.shape == "median_iqr"),
+                            "consistent",
+                            f"fitting all: {listing}.",
+                            f"Definitions fitting every summary of the claim: {listing}.",
+                            line,
+                        )
+                    )
                 else:
                     why = "no single quantile definition fits every summary of the claim (each fits alone)"
-                    rows.append(_Row(claim.key, f"quartile definition ({together} together)",
-                                     " to ".join(c.text() for c in claim.values if c.shape == "median_iqr"), _unverifiable(why), why + ".",
-                                     why + "; the paper may have used different software for different summaries.",
-                                     line))
+                    rows.append(
+                        _Row(
+                            claim.key,
+                            f"quartile definition ({together} together)",
+                            " to ".join(c.text() for c in claim.values if c.shape == "median_iqr"),
+                            _unverifiable(why),
+                            why + ".",
+                            why + "; the paper may have used different software for different summaries.",
+                            line,
+                        )
+                    )
                 joint.append((claim.key, common))
             elif claim_fits:
                 joint.append((claim.key, claim_fits[0]))
@@ -626,32 +848,57 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
         elif claim.kind == "proportion":
             n_row(claim, claim.n, claim.group, line)
             if claim.percent is not None:
-                rows.append(_percentage_row(claim.key, "percentage vs k/n", claim.k, claim.n, claim.percent,
-                                            rounding, line))
+                rows.append(
+                    _percentage_row(claim.key, "percentage vs k/n", claim.k, claim.n, claim.percent, rounding, line)
+                )
         elif claim.kind == "responders":
             n_row(claim, claim.n, claim.group, line)
             if claim.percent is not None:
-                rows.append(_percentage_row(claim.key, "percentage vs k/n", claim.k, claim.n, claim.percent,
-                                            rounding, line))
+                rows.append(
+                    _percentage_row(claim.key, "percentage vs k/n", claim.k, claim.n, claim.percent, rounding, line)
+                )
         elif claim.kind == "direction":
             n_row(claim, claim.n, claim.group, line)
             parts = (claim.decreased, claim.unchanged, claim.increased)
             total = sum(p.k for p in parts)
             detail = f"{' + '.join(str(p.k) for p in parts)} = {total}, reported n = {claim.n}."
-            rows.append(_Row(claim.key, "parts add up to n", " + ".join(str(p.k) for p in parts),
-                             "consistent" if total == claim.n else "inconsistent", detail, detail, line))
+            rows.append(
+                _Row(
+                    claim.key,
+                    "parts add up to n",
+                    " + ".join(str(p.k) for p in parts),
+                    "consistent" if total == claim.n else "inconsistent",
+                    detail,
+                    detail,
+                    line,
+                )
+            )
             for name, part in zip(("decreased", "unchanged", "increased"), parts):
                 if part.percent is not None:
-                    rows.append(_percentage_row(claim.key, f"percentage vs k/n ({name})", part.k, claim.n,
-                                                part.percent, rounding, line))
+                    rows.append(
+                        _percentage_row(
+                            claim.key, f"percentage vs k/n ({name})", part.k, claim.n, part.percent, rounding, line
+                        )
+                    )
             if all(p.percent is not None for p in parts):
                 printed_sum = sum(Fraction(Decimal(p.percent.text.rstrip("%").strip())) for p in parts)
                 slack = sum(_half_unit(p.percent.decimals) for p in parts)
                 ok = abs(printed_sum - 100) <= slack
-                detail = (f"{' + '.join(p.percent.text.rstrip('%') for p in parts)} = {_show(printed_sum)}; rounding "
-                          f"each part can move the sum away from 100 by at most {_show(slack)}.")
-                rows.append(_Row(claim.key, "percentages add up to 100", " + ".join(p.percent.text for p in parts),
-                                 "consistent" if ok else "inconsistent", detail, detail, line))
+                detail = (
+                    f"{' + '.join(p.percent.text.rstrip('%') for p in parts)} = {_show(printed_sum)}; rounding "
+                    f"each part can move the sum away from 100 by at most {_show(slack)}."
+                )
+                rows.append(
+                    _Row(
+                        claim.key,
+                        "percentages add up to 100",
+                        " + ".join(p.percent.text for p in parts),
+                        "consistent" if ok else "inconsistent",
+                        detail,
+                        detail,
+                        line,
+                    )
+                )
 
     # responders and directions counted among the same patients as a summary
     for claim in card:
@@ -661,30 +908,57 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
                 (n,) = ns
                 ok = n == claim.n
                 detail = f"{claim.n} patients here vs {n} in the summaries of {claim.outcome}."
-                rows.append(_Row(claim.key, f"n equals the {claim.outcome} summaries' n", str(claim.n),
-                                 "consistent" if ok else "inconsistent", detail, detail, claim.line))
+                rows.append(
+                    _Row(
+                        claim.key,
+                        f"n equals the {claim.outcome} summaries' n",
+                        str(claim.n),
+                        "consistent" if ok else "inconsistent",
+                        detail,
+                        detail,
+                        claim.line,
+                    )
+                )
 
     if len(joint) > 1:
         common = set(QUANTILE_METHODS)
         for _, s in joint:
             common &= s
         ordered = [m for m in QUANTILE_METHODS if m in common]
-        per_claim = "; ".join(f"{key}: {', '.join(_method_name(m) for m in QUANTILE_METHODS if m in s) or 'none'}"
-                              for key, s in joint)
+        per_claim = "; ".join(
+            f"{key}: {', '.join(_method_name(m) for m in QUANTILE_METHODS if m in s) or 'none'}" for key, s in joint
+        )
         listing = ", ".join(map(_method_name, ordered))
         detail = f"Definitions fitting each claim: {per_claim}. Fitting all: {listing or 'none'}."
         if ordered:
-            rows.append(_Row("all summaries", "one quartile definition for every integer-scale summary", listing,
-                             "consistent", f"fitting all: {listing}.", detail + " The software that printed the "
-                             "paper used one of these.", None))
+            rows.append(
+                _Row(
+                    "all summaries",
+                    "one quartile definition for every integer-scale summary",
+                    listing,
+                    "consistent",
+                    f"fitting all: {listing}.",
+                    detail + " The software that printed the paper used one of these.",
+                    None,
+                )
+            )
         else:
             why = "no single quantile definition fits every summary (each claim fits on its own)"
-            rows.append(_Row("all summaries", "one quartile definition for every integer-scale summary", "none",
-                             _unverifiable(why), why + ".", detail + " Different software or settings may have "
-                             "printed different summaries.", None))
+            rows.append(
+                _Row(
+                    "all summaries",
+                    "one quartile definition for every integer-scale summary",
+                    "none",
+                    _unverifiable(why),
+                    why + ".",
+                    detail + " Different software or settings may have printed different summaries.",
+                    None,
+                )
+            )
 
-    frame = pd.DataFrame([(r.claim, r.check, r.printed, r.verdict, r.status, r.reason, r.detail, r.line)
-                          for r in rows], columns=COLUMNS)
+    frame = pd.DataFrame(
+        [(r.claim, r.check, r.printed, r.verdict, r.status, r.reason, r.detail, r.line) for r in rows], columns=COLUMNS
+    )
     frame["line"] = frame["line"].astype("Int64")
     frame = frame.sort_values("status", key=lambda s: s.map(STATUS_ORDER), kind="stable").reset_index(drop=True)
     frame.attrs.update(card=str(card.path), study=card.study.id, rounding=rounding, decimals=decimals)

@@ -101,8 +101,10 @@ def _printed_text(value, what: str) -> str:
         return str(value)
     if isinstance(value, float) and math.isfinite(value) and "e" not in repr(value):
         return repr(value)
-    raise ValueError(f"{what}: pass a number (a float such as 1.5, or the printed string such as '6.80' to keep "
-                     f"its trailing zeros, or a card Printed), not {value!r}")
+    raise ValueError(
+        f"{what}: pass a number (a float such as 1.5, or the printed string such as '6.80' to keep "
+        f"its trailing zeros, or a card Printed), not {value!r}"
+    )
 
 
 def _check_rounding(rounding: str) -> str:
@@ -118,7 +120,7 @@ def round_exact(value: Fraction, decimals: int, rule: str) -> Fraction:
     >>> round_exact(Fraction(27, 4), 1, "half_up"), round_exact(Fraction(9, 4), 1, "half_even")
     (Fraction(34, 5), Fraction(11, 5))
     """
-    scale = 10 ** decimals
+    scale = 10**decimals
     scaled = Fraction(value) * scale
     floor = math.floor(scaled)
     rest = scaled - floor
@@ -140,8 +142,7 @@ def round_exact(value: Fraction, decimals: int, rule: str) -> Fraction:
 def _prints_as(value: Fraction, target: Fraction, decimals: int, rounding: str) -> bool:
     """Whether ``value`` rounds to ``target`` at ``decimals`` places under the rounding convention."""
     if rounding == "up_or_down":
-        return (round_exact(value, decimals, "half_up") == target
-                or round_exact(value, decimals, "half_down") == target)
+        return round_exact(value, decimals, "half_up") == target or round_exact(value, decimals, "half_down") == target
     return round_exact(value, decimals, rounding) == target
 
 
@@ -234,11 +235,12 @@ def _value_of(stat: OrderStatistic, assignment: dict[int, Fraction]) -> Fraction
 
 
 def _half_unit(decimals: int) -> Fraction:
-    return Fraction(1, 2 * 10 ** decimals)
+    return Fraction(1, 2 * 10**decimals)
 
 
-def _witness(n: int, constraints: Sequence[tuple[_Target, OrderStatistic]], lattice: _Lattice,
-             rounding: str) -> dict[int, Fraction] | None:
+def _witness(
+    n: int, constraints: Sequence[tuple[_Target, OrderStatistic]], lattice: _Lattice, rounding: str
+) -> dict[int, Fraction] | None:
     """A non-decreasing assignment of lattice values to the pinned order statistics reproducing every target.
 
     Exhaustive depth-first search over the (at most six) pinned positions in increasing order, pruned by
@@ -322,8 +324,10 @@ def _type_verdicts(n: int, targets, lattice: _Lattice, rounding: str, methods) -
         for target, stat in constraints:
             if _witness(n, [(target, stat)], lattice, rounding) is None:
                 what = "no value on {} makes" if stat.gamma == 0 else "no values on {} make"
-                reason = (f"{target.label} = {_formula(stat)}, and {what.format(lattice.describe())} it print "
-                          f"as {target.text}")
+                reason = (
+                    f"{target.label} = {_formula(stat)}, and {what.format(lattice.describe())} it print "
+                    f"as {target.text}"
+                )
                 break
         if reason is None:
             reason = "each printed value is attainable alone, but not all three with the values in order"
@@ -331,8 +335,18 @@ def _type_verdicts(n: int, targets, lattice: _Lattice, rounding: str, methods) -
     return out
 
 
-def quartile_types(n: int, q1, median=None, q3=None, scale=(0, 10), step=1, *, rounding: str = "up_or_down",
-                   decimals: int | None = None, methods: Iterable = QUANTILE_METHODS) -> tuple:
+def quartile_types(
+    n: int,
+    q1,
+    median=None,
+    q3=None,
+    scale=(0, 10),
+    step=1,
+    *,
+    rounding: str = "up_or_down",
+    decimals: int | None = None,
+    methods: Iterable = QUANTILE_METHODS,
+) -> tuple:
     """The quantile definitions under which n values on the lattice ``scale[0]..scale[1]`` (by ``step``) can
     print as the given Q1, median and Q3.
 
@@ -357,8 +371,18 @@ def quartile_types(n: int, q1, median=None, q3=None, scale=(0, 10), step=1, *, r
     return tuple(v.method for v in _type_verdicts(n, targets, lattice, rounding, methods) if v.fits)
 
 
-def quartile_type_table(n: int, q1, median=None, q3=None, scale=(0, 10), step=1, *, rounding: str = "up_or_down",
-                        decimals: int | None = None, methods: Iterable = QUANTILE_METHODS) -> pd.DataFrame:
+def quartile_type_table(
+    n: int,
+    q1,
+    median=None,
+    q3=None,
+    scale=(0, 10),
+    step=1,
+    *,
+    rounding: str = "up_or_down",
+    decimals: int | None = None,
+    methods: Iterable = QUANTILE_METHODS,
+) -> pd.DataFrame:
     """:func:`quartile_types` with its proof: one row per definition (method, fits, order statistics, evidence,
     witness).
 
@@ -374,9 +398,16 @@ def quartile_type_table(n: int, q1, median=None, q3=None, scale=(0, 10), step=1,
     rounding = _check_rounding(rounding)
     targets = _read_triple(q1, median, q3, decimals)
     lattice = _lattice(scale, step)
-    rows = [(v.method, v.fits, v.formulas, v.evidence,
-             None if v.witness is None else {p: float(x) for p, x in sorted(v.witness.items())})
-            for v in _type_verdicts(n, targets, lattice, rounding, methods)]
+    rows = [
+        (
+            v.method,
+            v.fits,
+            v.formulas,
+            v.evidence,
+            None if v.witness is None else {p: float(x) for p, x in sorted(v.witness.items())},
+        )
+        for v in _type_verdicts(n, targets, lattice, rounding, methods)
+    ]
     return pd.DataFrame(rows, columns=["method", "fits", "order_statistics", "evidence", "witness"])
 
 
@@ -405,8 +436,10 @@ class PercentageCheck:
         if self.k is None:
             return f"{self.printed} of n = {self.n} is attainable for k = {ks}"
         verb = "prints" if self.consistent else "does not print"
-        return (f"{self.k}/{self.n} = {_show(Fraction(100 * self.k, self.n))}% {verb} as {self.printed} "
-                f"(k values of 0..{self.n} that print so: {ks})")
+        return (
+            f"{self.k}/{self.n} = {_show(Fraction(100 * self.k, self.n))}% {verb} as {self.printed} "
+            f"(k values of 0..{self.n} that print so: {ks})"
+        )
 
 
 def check_percentage(k: int | None, n: int, printed, *, rounding: str = "up_or_down") -> PercentageCheck:
@@ -431,8 +464,7 @@ def check_percentage(k: int | None, n: int, printed, *, rounding: str = "up_or_d
     half = _half_unit(places)
     first = max(0, math.floor((target - half) * n / 100))
     last = min(n, math.ceil((target + half) * n / 100))
-    candidates = tuple(c for c in range(first, last + 1)
-                       if _prints_as(Fraction(100 * c, n), target, places, rounding))
+    candidates = tuple(c for c in range(first, last + 1) if _prints_as(Fraction(100 * c, n), target, places, rounding))
     if k is None:
         return PercentageCheck(None, n, shown, None, bool(candidates), candidates, rounding)
     return PercentageCheck(k, n, shown, 100 * k / n, k in candidates, candidates, rounding)
@@ -445,12 +477,15 @@ def check_percentage(k: int | None, n: int, printed, *, rounding: str = "up_or_d
 _P_CANDIDATES = (
     ("exact Wilcoxon signed-rank", dict(test="wilcoxon", method="exact", ties="none")),
     ("Wilcoxon normal approximation, untied", dict(test="wilcoxon", method="asymptotic", ties="none")),
-    ("the same with continuity correction", dict(test="wilcoxon", method="asymptotic", ties="none",
-                                                 correction=True)),
-    ("Wilcoxon normal approximation, all differences tied (the most extreme tie pattern)",
-     dict(test="wilcoxon", method="asymptotic", ties="any")),
-    ("the same with continuity correction (R's default)", dict(test="wilcoxon", method="asymptotic", ties="any",
-                                                                correction=True)),
+    ("the same with continuity correction", dict(test="wilcoxon", method="asymptotic", ties="none", correction=True)),
+    (
+        "Wilcoxon normal approximation, all differences tied (the most extreme tie pattern)",
+        dict(test="wilcoxon", method="asymptotic", ties="any"),
+    ),
+    (
+        "the same with continuity correction (R's default)",
+        dict(test="wilcoxon", method="asymptotic", ties="any", correction=True),
+    ),
     ("exact sign test", dict(test="sign", method="exact")),
     ("sign test, normal approximation", dict(test="sign", method="asymptotic")),
 )
@@ -500,8 +535,9 @@ def _summary_types(n, summary, lattice, rounding, decimals):
     return _type_verdicts(n, targets, lattice, rounding, QUANTILE_METHODS)
 
 
-def check_reported(card=None, *, rounding: str = "up_or_down", decimals: int | None = None,
-                   count_max: int | None = None) -> pd.DataFrame:
+def check_reported(
+    card=None, *, rounding: str = "up_or_down", decimals: int | None = None, count_max: int | None = None
+) -> pd.DataFrame:
     """Check every claim of a reported card for internal consistency; one row per check, inconsistent rows first.
 
     ``card`` is a schema-2 card (:func:`sacro_kit.io.card_schema.load_card`), a card from :func:`load_reported`, a path
@@ -523,14 +559,19 @@ def check_reported(card=None, *, rounding: str = "up_or_down", decimals: int | N
     from sacro_kit.forensics.checking import check_card
 
     if count_max is not None:
-        warnings.warn("check_reported(count_max=...) is deprecated and ignored: open scales are checked at the "
-                      "smallest maximum that reaches the printed values and at a maximum beyond which nothing "
-                      "changes", DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "check_reported(count_max=...) is deprecated and ignored: open scales are checked at the "
+            "smallest maximum that reaches the printed values and at a maximum beyond which nothing "
+            "changes",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     return check_card(card, rounding=rounding, decimals=decimals)
 
 
-def fitting_methods(card, *, rounding: str = "up_or_down", decimals: int | None = None,
-                    count_max: int = COUNT_MAX) -> tuple:
+def fitting_methods(
+    card, *, rounding: str = "up_or_down", decimals: int | None = None, count_max: int = COUNT_MAX
+) -> tuple:
     """The quantile definitions that fit every integer-scale median/IQR of the card, in QUANTILE_METHODS order.
 
     >>> from sacro_kit.io.card import load_reported

@@ -136,10 +136,10 @@ def _as_bool(verdict: str) -> bool | None:
 
 @dataclass(frozen=True)
 class _Grain:
-    offset: Fraction       # scale minimum (0 without a scale)
-    unit: Fraction         # step / items: the smallest change of a person's score
-    top: int | None        # largest number of units (None: open scale)
-    text: str              # for the detail
+    offset: Fraction  # scale minimum (0 without a scale)
+    unit: Fraction  # step / items: the smallest change of a person's score
+    top: int | None  # largest number of units (None: open scale)
+    text: str  # for the detail
 
     def value(self, units) -> Fraction:
         return self.offset + self.unit * units
@@ -153,8 +153,10 @@ def _grain(n: int, items, step, scale) -> _Grain:
     unit = step / items
     what = "integer" if unit == 1 else f"values in steps of {show_fraction(unit)}"
     if items > 1:
-        what = (f"means of {items} items in steps of {show_fraction(step)} (person scores in steps of "
-                f"{show_fraction(unit)})")
+        what = (
+            f"means of {items} items in steps of {show_fraction(step)} (person scores in steps of "
+            f"{show_fraction(unit)})"
+        )
     if scale is None:
         return _Grain(Fraction(0), unit, None, f"{n} {what}, no scale bounds")
     try:
@@ -252,31 +254,52 @@ def grim(mean, n: int, *, items: int = 1, step=1, scale=None, rounding: str = "u
     target = printed(mean, "mean")
     grain = _grain(n, items, step, scale)
     totals, around = _unit_sums(target, n, grain, rounding)
-    form = (f"T/{n}" if grain.offset == 0 and grain.unit == 1 else
-            f"{show(grain.offset)} + {show_fraction(grain.unit)}·T/{n}" if grain.offset else
-            f"{show_fraction(grain.unit)}·T/{n}")
-    head = (f"{grain.text}: the mean is {form} for a whole total T"
-            + (f" of units of {show_fraction(grain.unit)}" if grain.unit != 1 else "")
-            + f"; {target.text} means {target.interval()} (rounding {rounding})")
+    form = (
+        f"T/{n}"
+        if grain.offset == 0 and grain.unit == 1
+        else f"{show(grain.offset)} + {show_fraction(grain.unit)}·T/{n}"
+        if grain.offset
+        else f"{show_fraction(grain.unit)}·T/{n}"
+    )
+    head = (
+        f"{grain.text}: the mean is {form} for a whole total T"
+        + (f" of units of {show_fraction(grain.unit)}" if grain.unit != 1 else "")
+        + f"; {target.text} means {target.interval()} (rounding {rounding})"
+    )
     if totals:
         t = totals[0]
         q, up, at = _near_equal(n, t)
         witness = tuple((u, c) for u, c in ((q, at), (q + 1, up)) if c)
         listing = ", ".join(map(str, totals[:6])) + (", ..." if len(totals) > 6 else "")
-        detail = (f"{head}. T = {listing} fit{'s' if len(totals) == 1 else ''}: {form.replace('T', str(t))} = "
-                  f"{show_fraction(grain.value(Fraction(t, n)))} prints as {target.text}. Witness: "
-                  f"{_witness_text(grain, witness)}.")
+        detail = (
+            f"{head}. T = {listing} fit{'s' if len(totals) == 1 else ''}: {form.replace('T', str(t))} = "
+            f"{show_fraction(grain.value(Fraction(t, n)))} prints as {target.text}. Witness: "
+            f"{_witness_text(grain, witness)}."
+        )
         if grain.top is None:
             detail += " No scale bound was used or needed."
-        return GrimResult(CONSISTENT, target.text, n, int(items), Fraction(step), tuple(totals[:50]),
-                          tuple((grain.value(u), c) for u, c in witness), rounding, detail)
+        return GrimResult(
+            CONSISTENT,
+            target.text,
+            n,
+            int(items),
+            Fraction(step),
+            tuple(totals[:50]),
+            tuple((grain.value(u), c) for u, c in witness),
+            rounding,
+            detail,
+        )
     below, above = (grain.value(Fraction(t, n)) for t in around)
-    detail = (f"{head}. No T works: the attainable means nearest to it are T = {around[0]}: "
-              f"{show_fraction(below)} and T = {around[1]}: {show_fraction(above)}, both outside "
-              f"{target.interval()}.")
+    detail = (
+        f"{head}. No T works: the attainable means nearest to it are T = {around[0]}: "
+        f"{show_fraction(below)} and T = {around[1]}: {show_fraction(above)}, both outside "
+        f"{target.interval()}."
+    )
     if grain.top is not None and not (0 <= around[0] and around[1] <= n * grain.top):
-        detail = (f"{head}. No T works: the mean must lie between the scale bounds "
-                  f"{show(grain.value(0))} and {show(grain.value(grain.top))}.")
+        detail = (
+            f"{head}. No T works: the mean must lie between the scale bounds "
+            f"{show(grain.value(0))} and {show(grain.value(grain.top))}."
+        )
     return GrimResult(INCONSISTENT, target.text, n, int(items), Fraction(step), (), None, rounding, detail)
 
 
@@ -350,8 +373,7 @@ def _find_sample(n: int, total: int, squares: int, lo: int, hi: int, budget: lis
 
 def _isqrt_frac_floor(x: Fraction) -> int:
     """floor(sqrt(x)) for a non-negative Fraction, exactly."""
-    return math.isqrt(x.numerator * x.denominator) // x.denominator if x.denominator == 1 else \
-        _floor_sqrt(x)
+    return math.isqrt(x.numerator * x.denominator) // x.denominator if x.denominator == 1 else _floor_sqrt(x)
 
 
 def _floor_sqrt(x: Fraction) -> int:
@@ -363,8 +385,9 @@ def _floor_sqrt(x: Fraction) -> int:
     return guess
 
 
-def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: str = "up_or_down",
-            dispersion: str = "sd") -> GrimmerResult:
+def grimmer(
+    mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: str = "up_or_down", dispersion: str = "sd"
+) -> GrimmerResult:
     """GRIMMER: can ``n`` values on the lattice have a mean and SD printing as ``mean`` and ``sd``?
 
     In units u of ``step / items`` above the scale minimum the values are integers with total T and sum of squares
@@ -421,9 +444,18 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
     scale_t = None if scale is None else tuple(scale)
 
     def result(verdict, detail, witness=None):
-        return GrimmerResult(verdict, m.text, s.text, n, int(items), Fraction(step), scale_t,
-                             None if witness is None else tuple((grain.value(u), c) for u, c in witness.items()),
-                             rounding, detail)
+        return GrimmerResult(
+            verdict,
+            m.text,
+            s.text,
+            n,
+            int(items),
+            Fraction(step),
+            scale_t,
+            None if witness is None else tuple((grain.value(u), c) for u, c in witness.items()),
+            rounding,
+            detail,
+        )
 
     if n < 2:
         return result(unverifiable("an SD needs n >= 2"), "A sample SD of one value is undefined.")
@@ -431,11 +463,13 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
     g = grim(mean, n, items=items, step=step, scale=scale, rounding=rounding)
     if not totals:
         return result(INCONSISTENT, f"GRIM fails, so no SD can help. {g.detail}")
-    unit2 = grain.unit ** 2
-    head = (f"{grain.text}. In units of {show_fraction(grain.unit)} the values are integers with total T and sum "
-            f"of squares Q, and SD² = {show_fraction(unit2) + '·' if unit2 != 1 else ''}(Q − T²/{n})/{n - 1}. "
-            f"The mean allows T = {', '.join(map(str, totals[:6]))}{', ...' if len(totals) > 6 else ''}; "
-            f"{s.text} means {label} in {s.interval()}" + (f", i.e. SD² = {n}·SE²." if factor > 1 else "."))
+    unit2 = grain.unit**2
+    head = (
+        f"{grain.text}. In units of {show_fraction(grain.unit)} the values are integers with total T and sum "
+        f"of squares Q, and SD² = {show_fraction(unit2) + '·' if unit2 != 1 else ''}(Q − T²/{n})/{n - 1}. "
+        f"The mean allows T = {', '.join(map(str, totals[:6]))}{', ...' if len(totals) > 6 else ''}; "
+        f"{s.text} means {label} in {s.interval()}" + (f", i.e. SD² = {n}·SE²." if factor > 1 else ".")
+    )
     budget = [SEARCH_BUDGET]
     reasons: list[str] = []
     searched = 0
@@ -443,19 +477,26 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
     for t in totals:
         mean_t = Fraction(t, n)
         low_sd = max(s.low, Fraction(0))
-        q_low = math.ceil(mean_t * t + (n - 1) * factor * low_sd ** 2 / unit2)
-        q_high = math.floor(mean_t * t + (n - 1) * factor * s.high ** 2 / unit2)
-        fitting = [q for q in range(q_low, q_high + 1)
-                   if sqrt_prints_as(unit2 * (q - mean_t * t) / ((n - 1) * factor), s, rounding)]
+        q_low = math.ceil(mean_t * t + (n - 1) * factor * low_sd**2 / unit2)
+        q_high = math.floor(mean_t * t + (n - 1) * factor * s.high**2 / unit2)
+        fitting = [
+            q
+            for q in range(q_low, q_high + 1)
+            if sqrt_prints_as(unit2 * (q - mean_t * t) / ((n - 1) * factor), s, rounding)
+        ]
         parity = [q for q in fitting if (q - t) % 2 == 0]
         if not fitting:
-            reasons.append(f"T = {t}: no whole Q gives an {label} in {s.interval()} (Q would lie in "
-                           f"[{show(mean_t * t + (n - 1) * factor * low_sd ** 2 / unit2)}, "
-                           f"{show(mean_t * t + (n - 1) * factor * s.high ** 2 / unit2)}])")
+            reasons.append(
+                f"T = {t}: no whole Q gives an {label} in {s.interval()} (Q would lie in "
+                f"[{show(mean_t * t + (n - 1) * factor * low_sd**2 / unit2)}, "
+                f"{show(mean_t * t + (n - 1) * factor * s.high**2 / unit2)}])"
+            )
             continue
         if not parity:
-            reasons.append(f"T = {t}: Q = {', '.join(map(str, fitting))} give{'s' if len(fitting) == 1 else ''} "
-                           f"the SD, but Q must have the parity of T = {t} (u² ≡ u mod 2)")
+            reasons.append(
+                f"T = {t}: Q = {', '.join(map(str, fitting))} give{'s' if len(fitting) == 1 else ''} "
+                f"the SD, but Q must have the parity of T = {t} (u² ≡ u mod 2)"
+            )
             continue
         for q in parity:
             d = q - mean_t * t
@@ -463,7 +504,7 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
                 lo, hi = 0, grain.top
                 bound_text = "the scale"
             else:
-                reach = d * (n - 1) / n   # Samuelson: (u_i - mean)^2 <= D (n-1)/n
+                reach = d * (n - 1) / n  # Samuelson: (u_i - mean)^2 <= D (n-1)/n
                 root = _floor_sqrt(reach)
                 lo, hi = math.floor(mean_t) - root - 1, math.ceil(mean_t) + root + 1
                 while (mean_t - lo) ** 2 > reach:
@@ -472,8 +513,10 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
                     hi -= 1
                 if grain.offset != 0 or scale is not None:
                     lo = max(lo, 0)
-                bound_text = (f"Samuelson's bound ({show(grain.value(lo))} to {show(grain.value(hi))}, which every "
-                              "sample with this mean and SD obeys; no scale maximum was assumed, so the verdict does not depend on one)")
+                bound_text = (
+                    f"Samuelson's bound ({show(grain.value(lo))} to {show(grain.value(hi))}, which every "
+                    "sample with this mean and SD obeys; no scale maximum was assumed, so the verdict does not depend on one)"
+                )
             searched += 1
             try:
                 found = None
@@ -495,26 +538,37 @@ def grimmer(mean, sd, n: int, *, items: int = 1, step=1, scale=None, rounding: s
                 break
             if found is not None:
                 sd_value = unit2 * d / (n - 1)
-                shown_sd = (f"SD sqrt({show_fraction(sd_value)}) = {float(sd_value) ** 0.5:.6g}" if factor == 1 else
-                            f"SE sqrt({show_fraction(sd_value / factor)}) = {float(sd_value / factor) ** 0.5:.6g}")
-                detail = (f"{head} T = {t} with Q = {q} gives mean {show_fraction(grain.value(mean_t))} and "
-                          f"{shown_sd}, printing as {m.text} "
-                          f"and {s.text}. Witness: {_witness_text(grain, found.items())} (found by exhaustive "
-                          f"search within {bound_text}).")
+                shown_sd = (
+                    f"SD sqrt({show_fraction(sd_value)}) = {float(sd_value) ** 0.5:.6g}"
+                    if factor == 1
+                    else f"SE sqrt({show_fraction(sd_value / factor)}) = {float(sd_value / factor) ** 0.5:.6g}"
+                )
+                detail = (
+                    f"{head} T = {t} with Q = {q} gives mean {show_fraction(grain.value(mean_t))} and "
+                    f"{shown_sd}, printing as {m.text} "
+                    f"and {s.text}. Witness: {_witness_text(grain, found.items())} (found by exhaustive "
+                    f"search within {bound_text})."
+                )
                 return result(CONSISTENT, detail, found)
-            reasons.append(f"T = {t}, Q = {q}: no {n} integers within {bound_text.split(' (')[0]} have this sum and "
-                           "sum of squares (exhaustive search)")
+            reasons.append(
+                f"T = {t}, Q = {q}: no {n} integers within {bound_text.split(' (')[0]} have this sum and "
+                "sum of squares (exhaustive search)"
+            )
         if gave_up:
             break
     if gave_up:
-        return result(unverifiable(f"the exact search exceeded {SEARCH_BUDGET} steps"),
-                      f"{head} " + "; ".join(reasons[-3:]) + ". Necessary conditions (GRIM, SD interval, parity) "
-                      "pass; a witness was not found within the budget.")
+        return result(
+            unverifiable(f"the exact search exceeded {SEARCH_BUDGET} steps"),
+            f"{head} " + "; ".join(reasons[-3:]) + ". Necessary conditions (GRIM, SD interval, parity) "
+            "pass; a witness was not found within the budget.",
+        )
     shown = reasons if len(reasons) <= 8 else reasons[:8] + [f"... {len(reasons) - 8} more totals alike"]
     tail = ""
     if grain.top is None:
-        tail = (" No scale maximum was assumed (any search used Samuelson's bound, which every sample obeys), so the "
-                "verdict does not depend on one.")
+        tail = (
+            " No scale maximum was assumed (any search used Samuelson's bound, which every sample obeys), so the "
+            "verdict does not depend on one."
+        )
     return result(INCONSISTENT, f"{head} " + "; ".join(shown) + "." + tail)
 
 
@@ -563,22 +617,51 @@ def debit(mean, sd, n: int, *, rounding: str = "up_or_down") -> DebitResult:
     if not 0 <= m.value <= 1 or not 0 <= s.value <= 1:
         raise ValueError(f"DEBIT needs a binary mean and SD between 0 and 1, got mean {m.text!r}, sd {s.text!r}")
     ks = [k for k in range(n + 1) if prints_as(Fraction(k, n), m, rounding)]
-    head = (f"{n} binary values: k ones give mean k/{n} and SD sqrt(k({n} − k)/({n}·{n - 1})); {m.text} means "
-            f"{m.interval()}, {s.text} means {s.interval()} (rounding {rounding}).")
+    head = (
+        f"{n} binary values: k ones give mean k/{n} and SD sqrt(k({n} − k)/({n}·{n - 1})); {m.text} means "
+        f"{m.interval()}, {s.text} means {s.interval()} (rounding {rounding})."
+    )
 
     def var(k):
         return Fraction(k * (n - k), n * (n - 1))
 
     if not ks:
-        return DebitResult(INCONSISTENT, m.text, s.text, n, (), None, rounding,
-                           f"{head} No k of 0..{n} gives a mean printing as {m.text} (GRIM).")
+        return DebitResult(
+            INCONSISTENT,
+            m.text,
+            s.text,
+            n,
+            (),
+            None,
+            rounding,
+            f"{head} No k of 0..{n} gives a mean printing as {m.text} (GRIM).",
+        )
     for k in ks:
         if sqrt_prints_as(var(k), s, rounding):
-            return DebitResult(CONSISTENT, m.text, s.text, n, tuple(ks), k, rounding,
-                               f"{head} Witness: k = {k} ones and {n - k} zeros: mean {show_fraction(Fraction(k, n))}"
-                               f", SD {float(var(k)) ** 0.5:.6g}.")
+            return DebitResult(
+                CONSISTENT,
+                m.text,
+                s.text,
+                n,
+                tuple(ks),
+                k,
+                rounding,
+                f"{head} Witness: k = {k} ones and {n - k} zeros: mean {show_fraction(Fraction(k, n))}"
+                f", SD {float(var(k)) ** 0.5:.6g}.",
+            )
     sds = [float(var(k)) ** 0.5 for k in ks]
-    listing = (", ".join(f"k = {k}: {v:.5g}" for k, v in zip(ks, sds)) if len(ks) <= 6 else
-               f"k = {ks[0]}..{ks[-1]}: SD from {min(sds):.5g} to {max(sds):.5g}")
-    return DebitResult(INCONSISTENT, m.text, s.text, n, tuple(ks), None, rounding,
-                       f"{head} The means allow {listing}; none prints as {s.text}.")
+    listing = (
+        ", ".join(f"k = {k}: {v:.5g}" for k, v in zip(ks, sds))
+        if len(ks) <= 6
+        else f"k = {ks[0]}..{ks[-1]}: SD from {min(sds):.5g} to {max(sds):.5g}"
+    )
+    return DebitResult(
+        INCONSISTENT,
+        m.text,
+        s.text,
+        n,
+        tuple(ks),
+        None,
+        rounding,
+        f"{head} The means allow {listing}; none prints as {s.text}.",
+    )

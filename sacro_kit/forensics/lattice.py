@@ -16,5 +16,14 @@ from sacro_kit.forensics.consistency import _pinned as pinned
 from sacro_kit.forensics.consistency import _prints_as as prints_as
 from sacro_kit.forensics.consistency import _read_triple as read_triple
 
-__all__ = ["P_CANDIDATES", "check_n", "check_rounding", "constraints", "lattice", "Lattice", "pinned", "prints_as",
-           "read_triple"]
+__all__ = [
+    "P_CANDIDATES",
+    "check_n",
+    "check_rounding",
+    "constraints",
+    "lattice",
+    "Lattice",
+    "pinned",
+    "prints_as",
+    "read_triple",
+]

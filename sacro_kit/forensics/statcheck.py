@@ -31,8 +31,15 @@ from sacro_kit._results import Result
 from sacro_kit.forensics._exact import CONSISTENT, INCONSISTENT, unverifiable
 
 #: The statistics whose p can be recomputed, with their accepted spellings.
-STATISTICS = {"t": ("t",), "F": ("f",), "chi2": ("chi2", "chi-squared", "chi-square", "χ2", "χ²", "x2"),
-              "z": ("z",), "r": ("r",), "Q": ("q", "qb", "qw"), "U": ("u", "mann-whitney u")}
+STATISTICS = {
+    "t": ("t",),
+    "F": ("f",),
+    "chi2": ("chi2", "chi-squared", "chi-square", "χ2", "χ²", "x2"),
+    "z": ("z",),
+    "r": ("r",),
+    "Q": ("q", "qb", "qw"),
+    "U": ("u", "mann-whitney u"),
+}
 _ALIAS = {alias: name for name, aliases in STATISTICS.items() for alias in aliases}
 _NUMBER = re.compile(r"^\s*(<=|>=|≤|≥|<|>|=)?\s*([-−]?[0-9]*\.?[0-9]+)\s*$")
 _TOLERANCE = 1e-12
@@ -83,9 +90,14 @@ def _p_interval(p, alpha: float) -> tuple[float, float, bool, bool, str]:
     relation, value, decimals = _read(cleaned if isinstance(p, str) else p, "p")
     v = float(value)
     if relation == "=":
-        half = 0.5 / 10 ** decimals
-        return max(0.0, v - half), min(1.0, v + half), True, True, f"p = {cleaned.strip().lstrip('=').strip()} " \
-            f"(from {max(0.0, v - half):.6g} to {min(1.0, v + half):.6g})"
+        half = 0.5 / 10**decimals
+        return (
+            max(0.0, v - half),
+            min(1.0, v + half),
+            True,
+            True,
+            f"p = {cleaned.strip().lstrip('=').strip()} (from {max(0.0, v - half):.6g} to {min(1.0, v + half):.6g})",
+        )
     if relation in ("<", "<="):
         return 0.0, v, False, relation == "<=", f"p {relation} {v:g}"
     return v, 1.0, relation == ">=", True, f"p {relation} {v:g}"
@@ -132,9 +144,20 @@ def _u_data(u: int, n1: int, n2: int):
     return x, np.arange(n2, dtype=float)
 
 
-def recompute_p(statistic_name: str, statistic, p, *, df=None, df2=None, n: int | None = None,
-                n2: int | None = None, alternative: str = "two-sided", one_tailed_in_text: bool = False,
-                alpha: float = 0.05, p_zero_error: bool = False) -> RecomputedP:
+def recompute_p(
+    statistic_name: str,
+    statistic,
+    p,
+    *,
+    df=None,
+    df2=None,
+    n: int | None = None,
+    n2: int | None = None,
+    alternative: str = "two-sided",
+    one_tailed_in_text: bool = False,
+    alpha: float = 0.05,
+    p_zero_error: bool = False,
+) -> RecomputedP:
     """Does the printed p follow from the printed statistic? statcheck's check, with the proof in ``detail``.
 
     Parameters
@@ -190,8 +213,18 @@ def recompute_p(statistic_name: str, statistic, p, *, df=None, df2=None, n: int 
     """
     if not isinstance(statistic_name, str) or statistic_name.strip().lower() not in _ALIAS:
         why = f"p cannot be recomputed from a statistic named {statistic_name!r}"
-        return RecomputedP(unverifiable(why), str(statistic_name), str(statistic), (), str(p), None, None, None,
-                           False, why + f" (known: {', '.join(STATISTICS)}).")
+        return RecomputedP(
+            unverifiable(why),
+            str(statistic_name),
+            str(statistic),
+            (),
+            str(p),
+            None,
+            None,
+            None,
+            False,
+            why + f" (known: {', '.join(STATISTICS)}).",
+        )
     name = _ALIAS[statistic_name.strip().lower()]
     alternative = alternative.lower().replace(".", "-")
     if alternative in ("two-sided", "two-tailed"):
@@ -210,18 +243,41 @@ def recompute_p(statistic_name: str, statistic, p, *, df=None, df2=None, n: int 
         return RecomputedP(unverifiable(why), name, stat_text, dfs, p_text, None, None, None, False, why + ".")
 
     if len(dfs) != needs:
-        return unverifiable_result(f"{name} needs {needs} degree(s) of freedom, got {len(dfs)}" if needs else
-                                   f"{name} takes no degrees of freedom")
+        return unverifiable_result(
+            f"{name} needs {needs} degree(s) of freedom, got {len(dfs)}"
+            if needs
+            else f"{name} takes no degrees of freedom"
+        )
     if name == "U" and (n is None or n2 is None):
         return unverifiable_result("a U statistic needs both group sizes (n and n2)")
     if name in ("F", "chi2", "Q") and value < 0:
-        return RecomputedP(INCONSISTENT, name, stat_text, dfs, p_text, None, None, None, False,
-                           f"{name} cannot be negative; {stat_text} is impossible.")
+        return RecomputedP(
+            INCONSISTENT,
+            name,
+            stat_text,
+            dfs,
+            p_text,
+            None,
+            None,
+            None,
+            False,
+            f"{name} cannot be negative; {stat_text} is impossible.",
+        )
     if name == "r" and abs(value) > 1:
-        return RecomputedP(INCONSISTENT, name, stat_text, dfs, p_text, None, None, None, False,
-                           f"a correlation lies in [-1, 1]; {stat_text} is impossible.")
+        return RecomputedP(
+            INCONSISTENT,
+            name,
+            stat_text,
+            dfs,
+            p_text,
+            None,
+            None,
+            None,
+            False,
+            f"a correlation lies in [-1, 1]; {stat_text} is impossible.",
+        )
 
-    half = Fraction(1, 2 * 10 ** decimals)
+    half = Fraction(1, 2 * 10**decimals)
     magnitude = abs(value)
     if relation == "=":
         low_stat, high_stat = max(Fraction(0), magnitude - half), magnitude + half
@@ -282,8 +338,12 @@ def recompute_p(statistic_name: str, statistic, p, *, df=None, df2=None, n: int 
                 if sides == 2:
                     exact.append(stats.mannwhitneyu(x, y, method="exact").pvalue)
                 else:
-                    exact.append(min(stats.mannwhitneyu(x, y, method="exact", alternative=side).pvalue
-                                     for side in ("less", "greater")))
+                    exact.append(
+                        min(
+                            stats.mannwhitneyu(x, y, method="exact", alternative=side).pvalue
+                            for side in ("less", "greater")
+                        )
+                    )
             out.insert(0, ("exact (untied)", min(exact), max(exact)))
         return out
 
@@ -292,10 +352,13 @@ def recompute_p(statistic_name: str, statistic, p, *, df=None, df2=None, n: int 
         ok = [r for r in found if meets(r[1], r[2])]
         return found, ok
 
-    head = (f"{name}" + (f"({', '.join(f'{d:g}' for d in dfs)})" if dfs else "")
-            + f" {stat_text if relation != '=' else '= ' + stat_text}"
-            + (f" (groups of {n} and {n2})" if name == "U" else ""))
-    stat_range = ("" if relation != "=" else f"; the statistic means {float(value - half):g} to {float(value + half):g}")
+    head = (
+        f"{name}"
+        + (f"({', '.join(f'{d:g}' for d in dfs)})" if dfs else "")
+        + f" {stat_text if relation != '=' else '= ' + stat_text}"
+        + (f" (groups of {n} and {n2})" if name == "U" else "")
+    )
+    stat_range = "" if relation != "=" else f"; the statistic means {float(value - half):g} to {float(value + half):g}"
     one_tailed_kind = name in ("F", "chi2", "Q")
     sides = 1 if one_tailed_kind else tails
     found, ok = judge(sides)
@@ -312,8 +375,18 @@ def recompute_p(statistic_name: str, statistic, p, *, df=None, df2=None, n: int 
     if p_text.strip().lstrip("p= ").strip() in (".000", "0.000", "0.00", ".00", "0"):
         zero_note = " A p-value cannot be exactly 0; the printed value is read as the interval it rounds from."
         if p_zero_error:
-            return RecomputedP(INCONSISTENT, name, stat_text, dfs, p_text, found[0][1], found[0][2], sides, False,
-                               f"{head}: p printed as {p_text}, and p = 0 is impossible (statcheck's pZeroError).")
+            return RecomputedP(
+                INCONSISTENT,
+                name,
+                stat_text,
+                dfs,
+                p_text,
+                found[0][1],
+                found[0][2],
+                sides,
+                False,
+                f"{head}: p printed as {p_text}, and p = 0 is impossible (statcheck's pZeroError).",
+            )
     p_all_lo = min(r[1] for r in found)
     p_all_hi = max(r[2] for r in found)
     # statcheck's decision error: the printed p and the p of the printed statistic fall on different sides of alpha
@@ -326,25 +399,42 @@ def recompute_p(statistic_name: str, statistic, p, *, df=None, df2=None, n: int 
     else:
         printed_significant = None
     point = p_of(float(magnitude), sides) if name != "U" else (found[0][1] + found[0][2]) / 2
-    decision = printed_significant is not None and printed_significant != (point <= alpha if printed_significant
-                                                                            else point < alpha)
+    decision = printed_significant is not None and printed_significant != (
+        point <= alpha if printed_significant else point < alpha
+    )
     if ok:
-        detail = (f"{head}{stat_range}: the {tail_word} p runs {listing(found)}. The printed {wording} meets it"
-                  + (f" ({ok[0][0]})" if ok[0][0] else "") + f".{zero_note}")
+        detail = (
+            f"{head}{stat_range}: the {tail_word} p runs {listing(found)}. The printed {wording} meets it"
+            + (f" ({ok[0][0]})" if ok[0][0] else "")
+            + f".{zero_note}"
+        )
         return RecomputedP(CONSISTENT, name, stat_text, dfs, p_text, p_all_lo, p_all_hi, sides, False, detail)
-    detail = (f"{head}{stat_range}: the {tail_word} p runs {listing(found)}, but the printed {wording} does not meet "
-              f"it.{zero_note}")
+    detail = (
+        f"{head}{stat_range}: the {tail_word} p runs {listing(found)}, but the printed {wording} does not meet "
+        f"it.{zero_note}"
+    )
     if not one_tailed_kind and sides == 2:
         other, other_ok = judge(1)
         if other_ok:
             if one_tailed_in_text:
-                return RecomputedP(CONSISTENT, name, stat_text, dfs, p_text, min(r[1] for r in other),
-                                   max(r[2] for r in other), 1, False,
-                                   f"{head}{stat_range}: the two-tailed p ({listing(found)}) does not meet the printed "
-                                   f"{wording}, but the one-tailed p ({listing(other)}) does, and the paper says the "
-                                   "test is one-tailed (statcheck's OneTailedTxt correction).")
-            detail += (f" A one-tailed p ({listing(other)}) would match; if the paper states a one-sided test, pass "
-                       "one_tailed_in_text=True.")
+                return RecomputedP(
+                    CONSISTENT,
+                    name,
+                    stat_text,
+                    dfs,
+                    p_text,
+                    min(r[1] for r in other),
+                    max(r[2] for r in other),
+                    1,
+                    False,
+                    f"{head}{stat_range}: the two-tailed p ({listing(found)}) does not meet the printed "
+                    f"{wording}, but the one-tailed p ({listing(other)}) does, and the paper says the "
+                    "test is one-tailed (statcheck's OneTailedTxt correction).",
+                )
+            detail += (
+                f" A one-tailed p ({listing(other)}) would match; if the paper states a one-sided test, pass "
+                "one_tailed_in_text=True."
+            )
     if decision:
         detail += f" This is also a decision error: the significance at alpha = {alpha:g} flips."
     return RecomputedP(INCONSISTENT, name, stat_text, dfs, p_text, p_all_lo, p_all_hi, sides, decision, detail)

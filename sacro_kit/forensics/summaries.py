@@ -99,8 +99,14 @@ def _listing(values, limit=8) -> str:
     return ", ".join(map(str, values[:limit])) + (", ..." if len(values) > limit else "")
 
 
-def check_percentage(k: int | None = None, n: int | None = None, printed_percent=None, *,
-                     rounding: str = "up_or_down", n_max: int = 10_000) -> PercentageCheck:
+def check_percentage(
+    k: int | None = None,
+    n: int | None = None,
+    printed_percent=None,
+    *,
+    rounding: str = "up_or_down",
+    n_max: int = 10_000,
+) -> PercentageCheck:
     """Is the printed percentage k of n at its printed precision? With k or n missing: which values fit.
 
     * k and n: 100 k / n is rounded exactly to the printed decimals and compared (GRIM for a proportion);
@@ -148,8 +154,11 @@ def check_percentage(k: int | None = None, n: int | None = None, printed_percent
     if n is not None:
         n = check_n(n)
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 0 or (n is not None and k > n)):
-        raise ValueError(f"k must be an integer from 0 to n = {n}, got {k!r}" if n is not None else
-                         f"k must be a non-negative integer, got {k!r}")
+        raise ValueError(
+            f"k must be an integer from 0 to n = {n}, got {k!r}"
+            if n is not None
+            else f"k must be a non-negative integer, got {k!r}"
+        )
     head = f"{shown} means {target.interval()} % (rounding {rounding})"
 
     def result(verdict, detail, ks=(), ns=None, smallest=None):
@@ -163,24 +172,39 @@ def check_percentage(k: int | None = None, n: int | None = None, printed_percent
         ks = _ks_for(n, target, rounding)
         if k is None:
             if ks:
-                return result(CONSISTENT, f"{head}; of n = {n}, k = {_listing(ks)} print so "
-                              f"(e.g. {ks[0]}/{n} = {show(Fraction(100 * ks[0], n))} %).", ks)
+                return result(
+                    CONSISTENT,
+                    f"{head}; of n = {n}, k = {_listing(ks)} print so "
+                    f"(e.g. {ks[0]}/{n} = {show(Fraction(100 * ks[0], n))} %).",
+                    ks,
+                )
             near = math.floor(target.value * n / 100)
-            return result(INCONSISTENT, f"{head}; no k of 0..{n} prints so: {near}/{n} = "
-                          f"{show(Fraction(100 * near, n))} % and {near + 1}/{n} = "
-                          f"{show(Fraction(100 * (near + 1), n))} %.", ks)
+            return result(
+                INCONSISTENT,
+                f"{head}; no k of 0..{n} prints so: {near}/{n} = "
+                f"{show(Fraction(100 * near, n))} % and {near + 1}/{n} = "
+                f"{show(Fraction(100 * (near + 1), n))} %.",
+                ks,
+            )
         value = Fraction(100 * k, n)
         ok = k in ks
-        return result(CONSISTENT if ok else INCONSISTENT,
-                      f"{k}/{n} = {show(value)} % {'prints' if ok else 'does not print'} as {shown} ({head}; k values "
-                      f"of 0..{n} that print so: {_listing(ks)}).", ks)
+        return result(
+            CONSISTENT if ok else INCONSISTENT,
+            f"{k}/{n} = {show(value)} % {'prints' if ok else 'does not print'} as {shown} ({head}; k values "
+            f"of 0..{n} that print so: {_listing(ks)}).",
+            ks,
+        )
 
     if k is not None:
         if k == 0:
             ok = prints_as(Fraction(0), target, rounding)
-            return result(CONSISTENT if ok else INCONSISTENT,
-                          f"0 of any n is 0 %, which {'prints' if ok else 'does not print'} as {shown}.",
-                          (), None, 1 if ok else None)
+            return result(
+                CONSISTENT if ok else INCONSISTENT,
+                f"0 of any n is 0 %, which {'prints' if ok else 'does not print'} as {shown}.",
+                (),
+                None,
+                1 if ok else None,
+            )
         if target.high <= 0:
             return result(INCONSISTENT, f"{head}; {k} > 0 of any n is more than 0 %.")
         first = max(k, math.floor(100 * k / target.high))
@@ -188,23 +212,44 @@ def check_percentage(k: int | None = None, n: int | None = None, printed_percent
         if last is None or last - first > n_max:
             stop = first + n_max
             ns = [m for m in range(max(first, 1), stop + 1) if prints_as(Fraction(100 * k, m), target, rounding)]
-            return result(CONSISTENT if ns else INCONSISTENT,
-                          f"{head}; {k} of n prints so for n = {_listing(ns)} (searched to {stop}; the range has no "
-                          "upper end).", (), None, ns[0] if ns else None)
+            return result(
+                CONSISTENT if ns else INCONSISTENT,
+                f"{head}; {k} of n prints so for n = {_listing(ns)} (searched to {stop}; the range has no upper end).",
+                (),
+                None,
+                ns[0] if ns else None,
+            )
         ns = tuple(m for m in range(max(first, 1), last + 1) if prints_as(Fraction(100 * k, m), target, rounding))
         if ns:
-            return result(CONSISTENT, f"{head}; {k} of n prints so exactly for n = {_listing(ns)} "
-                          f"(100·{k}/n in the interval needs {show(100 * k / target.high)} ≤ n ≤ "
-                          f"{show(100 * k / target.low)}).", (), ns, ns[0])
-        return result(INCONSISTENT, f"{head}; 100·{k}/n lies in the interval only for "
-                      f"{show(100 * k / target.high)} ≤ n ≤ {show(100 * k / target.low)}, and no whole n "
-                      f"≥ {k} there prints as {shown}.", (), ())
+            return result(
+                CONSISTENT,
+                f"{head}; {k} of n prints so exactly for n = {_listing(ns)} "
+                f"(100·{k}/n in the interval needs {show(100 * k / target.high)} ≤ n ≤ "
+                f"{show(100 * k / target.low)}).",
+                (),
+                ns,
+                ns[0],
+            )
+        return result(
+            INCONSISTENT,
+            f"{head}; 100·{k}/n lies in the interval only for "
+            f"{show(100 * k / target.high)} ≤ n ≤ {show(100 * k / target.low)}, and no whole n "
+            f"≥ {k} there prints as {shown}.",
+            (),
+            (),
+        )
 
     for m in range(1, n_max + 1):
         ks = _ks_for(m, target, rounding)
         if ks:
-            return result(CONSISTENT, f"{head}; no n printed: the smallest n that can give it is {m} "
-                          f"(k = {ks[0]}: {ks[0]}/{m} = {show(Fraction(100 * ks[0], m))} %).", (), None, m)
+            return result(
+                CONSISTENT,
+                f"{head}; no n printed: the smallest n that can give it is {m} "
+                f"(k = {ks[0]}: {ks[0]}/{m} = {show(Fraction(100 * ks[0], m))} %).",
+                (),
+                None,
+                m,
+            )
     return result(unverifiable(f"no n up to {n_max} gives {shown}"), f"{head}; searched n = 1..{n_max}.")
 
 
@@ -270,8 +315,11 @@ def _search(pins: Sequence[_Pin], values: Sequence[Fraction], rounding: str) -> 
 
     def fits(position: int) -> bool:
         for pin in as_lo[position] + as_hi[position]:
-            if pin.lo in assignment and pin.hi in assignment and not prints_as(pin.value(assignment), pin.target,
-                                                                               rounding):
+            if (
+                pin.lo in assignment
+                and pin.hi in assignment
+                and not prints_as(pin.value(assignment), pin.target, rounding)
+            ):
                 return False
         return True
 
@@ -294,8 +342,10 @@ def _why_not(pins, values, rounding, lattice_text) -> str:
     for pin in pins:
         if _search([pin], values, rounding) is None:
             what = "no value" if pin.gamma == 0 else "no values"
-            return (f"{pin.label} = {pin.formula()}, and {what} on {lattice_text} make{'s' if pin.gamma == 0 else ''} "
-                    f"it print as {pin.target.text} ({pin.target.interval()})")
+            return (
+                f"{pin.label} = {pin.formula()}, and {what} on {lattice_text} make{'s' if pin.gamma == 0 else ''} "
+                f"it print as {pin.target.text} ({pin.target.interval()})"
+            )
     return "each printed value is attainable alone, but not all of them with the values in order"
 
 
@@ -314,10 +364,14 @@ def _scale(scale, step) -> _Scale:
     try:
         low, high = scale
     except (TypeError, ValueError):
-        raise ValueError(f"scale must be a (min, max) pair (max may be None for an open scale), got {scale!r}") from None
+        raise ValueError(
+            f"scale must be a (min, max) pair (max may be None for an open scale), got {scale!r}"
+        ) from None
     if low is None:
-        raise ValueError("scale min must be given (a scale open at both ends leaves the lattice unanchored); "
-                         "use the smallest possible score, e.g. 0")
+        raise ValueError(
+            "scale min must be given (a scale open at both ends leaves the lattice unanchored); "
+            "use the smallest possible score, e.g. 0"
+        )
     low = exact_number(low, "scale min")
     if high is None:
         return _Scale(low, None, step, True)
@@ -357,8 +411,10 @@ def _open_bound(pin_sets, low: Fraction, step: Fraction) -> tuple[Fraction, Frac
                 b, text = pin.target.high, f"{pin.label} = {pin.formula()} ≤ {show(pin.target.high)}"
             else:
                 b = (pin.target.high - (1 - pin.gamma) * low) / pin.gamma
-                text = (f"{pin.label} = {pin.formula()} ≤ {show(pin.target.high)} with x({pin.lo}) ≥ {show(low)} "
-                        f"forces x({pin.hi}) ≤ {show(b)}")
+                text = (
+                    f"{pin.label} = {pin.formula()} ≤ {show(pin.target.high)} with x({pin.lo}) ≥ {show(low)} "
+                    f"forces x({pin.hi}) ≤ {show(b)}"
+                )
             if b > bound:
                 bound, why = b, text
     closing = _ceil_lattice(bound, low, step)
@@ -396,8 +452,9 @@ class MedianIQRCheck(Result):
 
     def table(self) -> pd.DataFrame:
         """One row per definition: method, fits, order_statistics, evidence, witness."""
-        return pd.DataFrame(list(self.definitions), columns=["method", "fits", "order_statistics", "evidence",
-                                                             "witness"])
+        return pd.DataFrame(
+            list(self.definitions), columns=["method", "fits", "order_statistics", "evidence", "witness"]
+        )
 
 
 def _read_values(labels, values, decimals_at_least: int | None = None) -> list[Printed]:
@@ -418,8 +475,10 @@ def _evaluate(n, pin_builder, targets, sc: _Scale, rounding, methods):
         closing, smallest, why = _open_bound(pin_sets.values(), sc.low, sc.step)
         high = max(closing, sc.low + sc.step)
         lattice_text = _describe(sc.low, high, sc.step)
-        note = (f" The scale has no stated maximum; checked on {lattice_text}, which loses nothing: no pinned order "
-                f"statistic can exceed {show(high)} ({why}).")
+        note = (
+            f" The scale has no stated maximum; checked on {lattice_text}, which loses nothing: no pinned order "
+            f"statistic can exceed {show(high)} ({why})."
+        )
     else:
         high = sc.high
         lattice_text = _describe(sc.low, high, sc.step)
@@ -440,25 +499,43 @@ def _evaluate(n, pin_builder, targets, sc: _Scale, rounding, methods):
         small_fits = [m for m in methods if _search(pin_sets[m], small_values, rounding) is not None]
         fits = [r[0] for r in rows if r[1]]
         if small_fits == fits:
-            note += (f" Any maximum from {show(max(smallest, sc.low + sc.step))} (the largest printed value) up gives "
-                     "the same answer, so the verdict does not depend on the maximum.")
+            note += (
+                f" Any maximum from {show(max(smallest, sc.low + sc.step))} (the largest printed value) up gives "
+                "the same answer, so the verdict does not depend on the maximum."
+            )
         else:
-            note += (f" With a maximum of {show(max(smallest, sc.low + sc.step))} (the largest printed value) the "
-                     f"fitting definitions would be {', '.join(map(_method_name, small_fits)) or 'none'}: the "
-                     "verdict depends on how high the scale goes.")
+            note += (
+                f" With a maximum of {show(max(smallest, sc.low + sc.step))} (the largest printed value) the "
+                f"fitting definitions would be {', '.join(map(_method_name, small_fits)) or 'none'}: the "
+                "verdict depends on how high the scale goes."
+            )
     return rows, lattice_text, note
 
 
 def _quartile_pins(n):
     def build(method, targets):
         q1, med, q3 = targets
-        return [_pin("Q1", q1, n, Fraction(1, 4), method), _pin("median", med, n, Fraction(1, 2), method),
-                _pin("Q3", q3, n, Fraction(3, 4), method)]
+        return [
+            _pin("Q1", q1, n, Fraction(1, 4), method),
+            _pin("median", med, n, Fraction(1, 2), method),
+            _pin("Q3", q3, n, Fraction(3, 4), method),
+        ]
+
     return build
 
 
-def check_median_iqr(n: int, q1, median, q3, *, scale=(0, 10), step=1, rounding: str = "up_or_down",
-                     methods=None, card_decimals: int | None = None) -> MedianIQRCheck:
+def check_median_iqr(
+    n: int,
+    q1,
+    median,
+    q3,
+    *,
+    scale=(0, 10),
+    step=1,
+    rounding: str = "up_or_down",
+    methods=None,
+    card_decimals: int | None = None,
+) -> MedianIQRCheck:
     """Which quantile definitions can print "median (IQR q1-q3)" from n values on the scale's lattice, with proofs.
 
     Each printed value is read at its own precision ("5.8": 5.75 to 5.85). For each of Hyndman & Fan's nine
@@ -511,9 +588,18 @@ def check_median_iqr(n: int, q1, median, q3, *, scale=(0, 10), step=1, rounding:
     targets = _read_values(labels, (q1, median, q3))
     text = f"{targets[1].text} (IQR {targets[0].text}–{targets[2].text})"
     if not targets[0].low <= targets[1].high or not targets[1].low <= targets[2].high:
-        return MedianIQRCheck(INCONSISTENT, n, text, (), (), None, "", rounding,
-                              f"The quartiles are out of order: Q1 {targets[0].text} ≤ median {targets[1].text} ≤ Q3 "
-                              f"{targets[2].text} fails even at the ends of their rounding intervals.")
+        return MedianIQRCheck(
+            INCONSISTENT,
+            n,
+            text,
+            (),
+            (),
+            None,
+            "",
+            rounding,
+            f"The quartiles are out of order: Q1 {targets[0].text} ≤ median {targets[1].text} ≤ Q3 "
+            f"{targets[2].text} fails even at the ends of their rounding intervals.",
+        )
     rows, lattice_text, note = _evaluate(n, _quartile_pins(n), targets, sc, rounding, methods)
     fits = tuple(r[0] for r in rows if r[1])
     sensitivity = None
@@ -522,21 +608,28 @@ def check_median_iqr(n: int, q1, median, q3, *, scale=(0, 10), step=1, rounding:
         wide = _read_values(labels, (q1, median, q3), card_decimals)
         sens_rows, _, _ = _evaluate(n, _quartile_pins(n), wide, sc, rounding, methods)
         sensitivity = tuple(r[0] for r in sens_rows if r[1])
-        sens_text = (f" Sensitivity (not the verdict): read card-wide at {card_decimals} decimals, the fitting "
-                     f"definitions would be {', '.join(map(_method_name, sensitivity)) or 'none'}.")
+        sens_text = (
+            f" Sensitivity (not the verdict): read card-wide at {card_decimals} decimals, the fitting "
+            f"definitions would be {', '.join(map(_method_name, sensitivity)) or 'none'}."
+        )
     reading = "; ".join(f"{t.text} means {t.interval()}" for t in targets)
-    lines = [f"n = {n} values on {lattice_text}, each printed value read at its own precision ({reading}), rounding "
-             f"{rounding}.{note} Fits: {', '.join(map(_method_name, fits)) or 'no definition'}."]
+    lines = [
+        f"n = {n} values on {lattice_text}, each printed value read at its own precision ({reading}), rounding "
+        f"{rounding}.{note} Fits: {', '.join(map(_method_name, fits)) or 'no definition'}."
+    ]
     if fits:
         first = rows[[r[0] for r in rows].index(fits[0])]
-        lines.append(f"Witness ({_method_name(first[0])}: {first[2]}): {first[3]}; fill the other positions with "
-                     "the neighbouring pinned value.")
+        lines.append(
+            f"Witness ({_method_name(first[0])}: {first[2]}): {first[3]}; fill the other positions with "
+            "the neighbouring pinned value."
+        )
     excluded = [r for r in rows if not r[1]]
     if excluded:
         lines.append("Excluded: " + "; ".join(f"{_method_name(r[0])} ({r[3]})" for r in excluded) + ".")
     verdict = CONSISTENT if fits else INCONSISTENT
-    return MedianIQRCheck(verdict, n, text, fits, tuple(rows), sensitivity, lattice_text, rounding,
-                          " ".join(lines) + sens_text)
+    return MedianIQRCheck(
+        verdict, n, text, fits, tuple(rows), sensitivity, lattice_text, rounding, " ".join(lines) + sens_text
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -546,13 +639,18 @@ def check_median_iqr(n: int, q1, median, q3, *, scale=(0, 10), step=1, rounding:
 def _range_pins(n):
     def build(method, targets):
         low, med, high = targets
-        return [_Pin("minimum", low, 1, 1, Fraction(0)), _pin("median", med, n, Fraction(1, 2), method),
-                _Pin("maximum", high, n, n, Fraction(0))]
+        return [
+            _Pin("minimum", low, 1, 1, Fraction(0)),
+            _pin("median", med, n, Fraction(1, 2), method),
+            _Pin("maximum", high, n, n, Fraction(0)),
+        ]
+
     return build
 
 
-def check_median_range(n: int, minimum, median, maximum, *, scale=(0, 10), step=1, rounding: str = "up_or_down",
-                       methods=None) -> MedianIQRCheck:
+def check_median_range(
+    n: int, minimum, median, maximum, *, scale=(0, 10), step=1, rounding: str = "up_or_down", methods=None
+) -> MedianIQRCheck:
     """Can "median (range minimum-maximum)" come from n values on the lattice? Which median definitions fit.
 
     The minimum and maximum are single observations, x(1) and x(n), so each must itself be a lattice value that
@@ -582,28 +680,40 @@ def check_median_range(n: int, minimum, median, maximum, *, scale=(0, 10), step=
     reach = sc.high if sc.high is not None else _ceil_lattice(max(t.high for t in targets), sc.low, sc.step)
     lattice = _lattice(sc.low, max(reach, sc.low + sc.step), sc.step)
     for end, position in ((targets[0], 1), (targets[2], n)):
-        pin = _Pin("minimum" if position == 1 and end is targets[0] else "maximum", end, position, position,
-                   Fraction(0))
+        pin = _Pin(
+            "minimum" if position == 1 and end is targets[0] else "maximum", end, position, position, Fraction(0)
+        )
         if _search([pin], lattice, rounding) is None:
-            return MedianIQRCheck(INCONSISTENT, n, text, (), (), None, _describe(sc.low, lattice[-1], sc.step),
-                                  rounding,
-                                  f"The {pin.label} is a single observation, x({position}), so it must be a value on "
-                                  f"the lattice {_describe(sc.low, lattice[-1], sc.step)}"
-                                  f"{' (or above: the scale has no stated maximum)' if sc.open_high else ''}; none "
-                                  f"prints as {end.text} ({end.interval()}). This holds for every quantile "
-                                  "definition.")
+            return MedianIQRCheck(
+                INCONSISTENT,
+                n,
+                text,
+                (),
+                (),
+                None,
+                _describe(sc.low, lattice[-1], sc.step),
+                rounding,
+                f"The {pin.label} is a single observation, x({position}), so it must be a value on "
+                f"the lattice {_describe(sc.low, lattice[-1], sc.step)}"
+                f"{' (or above: the scale has no stated maximum)' if sc.open_high else ''}; none "
+                f"prints as {end.text} ({end.interval()}). This holds for every quantile "
+                "definition.",
+            )
     rows, lattice_text, note = _evaluate(n, _range_pins(n), targets, sc, rounding, methods)
     fits = tuple(r[0] for r in rows if r[1])
-    lines = [f"n = {n} values on {lattice_text}; the minimum is x(1) and the maximum x({n}), single observations; "
-             f"each value read at its own precision, rounding {rounding}.{note} "
-             f"Fits: {', '.join(map(_method_name, fits)) or 'no definition'}."]
+    lines = [
+        f"n = {n} values on {lattice_text}; the minimum is x(1) and the maximum x({n}), single observations; "
+        f"each value read at its own precision, rounding {rounding}.{note} "
+        f"Fits: {', '.join(map(_method_name, fits)) or 'no definition'}."
+    ]
     if fits:
         first = rows[[r[0] for r in rows].index(fits[0])]
         lines.append(f"Witness ({_method_name(first[0])}: {first[2]}): {first[3]}.")
     else:
         lines.append("Excluded: " + "; ".join(f"{_method_name(r[0])} ({r[3]})" for r in rows) + ".")
-    return MedianIQRCheck(CONSISTENT if fits else INCONSISTENT, n, text, fits, tuple(rows), None, lattice_text,
-                          rounding, " ".join(lines))
+    return MedianIQRCheck(
+        CONSISTENT if fits else INCONSISTENT, n, text, fits, tuple(rows), None, lattice_text, rounding, " ".join(lines)
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -626,8 +736,14 @@ class PartsCheck(Result):
         return True if self.verdict == CONSISTENT else False if self.verdict == INCONSISTENT else None
 
 
-def check_parts(parts: Sequence[int] | None, whole: int | None = None, *, percents: Sequence | None = None,
-                exhaustive: bool = True, rounding: str = "up_or_down") -> PartsCheck:
+def check_parts(
+    parts: Sequence[int] | None,
+    whole: int | None = None,
+    *,
+    percents: Sequence | None = None,
+    exhaustive: bool = True,
+    rounding: str = "up_or_down",
+) -> PartsCheck:
     """Do the parts add up to the whole, and their printed percentages to 100 within rounding?
 
     ``parts``: the counts (None where only percentages are printed); ``whole``: the total; ``percents``: the
@@ -659,8 +775,14 @@ def check_parts(parts: Sequence[int] | None, whole: int | None = None, *, percen
         total = sum(counts)
         sums = " + ".join(map(str, counts))
         if total == whole or (not exhaustive and total <= whole):
-            lines.append(f"{sums} = {total}" + (f", the whole {whole}." if total == whole else
-                                                  f" ≤ the whole {whole} (the parts need not cover it)."))
+            lines.append(
+                f"{sums} = {total}"
+                + (
+                    f", the whole {whole}."
+                    if total == whole
+                    else f" ≤ the whole {whole} (the parts need not cover it)."
+                )
+            )
         else:
             ok = False
             lines.append(f"{sums} = {total}, but the whole is {whole}.")
@@ -675,9 +797,11 @@ def check_parts(parts: Sequence[int] | None, whole: int | None = None, *, percen
             slack = sum(t.half for t in targets)
             within = abs(total - 100) <= slack
             ok &= within
-            lines.append(f"{' + '.join(t.text.rstrip('%').strip() for t in targets)} = {show(total)} %; rounding each "
-                         f"part moves the sum from 100 by at most {show(slack)}, so "
-                         f"{'it can' if within else 'it cannot'} add up to 100.")
+            lines.append(
+                f"{' + '.join(t.text.rstrip('%').strip() for t in targets)} = {show(total)} %; rounding each "
+                f"part moves the sum from 100 by at most {show(slack)}, so "
+                f"{'it can' if within else 'it cannot'} add up to 100."
+            )
         if counts is not None and whole:
             for c, _t, raw in zip(counts, targets, percents):
                 check = check_percentage(c, whole, raw, rounding=rounding)

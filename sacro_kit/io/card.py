@@ -42,9 +42,7 @@ class CardError(ValueError):
 # --------------------------------------------------------------------------------------------------------------------
 # Printed numbers
 
-_PRINTED = re.compile(
-    r"(?P<rel><=|>=|≤|≥|<|>|=)?\s*(?P<num>[+\-−]?(?:\d+(?:\.\d+)?|\.\d+))\s*(?P<pct>%)?"
-)
+_PRINTED = re.compile(r"(?P<rel><=|>=|≤|≥|<|>|=)?\s*(?P<num>[+\-−]?(?:\d+(?:\.\d+)?|\.\d+))\s*(?P<pct>%)?")
 _RELATIONS = {None: "=", "=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">="}
 
 
@@ -362,8 +360,11 @@ class _Source:
                     self.fail(keys, f"key {key!r} is not a name", line=key_node.start_mark.line + 1)
                 key = str(key)
                 if key in result:
-                    self.fail(keys + (key,), f"duplicate key (first at line {self.lines[keys + (key,)]})",
-                              line=key_node.start_mark.line + 1)
+                    self.fail(
+                        keys + (key,),
+                        f"duplicate key (first at line {self.lines[keys + (key,)]})",
+                        line=key_node.start_mark.line + 1,
+                    )
                 self.lines[keys + (key,)] = key_node.start_mark.line + 1
                 result[key] = self._build(loader, value_node, keys + (key,))
                 self.lines[keys + (key,)] = key_node.start_mark.line + 1
@@ -467,8 +468,7 @@ def _show(value) -> str:
 
 
 def _study(v: _Validator, raw, keys=("study",)) -> Study:
-    raw = v.mapping(raw, keys, required=("id", "citation"),
-                    optional=("doi", "pmid", "source", "design", "period"))
+    raw = v.mapping(raw, keys, required=("id", "citation"), optional=("doi", "pmid", "source", "design", "period"))
     period = raw.get("period")
     first = last = quote = None
     if period is not None:
@@ -487,7 +487,9 @@ def _study(v: _Validator, raw, keys=("study",)) -> Study:
         pmid=v.text(raw.get("pmid"), keys + ("pmid",), allow_none=True),
         source=v.text(raw.get("source"), keys + ("source",), allow_none=True),
         design=v.text(raw.get("design"), keys + ("design",), allow_none=True),
-        period_first=first, period_last=last, period_quote=quote,
+        period_first=first,
+        period_last=last,
+        period_quote=quote,
     )
 
 
@@ -497,8 +499,14 @@ def _scale(v: _Validator, name: str, raw, keys) -> Scale:
     high = v.number(raw.get("max"), keys + ("max",), allow_none=True)
     if low is not None and high is not None and low >= high:
         v.src.fail(keys + ("max",), f"max {high} is not above min {low}")
-    return Scale(name, v.choice(raw["type"], keys + ("type",), SCALE_TYPES), low, high,
-                 v.text(raw["label"], keys + ("label",)), v.text(raw.get("quote"), keys + ("quote",), allow_none=True))
+    return Scale(
+        name,
+        v.choice(raw["type"], keys + ("type",), SCALE_TYPES),
+        low,
+        high,
+        v.text(raw["label"], keys + ("label",)),
+        v.text(raw.get("quote"), keys + ("quote",), allow_none=True),
+    )
 
 
 def _summary(v: _Validator, raw, keys, center_label: str, scale: Scale) -> Summary:
@@ -509,8 +517,7 @@ def _summary(v: _Validator, raw, keys, center_label: str, scale: Scale) -> Summa
             v.src.fail(keys + (name, "printed"), f"{number.text!r}: a centre or quartile must be a plain number")
         low, high = number.interval
         if (scale.min is not None and high <= scale.min) or (scale.max is not None and low > scale.max):
-            v.src.fail(keys + (name, "printed"),
-                       f"{number.text!r} is outside scale {scale.name!r} ({_range(scale)})")
+            v.src.fail(keys + (name, "printed"), f"{number.text!r} is outside scale {scale.name!r} ({_range(scale)})")
     if q1.interval[0] > q3.interval[1]:
         v.src.fail(keys + ("q3", "printed"), f"q3 {q3.text!r} is below q1 {q1.text!r}")
     if center_label == "median" and (center.interval[1] < q1.interval[0] or center.interval[0] > q3.interval[1]):
@@ -535,8 +542,11 @@ def _scale_ref(v: _Validator, raw, keys, scales: Mapping[str, Scale], variables)
         wider_low = column.min is not None and (scale.min is None or scale.min < column.min)
         wider_high = column.max is not None and (scale.max is None or scale.max > column.max)
         if wider_low or wider_high:
-            v.src.fail(keys, f"scale {raw!r} ({_range(scale)}) is wider than cohort column {variable!r} "
-                             f"({column.min} to {'inf' if column.max is None else column.max})")
+            v.src.fail(
+                keys,
+                f"scale {raw!r} ({_range(scale)}) is wider than cohort column {variable!r} "
+                f"({column.min} to {'inf' if column.max is None else column.max})",
+            )
     return scale
 
 
@@ -639,14 +649,17 @@ def _check_links(v: _Validator, claims: Mapping[str, Claim]) -> None:
             if not isinstance(parent, CountClaim):
                 v.src.fail(("claims", claim.key, "of"), f"{claim.of!r} is not a count claim of this card")
             if claim.n.value > parent.n.value:
-                v.src.fail(("claims", claim.key, "n", "printed"),
-                           f"{claim.n.text} exceeds the {parent.n.text} of {claim.of!r}")
+                v.src.fail(
+                    ("claims", claim.key, "n", "printed"), f"{claim.n.text} exceeds the {parent.n.text} of {claim.of!r}"
+                )
         if getattr(claim, "scale", None) is not None:
             for variable in _claim_variables(claim):
                 first = scale_of.setdefault(variable, (claim.scale, claim.key))
                 if first[0] != claim.scale:
-                    v.src.fail(("claims", claim.key, "scale"),
-                               f"{variable!r} is on scale {first[0]!r} in claim {first[1]!r}, not {claim.scale!r}")
+                    v.src.fail(
+                        ("claims", claim.key, "scale"),
+                        f"{variable!r} is on scale {first[0]!r} in claim {first[1]!r}, not {claim.scale!r}",
+                    )
 
 
 def _parse_v1(source: _Source) -> ReportedCard:
@@ -659,8 +672,12 @@ def _parse_v1(source: _Source) -> ReportedCard:
     raw_scales = raw.get("scales") or {}
     v.mapping(raw_scales, ("scales",), optional=tuple(raw_scales) if isinstance(raw_scales, dict) else ())
     scales = {name: _scale(v, name, spec, ("scales", name)) for name, spec in raw_scales.items()}
-    raw_claims = v.mapping(raw["claims"], ("claims",), required=("treated",),
-                           optional=tuple(raw["claims"]) if isinstance(raw["claims"], dict) else ())
+    raw_claims = v.mapping(
+        raw["claims"],
+        ("claims",),
+        required=("treated",),
+        optional=tuple(raw["claims"]) if isinstance(raw["claims"], dict) else (),
+    )
     claims = {key: _claim(v, key, spec, scales) for key, spec in raw_claims.items()}
     if claims["treated"].kind != "count":
         source.fail(("claims", "treated", "kind"), "'treated' must be a count claim")
@@ -689,8 +706,11 @@ def load_reported(path: str | Path | None = None) -> ReportedCard:
     if schema == card_schema.SCHEMA_V2:
         return card_schema.cohort_view(card_schema._parse_v2(source))
     if isinstance(source.data, dict) and "schema" in source.data and schema != SCHEMA:
-        source.fail(("schema",), f"{_show(schema)} is not {card_schema.SCHEMA_V2!r} (or the older {SCHEMA!r}); "
-                                 f"start the card with the line 'schema: {card_schema.SCHEMA_V2}'")
+        source.fail(
+            ("schema",),
+            f"{_show(schema)} is not {card_schema.SCHEMA_V2!r} (or the older {SCHEMA!r}); "
+            f"start the card with the line 'schema: {card_schema.SCHEMA_V2}'",
+        )
     return _parse_v1(source)
 
 
@@ -729,10 +749,12 @@ def check_card_against_cohort(card: ReportedCard, cohort: pd.DataFrame) -> pd.Da
             status = "n not reported"
         elif n > available:
             status = "impossible"
-            what = "rows" if _claim_variables(claim) == ("patient_id",) else \
-                f"rows with {' and '.join(_claim_variables(claim))} recorded"
-            problems.append(f"claims.{claim.key}.n: the card reports n = {n} but {source} has only "
-                            f"{available} {what}")
+            what = (
+                "rows"
+                if _claim_variables(claim) == ("patient_id",)
+                else f"rows with {' and '.join(_claim_variables(claim))} recorded"
+            )
+            problems.append(f"claims.{claim.key}.n: the card reports n = {n} but {source} has only {available} {what}")
         else:
             status = "equal" if n == available else "cohort has more"
         rows.append((claim.key, claim.kind, ", ".join(_claim_variables(claim)), n, available, status))

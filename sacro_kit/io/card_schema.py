@@ -388,8 +388,9 @@ class _V2(_Validator):
 
 
 def _scale2(v: _V2, name: str, raw, keys) -> OutcomeScale:
-    raw = v.mapping(raw, keys, required=("type",),
-                    optional=("min", "max", "step", "items", "combine", "label", "quote"))
+    raw = v.mapping(
+        raw, keys, required=("type",), optional=("min", "max", "step", "items", "combine", "label", "quote")
+    )
     kind = v.choice(raw["type"], keys + ("type",), SCALE_TYPES)
     low = v.fraction(raw.get("min"), keys + ("min",), allow_none=True)
     high = v.fraction(raw.get("max"), keys + ("max",), allow_none=True)
@@ -400,21 +401,27 @@ def _scale2(v: _V2, name: str, raw, keys) -> OutcomeScale:
         if step is None:
             step = Fraction(1)
         elif step.denominator != 1:
-            v.src.fail(keys + ("step",), f"an integer scale moves in whole steps, not {_show(step)}; "
-                                         "write type: real with this step")
+            v.src.fail(
+                keys + ("step",),
+                f"an integer scale moves in whole steps, not {_show(step)}; write type: real with this step",
+            )
     items = v.integer(raw.get("items", 1), keys + ("items",), minimum=1)
     combine = v.choice(raw.get("combine", "single" if items == 1 else None), keys + ("combine",), COMBINE)
     if (items == 1) != (combine == "single"):
-        v.src.fail(keys + ("combine",), f"combine: {combine} with items: {items}; use single for one item, "
-                                        "sum or mean for several")
+        v.src.fail(
+            keys + ("combine",),
+            f"combine: {combine} with items: {items}; use single for one item, sum or mean for several",
+        )
     if step is not None and low is not None and high is not None:
         span = (high - low) / (step * (items if combine == "sum" else 1))
         if span.denominator != 1:
-            v.src.fail(keys + ("step",), f"{_show(low)} to {_show(high)} is not a whole number of steps of "
-                                         f"{_show(step)}")
+            v.src.fail(
+                keys + ("step",), f"{_show(low)} to {_show(high)} is not a whole number of steps of {_show(step)}"
+            )
     label = v.text(raw.get("label", name), keys + ("label",))
-    return OutcomeScale(name, kind, low, high, step, items, combine, label,
-                        v.text(raw.get("quote"), keys + ("quote",), allow_none=True))
+    return OutcomeScale(
+        name, kind, low, high, step, items, combine, label, v.text(raw.get("quote"), keys + ("quote",), allow_none=True)
+    )
 
 
 def _outcome(v: _V2, name: str, raw, keys, scales, timepoints) -> Outcome:
@@ -434,15 +441,23 @@ def _outcome(v: _V2, name: str, raw, keys, scales, timepoints) -> Outcome:
             columns[point] = v.text(column, keys + ("cohort", point))
     elif cohort is not None:
         v.src.fail(keys + ("cohort",), "expected a cohort column, or a mapping time point -> cohort column")
-    return Outcome(name, v.text(raw.get("label", name), keys + ("label",)), scale,
-                   v.text(raw.get("quote"), keys + ("quote",), allow_none=True), MappingProxyType(columns))
+    return Outcome(
+        name,
+        v.text(raw.get("label", name), keys + ("label",)),
+        scale,
+        v.text(raw.get("quote"), keys + ("quote",), allow_none=True),
+        MappingProxyType(columns),
+    )
 
 
 def _group(v: _V2, name, raw, keys) -> Group:
     raw = v.mapping(raw, keys, optional=("label", "n", "quote"))
-    return Group(name, v.text(raw.get("label", name), keys + ("label",)),
-                 v.integer(raw.get("n"), keys + ("n",), minimum=1, allow_none=True),
-                 v.text(raw.get("quote"), keys + ("quote",), allow_none=True))
+    return Group(
+        name,
+        v.text(raw.get("label", name), keys + ("label",)),
+        v.integer(raw.get("n"), keys + ("n",), minimum=1, allow_none=True),
+        v.text(raw.get("quote"), keys + ("quote",), allow_none=True),
+    )
 
 
 def _timepoint(v: _V2, name, raw, keys) -> TimePoint:
@@ -462,8 +477,9 @@ def _pair(v: _V2, raw, keys, known, what) -> tuple[str, ...]:
 
 def _cell(v: _V2, raw, keys, defaults: dict, card) -> Cell:
     raw = v.mapping(raw, keys, optional=("outcome", "group", "at", "change", "n") + STAT_FIELDS)
-    outcome = v.name(raw.get("outcome", defaults.get("outcome")), keys + ("outcome",), card["outcomes"], "outcome",
-                     allow_none=False)
+    outcome = v.name(
+        raw.get("outcome", defaults.get("outcome")), keys + ("outcome",), card["outcomes"], "outcome", allow_none=False
+    )
     group = v.name(raw.get("group", defaults.get("group")), keys + ("group",), card["groups"], "group")
     at = v.name(raw.get("at"), keys + ("at",), card["timepoints"], "time point")
     change = None
@@ -512,8 +528,9 @@ def _cell(v: _V2, raw, keys, defaults: dict, card) -> Cell:
 
 
 def _test(v: _V2, raw, keys, defaults: dict, card) -> TestSpec:
-    raw = v.mapping(raw, keys, optional=("name", "outcome", "group", "at", "within", "between", "n", "p",
-                                         "statistic", "df"))
+    raw = v.mapping(
+        raw, keys, optional=("name", "outcome", "group", "at", "within", "between", "n", "p", "statistic", "df")
+    )
     name = v.text(raw.get("name"), keys + ("name",), allow_none=True)
     outcome = v.name(raw.get("outcome", defaults.get("outcome")), keys + ("outcome",), card["outcomes"], "outcome")
     group = v.name(raw.get("group", defaults.get("group")), keys + ("group",), card["groups"], "group")
@@ -523,11 +540,11 @@ def _test(v: _V2, raw, keys, defaults: dict, card) -> TestSpec:
         within = _pair(v, raw["within"], keys + ("within",), card["timepoints"], "time point")
     if raw.get("between") is not None:
         if within is not None:
-            v.src.fail(keys + ("between",), "a test is within a group (across time points) or between groups, "
-                                            "not both")
+            v.src.fail(keys + ("between",), "a test is within a group (across time points) or between groups, not both")
         between = _pair(v, raw["between"], keys + ("between",), card["groups"], "group")
-    n = v.integer(raw.get("n", defaults.get("n") if between is None else None), keys + ("n",), minimum=1,
-                  allow_none=True)
+    n = v.integer(
+        raw.get("n", defaults.get("n") if between is None else None), keys + ("n",), minimum=1, allow_none=True
+    )
     if n is None and between is None and group is not None:
         n = card["groups"][group].n
     p = None
@@ -543,19 +560,55 @@ def _test(v: _V2, raw, keys, defaults: dict, card) -> TestSpec:
         statistic = v.printed(stat["value"], sk + ("value",))
     if raw.get("df") is not None:
         values = raw["df"] if isinstance(raw["df"], list) else [raw["df"]]
-        df = tuple(v.printed(str(x) if isinstance(x, int) and not isinstance(x, bool) else x, keys + ("df", i))
-                   for i, x in enumerate(values))
+        df = tuple(
+            v.printed(str(x) if isinstance(x, int) and not isinstance(x, bool) else x, keys + ("df", i))
+            for i, x in enumerate(values)
+        )
     if p is None and statistic is None:
         v.src.fail(keys, "a test needs its printed p (and optionally its statistic and df)")
-    return TestSpec(name, canonical_test(name), outcome, group, at, within, between, n, p, statistic_name,
-                    statistic, df, v.src.line(keys))
+    return TestSpec(
+        name,
+        canonical_test(name),
+        outcome,
+        group,
+        at,
+        within,
+        between,
+        n,
+        p,
+        statistic_name,
+        statistic,
+        df,
+        v.src.line(keys),
+    )
 
 
 def _claim2(v: _V2, key: str, raw, card) -> Any:
     keys = ("claims", key)
-    v.mapping(raw, keys, required=("kind", "quote"),
-              optional=("outcome", "group", "at", "n", "of", "values", "tests", "k", "percent", "from", "to",
-                        "threshold", "threshold_kind", "decreased", "unchanged", "increased", "note"))
+    v.mapping(
+        raw,
+        keys,
+        required=("kind", "quote"),
+        optional=(
+            "outcome",
+            "group",
+            "at",
+            "n",
+            "of",
+            "values",
+            "tests",
+            "k",
+            "percent",
+            "from",
+            "to",
+            "threshold",
+            "threshold_kind",
+            "decreased",
+            "unchanged",
+            "increased",
+            "note",
+        ),
+    )
     kind = v.choice(raw["kind"], keys + ("kind",), KINDS)
     quote = v.text(raw["quote"], keys + ("quote",))
     line = v.src.line(keys)
@@ -601,8 +654,18 @@ def _claim2(v: _V2, key: str, raw, card) -> Any:
             v.src.fail(keys, "a proportion needs two of k, n and percent")
         if k is not None and n is not None:
             v.k_of_n(k, n, at("k"))
-        return ProportionClaim(key, kind, outcome, group, v.name(raw.get("at"), at("at"), card["timepoints"],
-                                                                    "time point"), k, n, percent, quote, line)
+        return ProportionClaim(
+            key,
+            kind,
+            outcome,
+            group,
+            v.name(raw.get("at"), at("at"), card["timepoints"], "time point"),
+            k,
+            n,
+            percent,
+            quote,
+            line,
+        )
 
     for name in ("outcome", "from", "to", "n"):
         if raw.get(name) is None:
@@ -620,8 +683,9 @@ def _claim2(v: _V2, key: str, raw, card) -> Any:
         k = v.integer(raw.get("k"), at("k"))
         v.k_of_n(k, n, at("k"))
         percent = None if raw.get("percent") is None else v.printed(raw["percent"], at("percent"), True)
-        return RespondersClaim(key, kind, outcome, group, start, end, float(threshold), threshold_kind, k, n, percent,
-                               quote, line)
+        return RespondersClaim(
+            key, kind, outcome, group, start, end, float(threshold), threshold_kind, k, n, percent, quote, line
+        )
     counts = {}
     for direction in ("decreased", "unchanged", "increased"):
         part = v.mapping(raw.get(direction), at(direction), required=("k",), optional=("percent",))
@@ -634,8 +698,9 @@ def _claim2(v: _V2, key: str, raw, card) -> Any:
 
 def _parse_v2(source: _Source) -> Card:
     v = _V2(source)
-    raw = v.mapping(source.data, (), required=("schema", "study", "claims"),
-                    optional=("scales", "outcomes", "groups", "timepoints"))
+    raw = v.mapping(
+        source.data, (), required=("schema", "study", "claims"), optional=("scales", "outcomes", "groups", "timepoints")
+    )
     study = _study(v, raw["study"])
 
     def section(name):
@@ -645,11 +710,14 @@ def _parse_v2(source: _Source) -> Card:
     scales = {name: _scale2(v, name, spec, ("scales", name)) for name, spec in section("scales").items()}
     timepoints = {name: _timepoint(v, name, spec, ("timepoints", name)) for name, spec in section("timepoints").items()}
     groups = {name: _group(v, name, spec, ("groups", name)) for name, spec in section("groups").items()}
-    outcomes = {name: _outcome(v, name, spec, ("outcomes", name), scales, timepoints)
-                for name, spec in section("outcomes").items()}
+    outcomes = {
+        name: _outcome(v, name, spec, ("outcomes", name), scales, timepoints)
+        for name, spec in section("outcomes").items()
+    }
     context = {"outcomes": outcomes, "groups": groups, "timepoints": timepoints}
-    raw_claims = v.mapping(raw["claims"], ("claims",),
-                           optional=tuple(raw["claims"]) if isinstance(raw["claims"], dict) else ())
+    raw_claims = v.mapping(
+        raw["claims"], ("claims",), optional=tuple(raw["claims"]) if isinstance(raw["claims"], dict) else ()
+    )
     if not raw_claims:
         source.fail(("claims",), "a card needs at least one claim")
     claims = {key: _claim2(v, str(key), spec, context) for key, spec in raw_claims.items()}
@@ -660,8 +728,17 @@ def _parse_v2(source: _Source) -> Card:
                 source.fail(("claims", claim.key, "of"), f"{claim.of!r} is not a count claim of this card")
             if claim.n.value > parent.n.value:
                 source.fail(("claims", claim.key, "n"), f"{claim.n.text} exceeds the {parent.n.text} of {claim.of!r}")
-    return Card(source.path, study, MappingProxyType(scales), MappingProxyType(outcomes), MappingProxyType(groups),
-                MappingProxyType(timepoints), MappingProxyType(claims), None, source)
+    return Card(
+        source.path,
+        study,
+        MappingProxyType(scales),
+        MappingProxyType(outcomes),
+        MappingProxyType(groups),
+        MappingProxyType(timepoints),
+        MappingProxyType(claims),
+        None,
+        source,
+    )
 
 
 def load_card(path: str | Path | None = None) -> Card:
@@ -680,12 +757,16 @@ def load_card(path: str | Path | None = None) -> Card:
     schema = source.data.get("schema") if isinstance(source.data, dict) else None
     if schema == SCHEMA_V1:
         from sacro_kit.io.card import _parse_v1
+
         return from_v1(_parse_v1(source), source)
     if schema != SCHEMA_V2:
         if not isinstance(source.data, dict):
             source.fail((), f"expected a mapping of keys, got {source.data!r}")
-        source.fail(("schema",), f"{schema!r} is not {SCHEMA_V2!r} (or the older {SCHEMA_V1!r}); "
-                                 f"start the card with the line 'schema: {SCHEMA_V2}'")
+        source.fail(
+            ("schema",),
+            f"{schema!r} is not {SCHEMA_V2!r} (or the older {SCHEMA_V1!r}); "
+            f"start the card with the line 'schema: {SCHEMA_V2}'",
+        )
     return _parse_v2(source)
 
 
@@ -709,9 +790,17 @@ def from_v1(card: ReportedCard, source: _Source | None = None) -> Card:
     scales = {}
     for name, s in card.scales.items():
         step = Fraction(1) if s.type == "integer" else None
-        scales[name] = OutcomeScale(name, s.type, None if s.min is None else Fraction(repr(s.min)),
-                                    None if s.max is None else Fraction(repr(s.max)), step, 1, "single", s.label,
-                                    s.quote)
+        scales[name] = OutcomeScale(
+            name,
+            s.type,
+            None if s.min is None else Fraction(repr(s.min)),
+            None if s.max is None else Fraction(repr(s.max)),
+            step,
+            1,
+            "single",
+            s.label,
+            s.quote,
+        )
     outcomes: dict[str, Outcome] = {}
     timepoints = {}
 
@@ -742,25 +831,79 @@ def from_v1(card: ReportedCard, source: _Source | None = None) -> Card:
             claims[c.key] = SummaryClaim(c.key, "summary", outcome, (cell,), (), c.quote, line)
         elif isinstance(c, v1.PairedSummaryClaim):
             outcome = outcome_of(c)
-            cells = tuple(Cell(outcome, None, point, None, c.n,
-                               MappingProxyType({s.center_label: s.center, "q1": s.q1, "q3": s.q3}), line)
-                          for point, s in (("pre", c.pre), ("post", c.post)))
-            tests = () if c.p is None else (TestSpec(c.test, canonical_test(c.test), outcome, None, None,
-                                                     ("pre", "post"), None, c.n, c.p, None, None, None, line),)
+            cells = tuple(
+                Cell(
+                    outcome,
+                    None,
+                    point,
+                    None,
+                    c.n,
+                    MappingProxyType({s.center_label: s.center, "q1": s.q1, "q3": s.q3}),
+                    line,
+                )
+                for point, s in (("pre", c.pre), ("post", c.post))
+            )
+            tests = (
+                ()
+                if c.p is None
+                else (
+                    TestSpec(
+                        c.test,
+                        canonical_test(c.test),
+                        outcome,
+                        None,
+                        None,
+                        ("pre", "post"),
+                        None,
+                        c.n,
+                        c.p,
+                        None,
+                        None,
+                        None,
+                        line,
+                    ),
+                )
+            )
             claims[c.key] = SummaryClaim(c.key, "summary", outcome, cells, tests, c.quote, line)
         elif isinstance(c, v1.ProportionClaim):
-            claims[c.key] = ProportionClaim(c.key, "proportion", outcome_of(c), None, None, c.k, c.n, c.percent,
-                                            c.quote, line)
+            claims[c.key] = ProportionClaim(
+                c.key, "proportion", outcome_of(c), None, None, c.k, c.n, c.percent, c.quote, line
+            )
         elif isinstance(c, v1.ResponderClaim):
-            claims[c.key] = RespondersClaim(c.key, "responders", outcome_of(c), None, "pre", "post", c.threshold,
-                                            c.threshold_kind, c.k, c.n, c.percent, c.quote, line)
+            claims[c.key] = RespondersClaim(
+                c.key,
+                "responders",
+                outcome_of(c),
+                None,
+                "pre",
+                "post",
+                c.threshold,
+                c.threshold_kind,
+                c.k,
+                c.n,
+                c.percent,
+                c.quote,
+                line,
+            )
         elif isinstance(c, v1.DirectionClaim):
-            counts = {d: DirectionCount(getattr(c, d).k, getattr(c, d).percent)
-                      for d in ("decreased", "unchanged", "increased")}
-            claims[c.key] = DirectionClaim(c.key, "direction", outcome_of(c), None, "pre", "post", c.n,
-                                           quote=c.quote, line=line, **counts)
-    return Card(card.path, card.study, MappingProxyType(scales), MappingProxyType(outcomes), MappingProxyType({}),
-                MappingProxyType(timepoints), MappingProxyType(claims), SCHEMA_V1, card)
+            counts = {
+                d: DirectionCount(getattr(c, d).k, getattr(c, d).percent)
+                for d in ("decreased", "unchanged", "increased")
+            }
+            claims[c.key] = DirectionClaim(
+                c.key, "direction", outcome_of(c), None, "pre", "post", c.n, quote=c.quote, line=line, **counts
+            )
+    return Card(
+        card.path,
+        card.study,
+        MappingProxyType(scales),
+        MappingProxyType(outcomes),
+        MappingProxyType({}),
+        MappingProxyType(timepoints),
+        MappingProxyType(claims),
+        SCHEMA_V1,
+        card,
+    )
 
 
 class _LineMap:
@@ -779,8 +922,10 @@ class _LineMap:
         line = self.source.line(target) if self.source is not None else None
         where = f":{line}" if line is not None else ""
         dotted = ".".join(str(k) for k in keys)
-        raise CardError(f"{self.path}{where}: {dotted}: {message} (in the cohort view of this schema-2 card: "
-                        "its outcomes' cohort columns must fit the cohort schema)")
+        raise CardError(
+            f"{self.path}{where}: {dotted}: {message} (in the cohort view of this schema-2 card: "
+            "its outcomes' cohort columns must fit the cohort schema)"
+        )
 
 
 def _plain(x: Fraction | None):
@@ -802,10 +947,10 @@ def cohort_view(card: Card) -> ReportedCard:
     if card.converted_from == SCHEMA_V1 and isinstance(card._raw, ReportedCard):
         return card._raw
     raw_scales = {}
-    for name, s in list(card.scales.items()) + [(o.name, o.scale) for o in card.outcomes.values()
-                                                 if o.scale is not None and o.scale.name == o.name]:
-        raw_scales[name] = {"type": s.type, "label": s.label,
-                            "min": _plain(s.min), "max": _plain(s.max)}
+    for name, s in list(card.scales.items()) + [
+        (o.name, o.scale) for o in card.outcomes.values() if o.scale is not None and o.scale.name == o.name
+    ]:
+        raw_scales[name] = {"type": s.type, "label": s.label, "min": _plain(s.min), "max": _plain(s.max)}
         if s.quote:
             raw_scales[name]["quote"] = s.quote
     problems = []
@@ -815,16 +960,23 @@ def cohort_view(card: Card) -> ReportedCard:
             return "patient_id"
         columns = card.outcomes[outcome].cohort
         if point not in columns:
-            problems.append(f"claims.{key}: outcome {outcome!r} names no cohort column"
-                            + (f" for time point {point!r}" if point else ""))
+            problems.append(
+                f"claims.{key}: outcome {outcome!r} names no cohort column"
+                + (f" for time point {point!r}" if point else "")
+            )
             return "?"
         return columns[point]
 
     raw_claims = {}
     for c in card:
         if c.kind == "count":
-            raw_claims[c.key] = {"kind": "count", "variable": column(c.outcome, "", c.key),
-                                 "n": _printed_raw(c.n), "of": c.of, "quote": c.quote}
+            raw_claims[c.key] = {
+                "kind": "count",
+                "variable": column(c.outcome, "", c.key),
+                "n": _printed_raw(c.n),
+                "of": c.of,
+                "quote": c.quote,
+            }
         elif c.kind == "summary":
             scale = card.outcomes[c.outcome].scale if c.outcome else None
             if len(c.values) == 1 and not c.tests and c.values[0].at is None:
@@ -833,58 +985,100 @@ def cohort_view(card: Card) -> ReportedCard:
                 if set(cell.stats) != {label, "q1", "q3"} or scale is None:
                     problems.append(f"claims.{c.key}: the cohort view reads only a median or mean with its IQR")
                     continue
-                raw_claims[c.key] = {"kind": "summary", "variable": column(c.outcome, "", c.key),
-                                     "scale": scale.name, "n": cell.n, "center_label": label,
-                                     "center": _printed_raw(cell.stats[label]), "q1": _printed_raw(cell.stats["q1"]),
-                                     "q3": _printed_raw(cell.stats["q3"]), "quote": c.quote}
+                raw_claims[c.key] = {
+                    "kind": "summary",
+                    "variable": column(c.outcome, "", c.key),
+                    "scale": scale.name,
+                    "n": cell.n,
+                    "center_label": label,
+                    "center": _printed_raw(cell.stats[label]),
+                    "q1": _printed_raw(cell.stats["q1"]),
+                    "q3": _printed_raw(cell.stats["q3"]),
+                    "quote": c.quote,
+                }
             elif len(c.values) == 2 and len(c.tests) <= 1 and [x.at for x in c.values] == ["pre", "post"]:
                 pre, post = c.values
                 label = "median" if "median" in pre.stats else "mean"
                 if scale is None or any(set(x.stats) != {label, "q1", "q3"} for x in c.values) or pre.n != post.n:
-                    problems.append(f"claims.{c.key}: the cohort view reads pre and post medians (or means) with "
-                                    "IQRs of the same n")
+                    problems.append(
+                        f"claims.{c.key}: the cohort view reads pre and post medians (or means) with IQRs of the same n"
+                    )
                     continue
                 test = c.tests[0] if c.tests else None
                 raw_claims[c.key] = {
                     "kind": "paired_summary",
                     "variables": [column(c.outcome, "pre", c.key), column(c.outcome, "post", c.key)],
-                    "scale": scale.name, "n": pre.n, "center_label": label,
-                    "pre": {"center": _printed_raw(pre.stats[label]), "q1": _printed_raw(pre.stats["q1"]),
-                            "q3": _printed_raw(pre.stats["q3"])},
-                    "post": {"center": _printed_raw(post.stats[label]), "q1": _printed_raw(post.stats["q1"]),
-                             "q3": _printed_raw(post.stats["q3"])},
+                    "scale": scale.name,
+                    "n": pre.n,
+                    "center_label": label,
+                    "pre": {
+                        "center": _printed_raw(pre.stats[label]),
+                        "q1": _printed_raw(pre.stats["q1"]),
+                        "q3": _printed_raw(pre.stats["q3"]),
+                    },
+                    "post": {
+                        "center": _printed_raw(post.stats[label]),
+                        "q1": _printed_raw(post.stats["q1"]),
+                        "q3": _printed_raw(post.stats["q3"]),
+                    },
                     "p": None if test is None else _printed_raw(test.p),
-                    "test": None if test is None else test.name, "quote": c.quote}
+                    "test": None if test is None else test.name,
+                    "quote": c.quote,
+                }
             else:
                 problems.append(f"claims.{c.key}: the cohort view reads one summary, or a pre and a post summary")
         elif c.kind == "proportion":
             if c.k is None or c.n is None or c.percent is None:
                 problems.append(f"claims.{c.key}: the cohort view needs k, n and the percentage")
                 continue
-            raw_claims[c.key] = {"kind": "proportion", "variable": column(c.outcome, "", c.key), "k": c.k, "n": c.n,
-                                 "percent": _printed_raw(c.percent), "quote": c.quote}
+            raw_claims[c.key] = {
+                "kind": "proportion",
+                "variable": column(c.outcome, "", c.key),
+                "k": c.k,
+                "n": c.n,
+                "percent": _printed_raw(c.percent),
+                "quote": c.quote,
+            }
         elif c.kind in ("responders", "direction"):
             variables = [column(c.outcome, c.start, c.key), column(c.outcome, c.end, c.key)]
             if c.kind == "responders":
-                raw_claims[c.key] = {"kind": "responders", "variables": variables, "threshold": c.threshold,
-                                     "threshold_kind": c.threshold_kind, "k": c.k, "n": c.n,
-                                     "percent": _printed_raw(c.percent), "quote": c.quote}
+                raw_claims[c.key] = {
+                    "kind": "responders",
+                    "variables": variables,
+                    "threshold": c.threshold,
+                    "threshold_kind": c.threshold_kind,
+                    "k": c.k,
+                    "n": c.n,
+                    "percent": _printed_raw(c.percent),
+                    "quote": c.quote,
+                }
             else:
-                raw_claims[c.key] = {"kind": "paired_direction", "variables": variables, "n": c.n, "quote": c.quote,
-                                     **{d: {"k": getattr(c, d).k, "percent": _printed_raw(getattr(c, d).percent)}
-                                        for d in ("decreased", "unchanged", "increased")}}
+                raw_claims[c.key] = {
+                    "kind": "paired_direction",
+                    "variables": variables,
+                    "n": c.n,
+                    "quote": c.quote,
+                    **{
+                        d: {"k": getattr(c, d).k, "percent": _printed_raw(getattr(c, d).percent)}
+                        for d in ("decreased", "unchanged", "increased")
+                    },
+                }
     if problems:
-        raise CardError(f"{card.path}: this card cannot be read as a cohort card (the book chapters and the "
-                        "reconstruction need one; the checks do not -- use sacro_kit.load_card or sacro-kit check):"
-                        "\n  " + "\n  ".join(problems))
+        raise CardError(
+            f"{card.path}: this card cannot be read as a cohort card (the book chapters and the "
+            "reconstruction need one; the checks do not -- use sacro_kit.load_card or sacro-kit check):"
+            "\n  " + "\n  ".join(problems)
+        )
     key_map = {("claims", k): ("claims", k) for k in raw_claims}
     key_map.update({("scales", k): ("scales", k) if k in card.scales else ("outcomes", k) for k in raw_scales})
     v = _Validator(_LineMap(card, key_map))
     scales = {name: _scale(v, name, spec, ("scales", name)) for name, spec in raw_scales.items()}
     if "treated" not in raw_claims or raw_claims["treated"]["kind"] != "count":
         raise CardError(f"{card.path}: the cohort view needs a count claim named 'treated' (everyone treated)")
-    claims = {key: _claim(v, key, {k: x for k, x in spec.items() if x is not None or k in ("n", "p", "test")},
-                          scales) for key, spec in raw_claims.items()}
+    claims = {
+        key: _claim(v, key, {k: x for k, x in spec.items() if x is not None or k in ("n", "p", "test")}, scales)
+        for key, spec in raw_claims.items()
+    }
     _check_links(v, claims)
     return ReportedCard(card.path, card.study, MappingProxyType(scales), MappingProxyType(claims), card)
 

@@ -46,26 +46,92 @@ class Column:
 COHORT_COLUMNS: dict[str, Column] = {
     c.name: c
     for c in (
-        Column("patient_id", "id", None, None, None, "string",
-               "pseudonymous patient identifier (non-empty text, unique)", None),
-        Column("pain_weeks", "real", 0, None, "weeks", "Float64",
-               "duration of pain before the procedure, weeks", "not recorded"),
-        Column("followup_weeks", "real", 0, None, "weeks", "Float64",
-               "time from procedure to follow-up, weeks", "no follow-up"),
-        Column("pain_decreased", "boolean", 0, 1, None, "boolean",
-               "1 = pain decreased from initial pain at follow-up, 0 = it did not", "not recorded"),
-        Column("rest_pre", "integer", 0, 10, "nrs", "Int64",
-               "pain at rest before the procedure, NRS 0-10", "not recorded"),
-        Column("rest_post", "integer", 0, 10, "nrs", "Int64",
-               "pain at rest after the procedure, NRS 0-10", "not recorded"),
-        Column("activity_pre", "integer", 0, 10, "nrs", "Int64",
-               "pain with activity before the procedure, NRS 0-10", "not recorded"),
-        Column("activity_post", "integer", 0, 10, "nrs", "Int64",
-               "pain with activity after the procedure, NRS 0-10", "not recorded"),
-        Column("opioids_pre", "integer", 0, None, "count", "Int64",
-               "opioids prescribed before the procedure", "not recorded"),
-        Column("opioids_post", "integer", 0, None, "count", "Int64",
-               "opioids prescribed after the procedure", "not recorded"),
+        Column(
+            "patient_id",
+            "id",
+            None,
+            None,
+            None,
+            "string",
+            "pseudonymous patient identifier (non-empty text, unique)",
+            None,
+        ),
+        Column(
+            "pain_weeks",
+            "real",
+            0,
+            None,
+            "weeks",
+            "Float64",
+            "duration of pain before the procedure, weeks",
+            "not recorded",
+        ),
+        Column(
+            "followup_weeks",
+            "real",
+            0,
+            None,
+            "weeks",
+            "Float64",
+            "time from procedure to follow-up, weeks",
+            "no follow-up",
+        ),
+        Column(
+            "pain_decreased",
+            "boolean",
+            0,
+            1,
+            None,
+            "boolean",
+            "1 = pain decreased from initial pain at follow-up, 0 = it did not",
+            "not recorded",
+        ),
+        Column(
+            "rest_pre", "integer", 0, 10, "nrs", "Int64", "pain at rest before the procedure, NRS 0-10", "not recorded"
+        ),
+        Column(
+            "rest_post", "integer", 0, 10, "nrs", "Int64", "pain at rest after the procedure, NRS 0-10", "not recorded"
+        ),
+        Column(
+            "activity_pre",
+            "integer",
+            0,
+            10,
+            "nrs",
+            "Int64",
+            "pain with activity before the procedure, NRS 0-10",
+            "not recorded",
+        ),
+        Column(
+            "activity_post",
+            "integer",
+            0,
+            10,
+            "nrs",
+            "Int64",
+            "pain with activity after the procedure, NRS 0-10",
+            "not recorded",
+        ),
+        Column(
+            "opioids_pre",
+            "integer",
+            0,
+            None,
+            "count",
+            "Int64",
+            "opioids prescribed before the procedure",
+            "not recorded",
+        ),
+        Column(
+            "opioids_post",
+            "integer",
+            0,
+            None,
+            "count",
+            "Int64",
+            "opioids prescribed after the procedure",
+            "not recorded",
+        ),
     )
 }
 
@@ -95,8 +161,10 @@ class CohortError(ValueError):
         if len(self.problems) > MAX_LISTED:
             listed.append(f"  ... and {len(self.problems) - MAX_LISTED} more")
         count = f"{len(self.problems)} problem{'s' * (len(self.problems) != 1)}"
-        super().__init__(f"{self.path}: {count} (line numbers count the header as line 1, "
-                         f"as a spreadsheet numbers its rows):\n" + "\n".join(listed))
+        super().__init__(
+            f"{self.path}: {count} (line numbers count the header as line 1, "
+            f"as a spreadsheet numbers its rows):\n" + "\n".join(listed)
+        )
 
 
 class CohortWarning(UserWarning):
@@ -151,15 +219,58 @@ def _expected(column: Column) -> str:
 # Header words that make a column a direct identifier. A column named only with person words and "name"
 # (name, first_name, PatientName) is refused; "drug_name" is not.
 _IDENTIFIER_TOKENS = {
-    "mrn", "dob", "birth", "birthdate", "birthday", "dateofbirth", "address", "street", "zip", "zipcode",
-    "postcode", "phone", "telephone", "mobile", "email", "ssn", "passport", "initials", "firstname",
-    "lastname", "surname", "forename", "fullname", "givenname", "familyname", "medicalrecord",
+    "mrn",
+    "dob",
+    "birth",
+    "birthdate",
+    "birthday",
+    "dateofbirth",
+    "address",
+    "street",
+    "zip",
+    "zipcode",
+    "postcode",
+    "phone",
+    "telephone",
+    "mobile",
+    "email",
+    "ssn",
+    "passport",
+    "initials",
+    "firstname",
+    "lastname",
+    "surname",
+    "forename",
+    "fullname",
+    "givenname",
+    "familyname",
+    "medicalrecord",
 }
-_IDENTIFIER_PAIRS = {("medical", "record"), ("record", "number"), ("hospital", "number"), ("chart", "number"),
-                     ("nhs", "number"), ("social", "security"), ("e", "mail"), ("postal", "code"),
-                     ("insurance", "number")}
-_NAME_WORDS = {"patient", "patients", "first", "last", "full", "given", "family", "middle", "maiden", "sur", "name",
-               "names"}
+_IDENTIFIER_PAIRS = {
+    ("medical", "record"),
+    ("record", "number"),
+    ("hospital", "number"),
+    ("chart", "number"),
+    ("nhs", "number"),
+    ("social", "security"),
+    ("e", "mail"),
+    ("postal", "code"),
+    ("insurance", "number"),
+}
+_NAME_WORDS = {
+    "patient",
+    "patients",
+    "first",
+    "last",
+    "full",
+    "given",
+    "family",
+    "middle",
+    "maiden",
+    "sur",
+    "name",
+    "names",
+}
 
 
 def _tokens(header: str) -> list[str]:
@@ -206,7 +317,8 @@ def _number(text: str, column: Column) -> tuple[object, str | None]:
     if column.type in ("integer", "boolean") and exact != exact.to_integral_value():
         return None, f"is not a whole number; {_expected(column)}"
     if (column.min is not None and exact < Decimal(column.min)) or (
-            column.max is not None and exact > Decimal(column.max)):
+        column.max is not None and exact > Decimal(column.max)
+    ):
         return None, f"is out of range; {_expected(column)}"
     if column.type == "real":
         value = float(exact)
@@ -243,9 +355,19 @@ def _decode(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise CohortError(path, [Problem(line, None, None, None,
-                                         f"byte {error.object[error.start]:#04x} is not UTF-8 text; save the file "
-                                         "as 'CSV UTF-8 (comma delimited)'")]) from None
+        raise CohortError(
+            path,
+            [
+                Problem(
+                    line,
+                    None,
+                    None,
+                    None,
+                    f"byte {error.object[error.start]:#04x} is not UTF-8 text; save the file "
+                    "as 'CSV UTF-8 (comma delimited)'",
+                )
+            ],
+        ) from None
 
 
 def _read_records(path: Path, text: str) -> list[tuple[int, list[str]]]:
@@ -258,7 +380,9 @@ def _read_records(path: Path, text: str) -> list[tuple[int, list[str]]]:
                 records.append((start, cells))
                 start = reader.line_num + 1
         except csv.Error as error:
-            span = f" (this record runs to line {reader.line_num}: an unclosed quote?)" if reader.line_num > start else ""
+            span = (
+                f" (this record runs to line {reader.line_num}: an unclosed quote?)" if reader.line_num > start else ""
+            )
             raise CohortError(path, [Problem(start, None, None, None, f"not valid CSV: {error}{span}")]) from None
     return records
 
@@ -268,10 +392,17 @@ def _check_header(header: list[str]) -> tuple[list[str], list[Problem]]:
     problems: list[Problem] = []
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
         separator = "semicolons" if ";" in names[0] else "tabs"
-        problems.append(Problem(1, None, None, None,
-                                f"the header is separated by {separator}, not commas: this looks like a spreadsheet "
-                                "export in a locale that uses decimal commas. Export as 'CSV (comma delimited)' "
-                                "with decimal points, or convert the file"))
+        problems.append(
+            Problem(
+                1,
+                None,
+                None,
+                None,
+                f"the header is separated by {separator}, not commas: this looks like a spreadsheet "
+                "export in a locale that uses decimal commas. Export as 'CSV (comma delimited)' "
+                "with decimal points, or convert the file",
+            )
+        )
         return names, problems
     seen: dict[str, int] = {}
     for index, name in enumerate(names):
@@ -279,22 +410,42 @@ def _check_header(header: list[str]) -> tuple[list[str], list[Problem]]:
             problems.append(Problem(1, None, _letter(index), None, f"column {_letter(index)} has no name"))
             continue
         if name in seen:
-            problems.append(Problem(1, name, _letter(index), None,
-                                    f"duplicate column name; column {_letter(seen[name])} has the same name"))
+            problems.append(
+                Problem(
+                    1,
+                    name,
+                    _letter(index),
+                    None,
+                    f"duplicate column name; column {_letter(seen[name])} has the same name",
+                )
+            )
         seen.setdefault(name, index)
         reason = _identifier_reason(name)
         if reason is not None and name not in COHORT_COLUMNS:
-            problems.append(Problem(1, name, _letter(index), None,
-                                    f"looks like a direct identifier ({reason}). Remove this column (and any other "
-                                    "identifying data) before loading: a cohort file carries only a pseudonymous "
-                                    "patient_id"))
+            problems.append(
+                Problem(
+                    1,
+                    name,
+                    _letter(index),
+                    None,
+                    f"looks like a direct identifier ({reason}). Remove this column (and any other "
+                    "identifying data) before loading: a cohort file carries only a pseudonymous "
+                    "patient_id",
+                )
+            )
     for name in COHORT_COLUMNS:
         if name not in seen:
             close = difflib.get_close_matches(name, [n for n in names if n not in COHORT_COLUMNS], n=1)
             hint = f"; did you mean {close[0]!r}? Rename it to {name!r}" if close else ""
-            problems.append(Problem(1, name, None, None,
-                                    f"required column is missing{hint}. Required columns: "
-                                    f"{', '.join(COHORT_COLUMNS)}"))
+            problems.append(
+                Problem(
+                    1,
+                    name,
+                    None,
+                    None,
+                    f"required column is missing{hint}. Required columns: {', '.join(COHORT_COLUMNS)}",
+                )
+            )
     return names, problems
 
 
@@ -307,8 +458,10 @@ def _missing_markers(missing_values: Iterable[str]) -> frozenset[str]:
             raise TypeError(f"missing_values must hold strings; got {marker!r}")
         text = marker.strip()
         if _REAL.fullmatch(text) or text.lower() in BOOLEAN_TEXTS:
-            raise ValueError(f"{marker!r} cannot be a missing-value marker: it reads as a value, so real data "
-                             "would silently become missing")
+            raise ValueError(
+                f"{marker!r} cannot be a missing-value marker: it reads as a value, so real data "
+                "would silently become missing"
+            )
         markers.append(text)
     return frozenset(markers)
 
@@ -375,7 +528,8 @@ def _fast_numbers(texts: np.ndarray, column: Column, markers: frozenset[str]) ->
         return None
     checked = values[~missing]
     if (column.min is not None and (checked < column.min).any()) or (
-            column.max is not None and (checked > column.max).any()):
+        column.max is not None and (checked > column.max).any()
+    ):
         return None
     return values, missing
 
@@ -390,8 +544,15 @@ def _fast_frame(text: str, markers: frozenset[str]) -> pd.DataFrame | None:
     if not text or ("\r" in text and text.count("\r") != text.count("\r\n")):
         return None
     try:
-        raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, na_filter=False,
-                          skip_blank_lines=False, engine="c")
+        raw = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
     except (ValueError, pd.errors.ParserError, csv.Error):
         return None
     lines = text.count("\n") + (not text.endswith("\n"))
@@ -410,8 +571,11 @@ def _fast_frame(text: str, markers: frozenset[str]) -> pd.DataFrame | None:
         texts = body[position[name]].to_numpy(dtype=object)
         if column.type == "id":
             ids = np.asarray(texts, dtype=str)
-            if (np.strings.strip(ids) != ids).any() or np.isin(ids, list(markers)).any() \
-                    or len(pd.unique(texts)) != len(texts):
+            if (
+                (np.strings.strip(ids) != ids).any()
+                or np.isin(ids, list(markers)).any()
+                or len(pd.unique(texts)) != len(texts)
+            ):
                 return None
             columns[name] = pd.array(texts, dtype="string")
             continue
@@ -438,22 +602,40 @@ def _exact_frame(path: Path, text: str, markers: frozenset[str]) -> pd.DataFrame
     while records and not any(cell.strip() for cell in records[-1][1]):
         records.pop()
     if not records:
-        raise CohortError(path, [Problem(1, None, None, None, "the file is empty; expected a header line naming "
-                                                               f"the columns {', '.join(COHORT_COLUMNS)}")])
+        raise CohortError(
+            path,
+            [
+                Problem(
+                    1,
+                    None,
+                    None,
+                    None,
+                    f"the file is empty; expected a header line naming the columns {', '.join(COHORT_COLUMNS)}",
+                )
+            ],
+        )
     if not any(cell.strip() for cell in records[0][1]):
-        raise CohortError(path, [Problem(1, None, None, None, "the first line is empty; the header naming the "
-                                                               "columns must be line 1")])
+        raise CohortError(
+            path,
+            [Problem(1, None, None, None, "the first line is empty; the header naming the columns must be line 1")],
+        )
     if _row_labels([c.strip() for c in records[0][1]], records):
-        warnings.warn(f"{path}: column A has no name and holds the row numbers 1..n or 0..n-1 (a pandas index or "
-                      "R's row names); it was not loaded. Write the file with index=False (pandas) or "
-                      "row.names=FALSE (R) to avoid this", CohortWarning, stacklevel=3)
+        warnings.warn(
+            f"{path}: column A has no name and holds the row numbers 1..n or 0..n-1 (a pandas index or "
+            "R's row names); it was not loaded. Write the file with index=False (pandas) or "
+            "row.names=FALSE (R) to avoid this",
+            CohortWarning,
+            stacklevel=3,
+        )
         records = [(line, cells[1:]) for line, cells in records]
     names, problems = _check_header(records[0][1])
     if problems:
         raise CohortError(path, problems)
     if len(records) == 1:
-        raise CohortError(path, [Problem(1, None, None, None, "the header has no data rows below it; a cohort "
-                                                               "needs at least one patient")])
+        raise CohortError(
+            path,
+            [Problem(1, None, None, None, "the header has no data rows below it; a cohort needs at least one patient")],
+        )
 
     position = {name: index for index, name in enumerate(names)}
     extra = [name for name in names if name not in COHORT_COLUMNS]
@@ -467,8 +649,15 @@ def _exact_frame(path: Path, text: str, markers: frozenset[str]) -> pd.DataFrame
             continue
         if len(cells) != len(names):
             cells_text = f"{len(cells)} cell{'s' * (len(cells) != 1)}"
-            problems.append(Problem(line, None, None, None, f"has {cells_text} but the header has {len(names)}; "
-                                                            "check for a stray or missing comma"))
+            problems.append(
+                Problem(
+                    line,
+                    None,
+                    None,
+                    None,
+                    f"has {cells_text} but the header has {len(names)}; check for a stray or missing comma",
+                )
+            )
             continue
         lines.append(line)
         for name, column in COHORT_COLUMNS.items():
@@ -485,9 +674,16 @@ def _exact_frame(path: Path, text: str, markers: frozenset[str]) -> pd.DataFrame
                 problems.append(Problem(line, name, _letter(index), _shown(cells[index]), wrong))
             elif column.type == "id":
                 if text_cell in first_line_of_id:
-                    problems.append(Problem(line, name, _letter(index), text_cell,
-                                            f"duplicates the patient_id on line {first_line_of_id[text_cell]}; "
-                                            "patient ids must be unique"))
+                    problems.append(
+                        Problem(
+                            line,
+                            name,
+                            _letter(index),
+                            text_cell,
+                            f"duplicates the patient_id on line {first_line_of_id[text_cell]}; "
+                            "patient ids must be unique",
+                        )
+                    )
                 first_line_of_id.setdefault(text_cell, line)
             values[name].append(value)
         for name in extra:
@@ -495,8 +691,7 @@ def _exact_frame(path: Path, text: str, markers: frozenset[str]) -> pd.DataFrame
     if problems:
         raise CohortError(path, problems)
 
-    frame = pd.DataFrame({name: pd.array(values[name], dtype=column.dtype)
-                          for name, column in COHORT_COLUMNS.items()})
+    frame = pd.DataFrame({name: pd.array(values[name], dtype=column.dtype) for name, column in COHORT_COLUMNS.items()})
     for name in extra:
         frame[name] = pd.array(raw_extra[name], dtype="string")
     frame.attrs["lines"] = list(lines)
@@ -547,8 +742,12 @@ def load_cohort(path: str | Path | None = None, *, missing_values: Iterable[str]
     frame.attrs["source"] = str(path)
     frame.attrs["extra_columns"] = list(extra)
     if extra:
-        warnings.warn(f"{path}: extra columns kept as text, not validated: {', '.join(extra)} "
-                      "(listed in df.attrs['extra_columns'])", CohortWarning, stacklevel=2)
+        warnings.warn(
+            f"{path}: extra columns kept as text, not validated: {', '.join(extra)} "
+            "(listed in df.attrs['extra_columns'])",
+            CohortWarning,
+            stacklevel=2,
+        )
     return frame
 
 
@@ -559,8 +758,12 @@ _STAGES = (
     ("treated", "treated", (), "every row of the cohort"),
     ("followed up", "followed_up", ("followup_weeks",), "followup_weeks recorded"),
     ("rest pain pre and post", "rest_pain", ("rest_pre", "rest_post"), "rest_pre and rest_post both recorded"),
-    ("activity pain pre and post", "activity_pain", ("activity_pre", "activity_post"),
-     "activity_pre and activity_post both recorded"),
+    (
+        "activity pain pre and post",
+        "activity_pain",
+        ("activity_pre", "activity_post"),
+        "activity_pre and activity_post both recorded",
+    ),
 )
 
 
@@ -594,8 +797,9 @@ def attrition(cohort: pd.DataFrame) -> pd.DataFrame:
             note += f"; {new} not in the previous stage (the stages do not nest)"
         rows.append((stage, claim, int(member.sum()), lost, new, without_followup, note))
         previous = member
-    table = pd.DataFrame(rows, columns=["stage", "claim", "n", "lost_from_previous", "not_in_previous",
-                                        "without_followup", "note"])
+    table = pd.DataFrame(
+        rows, columns=["stage", "claim", "n", "lost_from_previous", "not_in_previous", "without_followup", "note"]
+    )
     for column in ("lost_from_previous", "not_in_previous"):
         table[column] = table[column].astype("Int64")
     return table

@@ -31,14 +31,42 @@ __all__ = ["StudiesError", "load_studies", "pooling_table", "STUDIES_COLUMNS", "
 STUDIES_PATH = DATA_DIR / "literature" / "studies.csv"
 
 STUDIES_COLUMNS = (
-    "study_id", "year", "journal", "doi_or_pmid", "design", "n", "guidance", "scale", "timepoint_label",
-    "timepoint_weeks", "stat_kind", "pre_center", "pre_spread_low", "pre_spread_high", "pre_sd",
-    "post_center", "post_spread_low", "post_spread_high", "post_sd", "p_value_text", "leak_count",
-    "source_kind", "source_url",
+    "study_id",
+    "year",
+    "journal",
+    "doi_or_pmid",
+    "design",
+    "n",
+    "guidance",
+    "scale",
+    "timepoint_label",
+    "timepoint_weeks",
+    "stat_kind",
+    "pre_center",
+    "pre_spread_low",
+    "pre_spread_high",
+    "pre_sd",
+    "post_center",
+    "post_spread_low",
+    "post_spread_high",
+    "post_sd",
+    "p_value_text",
+    "leak_count",
+    "source_kind",
+    "source_url",
 )
 _INTEGER_COLUMNS = ("year", "n", "leak_count")
-_FLOAT_COLUMNS = ("timepoint_weeks", "pre_center", "pre_spread_low", "pre_spread_high", "pre_sd",
-                  "post_center", "post_spread_low", "post_spread_high", "post_sd")
+_FLOAT_COLUMNS = (
+    "timepoint_weeks",
+    "pre_center",
+    "pre_spread_low",
+    "pre_spread_high",
+    "pre_sd",
+    "post_center",
+    "post_spread_low",
+    "post_spread_high",
+    "post_sd",
+)
 STAT_KINDS = ("median_iqr", "mean_sd", "mean_only")
 UNVERIFIED_PREFIX = "UNVERIFIED-AUTHOR"
 
@@ -47,17 +75,32 @@ FLAG_COLUMNS = ("unverified_author", "mixed_etiology", "between_arm_p", "sd_or_s
 
 # (flag, study_id prefix, reason) from notes.md; between_arm_p and unverified_author are detected from the cells.
 _STUDY_FLAGS = (
-    ("mixed_etiology", "Gupta 2014",
-     "mixed etiology: cancer-related 55%, osteoporotic 30%, minor trauma 15% (notes.md section 3)"),
-    ("sd_or_se_doubt", "Andresen 2017",
-     "dispersions unusually small for a VAS; '±' may be an SE, not an SD (notes.md section 4e)"),
-    ("overlap_risk", "Andresen 2017",
-     "same centre/authors as other Heide reports and Prokop 2016; patients may overlap (notes.md section 4d)"),
-    ("overlap_risk", "Prokop 2016",
-     "multicentre with the Heide group (Andresen 2017); patients may overlap (notes.md section 4d)"),
-    ("overlap_risk", "Choi 2017",
-     "same hospital and senior author as Heo & Park 2017 (not in this file); patients may overlap "
-     "(notes.md section 4c); time points after day 1 inferred from a truncated abstract (section 4b)"),
+    (
+        "mixed_etiology",
+        "Gupta 2014",
+        "mixed etiology: cancer-related 55%, osteoporotic 30%, minor trauma 15% (notes.md section 3)",
+    ),
+    (
+        "sd_or_se_doubt",
+        "Andresen 2017",
+        "dispersions unusually small for a VAS; '±' may be an SE, not an SD (notes.md section 4e)",
+    ),
+    (
+        "overlap_risk",
+        "Andresen 2017",
+        "same centre/authors as other Heide reports and Prokop 2016; patients may overlap (notes.md section 4d)",
+    ),
+    (
+        "overlap_risk",
+        "Prokop 2016",
+        "multicentre with the Heide group (Andresen 2017); patients may overlap (notes.md section 4d)",
+    ),
+    (
+        "overlap_risk",
+        "Choi 2017",
+        "same hospital and senior author as Heo & Park 2017 (not in this file); patients may overlap "
+        "(notes.md section 4c); time points after day 1 inferred from a truncated abstract (section 4b)",
+    ),
 )
 
 
@@ -98,8 +141,9 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise StudiesError([f"{path}:{line}: (file): byte {data[error.start]:#04x} is not UTF-8 text; "
-                            "save the table as UTF-8"]) from None
+        raise StudiesError(
+            [f"{path}:{line}: (file): byte {data[error.start]:#04x} is not UTF-8 text; save the table as UTF-8"]
+        ) from None
     previous = csv.field_size_limit()
     csv.field_size_limit(2**31 - 1)
     rows: list[tuple[int, list[str]]] = []
@@ -225,7 +269,7 @@ def _add_flags(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     unverified = frame["study_id"].str.startswith(UNVERIFIED_PREFIX)
     frame["label"] = [
-        "[authors unverified] " + sid[len(UNVERIFIED_PREFIX):].strip() if flag else sid
+        "[authors unverified] " + sid[len(UNVERIFIED_PREFIX) :].strip() if flag else sid
         for sid, flag in zip(frame["study_id"], unverified)
     ]
     flags = {name: np.zeros(len(frame), dtype=bool) for name in FLAG_COLUMNS}
@@ -252,10 +296,17 @@ def _scale_bounds(text: str) -> tuple[float, float] | None:
     return (float(match.group(1)), float(match.group(2))) if match else None
 
 
-def pooling_table(studies: pd.DataFrame | None = None, *, timepoint: str | float = "first", r: float = 0.5,
-                  mean_method: str = "luo", sd_method: str | None = None, xi_eta: str = "formula",
-                  default_scale: tuple[float, float] | None = (0, 10),
-                  exclude_flags: Iterable[str] = ()) -> pd.DataFrame:
+def pooling_table(
+    studies: pd.DataFrame | None = None,
+    *,
+    timepoint: str | float = "first",
+    r: float = 0.5,
+    mean_method: str = "luo",
+    sd_method: str | None = None,
+    xi_eta: str = "formula",
+    default_scale: tuple[float, float] | None = (0, 10),
+    exclude_flags: Iterable[str] = (),
+) -> pd.DataFrame:
     """One row per study arm at its first (or last) reported time point, ready for :func:`meta_analysis`.
 
     For each ``study_id`` the row with the smallest (``timepoint="first"``) or largest (``"last"``)
@@ -305,23 +356,43 @@ def pooling_table(studies: pd.DataFrame | None = None, *, timepoint: str | float
         order = arm.assign(_unknown=weeks.isna(), _w=key)
         order = order.sort_values(["_unknown", "_w", "row_id"], kind="stable")
         chosen_week = order.iloc[0]["timepoint_weeks"]
-        same = order[(order["timepoint_weeks"] == chosen_week) | (order["timepoint_weeks"].isna() & pd.isna(chosen_week))]
+        same = order[
+            (order["timepoint_weeks"] == chosen_week) | (order["timepoint_weeks"].isna() & pd.isna(chosen_week))
+        ]
         if pd.isna(chosen_week):
             same = order.iloc[:1]
-        same = same.assign(_n=same["n"].astype("Float64").fillna(-1)).sort_values(["_n", "row_id"],
-                                                                              ascending=[False, True], kind="stable")
+        same = same.assign(_n=same["n"].astype("Float64").fillna(-1)).sort_values(
+            ["_n", "row_id"], ascending=[False, True], kind="stable"
+        )
         kept = same.iloc[0]
         rows.append(_pool_row(kept, r, mean_method, sd_method, xi_eta, default_scale, exclude_flags, None))
         for _, other in same.iloc[1:].iterrows():
-            rows.append(_pool_row(other, r, mean_method, sd_method, xi_eta, default_scale, exclude_flags,
-                                  f"another outcome of the same patients at this time point "
-                                  f"(row {int(kept['row_id'])} used)"))
+            rows.append(
+                _pool_row(
+                    other,
+                    r,
+                    mean_method,
+                    sd_method,
+                    xi_eta,
+                    default_scale,
+                    exclude_flags,
+                    f"another outcome of the same patients at this time point (row {int(kept['row_id'])} used)",
+                )
+            )
     out = pd.DataFrame(rows)
     return out.sort_values("row_id", kind="stable").reset_index(drop=True)
 
 
-def _pool_row(row: pd.Series, r: float, mean_method: str, sd_method: str | None, xi_eta: str,
-              default_scale, exclude_flags: tuple, duplicate_reason: str | None) -> dict:
+def _pool_row(
+    row: pd.Series,
+    r: float,
+    mean_method: str,
+    sd_method: str | None,
+    xi_eta: str,
+    default_scale,
+    exclude_flags: tuple,
+    duplicate_reason: str | None,
+) -> dict:
     reasons: list[str] = [duplicate_reason] if duplicate_reason else []
     n = None if pd.isna(row["n"]) else int(row["n"])
     if n is None:
@@ -355,15 +426,24 @@ def _pool_row(row: pd.Series, r: float, mean_method: str, sd_method: str | None,
                 if pd.isna(row[f"{side}_center"]):
                     continue
                 try:
-                    est = estimate_mean_sd(n, q1=row[f"{side}_spread_low"], median=row[f"{side}_center"],
-                                           q3=row[f"{side}_spread_high"], mean_method=mean_method,
-                                           sd_method=sd_method, scale=scale, xi_eta=xi_eta)
+                    est = estimate_mean_sd(
+                        n,
+                        q1=row[f"{side}_spread_low"],
+                        median=row[f"{side}_center"],
+                        q3=row[f"{side}_spread_high"],
+                        mean_method=mean_method,
+                        sd_method=sd_method,
+                        scale=scale,
+                        xi_eta=xi_eta,
+                    )
                 except ValueError as exc:
                     reasons.append(f"{side}: conversion failed ({exc})")
                     continue
                 values[f"mean_{side}"], values[f"sd_{side}"] = est.mean, est.sd
-                conversion = (f"median (IQR) converted: {est.mean_method} mean, {est.sd_method} SD "
-                              f"({est.scenario}, {est.constants})")
+                conversion = (
+                    f"median (IQR) converted: {est.mean_method} mean, {est.sd_method} SD "
+                    f"({est.scenario}, {est.constants})"
+                )
                 warnings += [f"{side}: {w}" for w in est.warnings]
     if kind == "median_iqr":
         conversion += scale_note
@@ -377,11 +457,22 @@ def _pool_row(row: pd.Series, r: float, mean_method: str, sd_method: str | None,
         eff = mean_change(values["mean_pre"], values["sd_pre"], values["mean_post"], values["sd_post"], n, r=r)
         yi, vi = float(eff["yi"].iloc[0]), float(eff["vi"].iloc[0])
     out = {
-        "row_id": int(row["row_id"]), "study_id": row["study_id"], "label": row["label"],
-        "year": row["year"], "n": row["n"], "stat_kind": kind, "timepoint_label": row["timepoint_label"],
-        "timepoint_weeks": row["timepoint_weeks"], **{k: float(v) for k, v in values.items()},
-        "conversion": conversion, "conversion_warnings": "; ".join(warnings), "r": float(r),
-        "yi": yi, "vi": vi, "eligible": eligible, "reason": "; ".join(reasons),
+        "row_id": int(row["row_id"]),
+        "study_id": row["study_id"],
+        "label": row["label"],
+        "year": row["year"],
+        "n": row["n"],
+        "stat_kind": kind,
+        "timepoint_label": row["timepoint_label"],
+        "timepoint_weeks": row["timepoint_weeks"],
+        **{k: float(v) for k, v in values.items()},
+        "conversion": conversion,
+        "conversion_warnings": "; ".join(warnings),
+        "r": float(r),
+        "yi": yi,
+        "vi": vi,
+        "eligible": eligible,
+        "reason": "; ".join(reasons),
     }
     out.update({f: bool(row[f]) for f in FLAG_COLUMNS})
     out["flag_notes"] = row["flag_notes"]

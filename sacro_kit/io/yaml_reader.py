@@ -56,17 +56,21 @@ def read_yaml_text(path: Path, fail: Callable[[str], Exception], *, max_bytes: i
     bad = _NOT_PRINTABLE.search(text)
     if bad is not None:
         line, column = _where(text, bad.start())
-        raise fail(f"{path}:{line}: column {column}: character U+{ord(bad.group()):04X} is not allowed in a card "
-                   "(control characters and non-characters cannot be YAML text); delete it")
+        raise fail(
+            f"{path}:{line}: column {column}: character U+{ord(bad.group()):04X} is not allowed in a card "
+            "(control characters and non-characters cannot be YAML text); delete it"
+        )
     return text
 
 
-def compose_yaml(path: Path, text: str, fail: Callable[[str], Exception], *,
-                 max_depth: int = MAX_DEPTH) -> tuple[yaml.Node | None, yaml.BaseLoader]:
+def compose_yaml(
+    path: Path, text: str, fail: Callable[[str], Exception], *, max_depth: int = MAX_DEPTH
+) -> tuple[yaml.Node | None, yaml.BaseLoader]:
     """The document's node tree (with line marks) and its loader; refuses aliases, anchors and deep nesting.
 
     The caller constructs values from the nodes (``loader.construct_object``) and must ``loader.dispose()``.
     """
+
     def located(error: yaml.YAMLError) -> Exception:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -90,8 +94,9 @@ def compose_yaml(path: Path, text: str, fail: Callable[[str], Exception], *,
     return node, loader
 
 
-def _refuse_aliases_and_depth(path: Path, root: yaml.Node | None, fail: Callable[[str], Exception],
-                              max_depth: int) -> None:
+def _refuse_aliases_and_depth(
+    path: Path, root: yaml.Node | None, fail: Callable[[str], Exception], max_depth: int
+) -> None:
     """Walk the composed graph once: an alias makes one node reachable twice; a recursive alias makes a cycle."""
     if root is None:
         return
@@ -100,8 +105,10 @@ def _refuse_aliases_and_depth(path: Path, root: yaml.Node | None, fail: Callable
     while stack:
         node, depth = stack.pop()
         if id(node) in seen:
-            raise fail(f"{path}:{node.start_mark.line + 1}: anchors and aliases (&name, *name) are not allowed in a "
-                       "card; write each value out where it is used")
+            raise fail(
+                f"{path}:{node.start_mark.line + 1}: anchors and aliases (&name, *name) are not allowed in a "
+                "card; write each value out where it is used"
+            )
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             children = [child for pair in node.value for child in pair]
@@ -110,6 +117,8 @@ def _refuse_aliases_and_depth(path: Path, root: yaml.Node | None, fail: Callable
         else:
             continue
         if depth > max_depth:
-            raise fail(f"{path}:{node.start_mark.line + 1}: nested more than {max_depth} levels deep; a card is a "
-                       "few levels of mappings and lists")
+            raise fail(
+                f"{path}:{node.start_mark.line + 1}: nested more than {max_depth} levels deep; a card is a "
+                "few levels of mappings and lists"
+            )
         stack.extend((child, depth + 1) for child in children)

@@ -86,9 +86,17 @@ def attrition_figure(cohort: pd.DataFrame, card=None, *, ax=None) -> Figure:
     for i, row in enumerate(table.itertuples(index=False)):
         y = -i * step
         n = int(row.n)
-        ax.add_patch(FancyBboxPatch((x_main - width / 2, y - height / 2), width, height,
-                                    boxstyle="round,pad=0.0,rounding_size=0.04", facecolor=fill, edgecolor=edge,
-                                    linewidth=1.2))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x_main - width / 2, y - height / 2),
+                width,
+                height,
+                boxstyle="round,pad=0.0,rounding_size=0.04",
+                facecolor=fill,
+                edgecolor=edge,
+                linewidth=1.2,
+            )
+        )
         share = "" if i == 0 else f" ({100 * n / total:.0f}% of treated)"
         lines = [f"{row.stage[:1].upper()}{row.stage[1:]}", f"n = {n}{share}"]
         reported = _reported_n(card, row.claim)
@@ -97,23 +105,48 @@ def attrition_figure(cohort: pd.DataFrame, card=None, *, ax=None) -> Figure:
             lines.append(f"paper reports n = {reported} ({agree})")
         ax.text(x_main, y + 0.08, "\n".join(lines), ha="center", va="center", fontsize=9.5, linespacing=1.35)
         bar = (width - 0.08) * n / total
-        ax.add_patch(FancyBboxPatch((x_main - (width - 0.08) / 2, y - height / 2 + 0.07), bar, 0.06,
-                                    boxstyle="square,pad=0", facecolor=edge, edgecolor="none"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x_main - (width - 0.08) / 2, y - height / 2 + 0.07),
+                bar,
+                0.06,
+                boxstyle="square,pad=0",
+                facecolor=edge,
+                edgecolor="none",
+            )
+        )
         if i == 0:
             continue
         y_prev = y + step
-        ax.annotate("", xy=(x_main, y + height / 2), xytext=(x_main, y_prev - height / 2),
-                    arrowprops=dict(arrowstyle="-|>", color="0.25", lw=1.2, shrinkA=0, shrinkB=0))
+        ax.annotate(
+            "",
+            xy=(x_main, y + height / 2),
+            xytext=(x_main, y_prev - height / 2),
+            arrowprops=dict(arrowstyle="-|>", color="0.25", lw=1.2, shrinkA=0, shrinkB=0),
+        )
         y_mid = (y_prev - height / 2 + y + height / 2) / 2
         side = [f"{int(row.lost_from_previous)} {_lost_label(row.stage)}"]
         if row.not_in_previous is not pd.NA and int(row.not_in_previous) > 0:
             side.append(f"{int(row.not_in_previous)} not in the stage above")
-        ax.annotate("", xy=(x_side - side_width / 2, y_mid), xytext=(x_main, y_mid),
-                    arrowprops=dict(arrowstyle="-|>", color="0.45", lw=1.0, linestyle="--", shrinkA=0, shrinkB=0))
+        ax.annotate(
+            "",
+            xy=(x_side - side_width / 2, y_mid),
+            xytext=(x_main, y_mid),
+            arrowprops=dict(arrowstyle="-|>", color="0.45", lw=1.0, linestyle="--", shrinkA=0, shrinkB=0),
+        )
         side_height = 0.22 + 0.2 * len(side)
-        ax.add_patch(FancyBboxPatch((x_side - side_width / 2, y_mid - side_height / 2), side_width, side_height,
-                                    boxstyle="round,pad=0.0,rounding_size=0.03", facecolor=loss_fill,
-                                    edgecolor="0.45", linewidth=0.9, linestyle="--"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x_side - side_width / 2, y_mid - side_height / 2),
+                side_width,
+                side_height,
+                boxstyle="round,pad=0.0,rounding_size=0.03",
+                facecolor=loss_fill,
+                edgecolor="0.45",
+                linewidth=0.9,
+                linestyle="--",
+            )
+        )
         ax.text(x_side, y_mid, "\n".join(side), ha="center", va="center", fontsize=8.5, color="0.15")
     ax.set_xlim(0.0, 1.0)
     ax.set_ylim(-(k - 1) * step - height / 2 - 0.05, height / 2 + 0.05)
@@ -128,14 +161,23 @@ def _paired_columns(cohort: pd.DataFrame, outcome: str) -> tuple[str, str]:
     absent = [c for c in (pre, post) if c not in cohort.columns]
     if absent:
         prefixes = sorted({c[:-4] for c in cohort.columns if c.endswith("_pre") and f"{c[:-4]}_post" in cohort.columns})
-        raise ValueError(f"the cohort has no column {', '.join(map(repr, absent))}; paired outcomes: "
-                         f"{', '.join(map(repr, prefixes))}")
+        raise ValueError(
+            f"the cohort has no column {', '.join(map(repr, absent))}; paired outcomes: "
+            f"{', '.join(map(repr, prefixes))}"
+        )
     return pre, post
 
 
 @renamed_arguments(method="quantile_type")
-def slope_plot(cohort: pd.DataFrame, outcome: str = "rest", *, card=None, quantile_type: Method = 7, ax=None,
-               title: str | None = None) -> Figure:
+def slope_plot(
+    cohort: pd.DataFrame,
+    outcome: str = "rest",
+    *,
+    card=None,
+    quantile_type: Method = 7,
+    ax=None,
+    title: str | None = None,
+) -> Figure:
     """Each patient's score before and after as a line, with tied patients merged and the medians drawn on top.
 
     Integer scores tie a lot, so identical (pre, post) pairs are drawn once with a line width that
@@ -168,14 +210,30 @@ def slope_plot(cohort: pd.DataFrame, outcome: str = "rest", *, card=None, quanti
     fig, ax = _figure_and_axes(ax, (6.4, 5.2))
     for row in groups.itertuples(index=False):
         color, style = styles[row.direction]
-        ax.plot([0, 1], [getattr(row, pre), getattr(row, post)], color=color, linestyle=style,
-                linewidth=1.2 + 1.6 * (row.count - 1), alpha=0.75, solid_capstyle="round", zorder=2)
+        ax.plot(
+            [0, 1],
+            [getattr(row, pre), getattr(row, post)],
+            color=color,
+            linestyle=style,
+            linewidth=1.2 + 1.6 * (row.count - 1),
+            alpha=0.75,
+            solid_capstyle="round",
+            zorder=2,
+        )
 
     for x, column, ha, offset in ((0, pre, "right", -0.07), (1, post, "left", 0.07)):
         at_score = pairs[column].value_counts().sort_index()
-        sns.scatterplot(x=np.full(len(at_score), x), y=at_score.index.to_numpy(), size=at_score.to_numpy(),
-                        sizes=(25, 25 + 30 * int(at_score.max())), size_norm=(1, max(int(at_score.max()), 2)),
-                        color="0.3", legend=False, ax=ax, zorder=3)
+        sns.scatterplot(
+            x=np.full(len(at_score), x),
+            y=at_score.index.to_numpy(),
+            size=at_score.to_numpy(),
+            sizes=(25, 25 + 30 * int(at_score.max())),
+            size_norm=(1, max(int(at_score.max()), 2)),
+            color="0.3",
+            legend=False,
+            ax=ax,
+            zorder=3,
+        )
         for score, count in at_score.items():
             ax.text(x + offset, score, f"{count}", ha=ha, va="center", fontsize=8.5, color="0.25")
 
@@ -184,15 +242,35 @@ def slope_plot(cohort: pd.DataFrame, outcome: str = "rest", *, card=None, quanti
     ax.plot([0, 1], [med_pre, med_post], color="black", linewidth=3.2, marker="D", markersize=8, zorder=4)
 
     counts = groups.groupby("direction")["count"].sum()
-    handles = [Line2D([], [], color=styles[d][0], linestyle=styles[d][1], linewidth=2.2,
-                      label=f"{d} ({int(counts.get(d, 0))})") for d in ("decreased", "unchanged", "increased")]
-    handles.append(Line2D([], [], color="black", linewidth=3.2, marker="D",
-                          label=f"median {med_pre:g} \u2192 {med_post:g}"))
+    handles = [
+        Line2D(
+            [], [], color=styles[d][0], linestyle=styles[d][1], linewidth=2.2, label=f"{d} ({int(counts.get(d, 0))})"
+        )
+        for d in ("decreased", "unchanged", "increased")
+    ]
+    handles.append(
+        Line2D([], [], color="black", linewidth=3.2, marker="D", label=f"median {med_pre:g} \u2192 {med_post:g}")
+    )
     handles.append(Line2D([], [], color="0.5", linewidth=4.4, label="thicker line = more patients"))
-    handles.append(Line2D([], [], color="0.3", marker="o", linestyle="none",
-                          label="point and number beside it:\npatients at that score"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=9,
-              title=f"patients (n = {n})", title_fontsize=9)
+    handles.append(
+        Line2D(
+            [],
+            [],
+            color="0.3",
+            marker="o",
+            linestyle="none",
+            label="point and number beside it:\npatients at that score",
+        )
+    )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        frameon=False,
+        fontsize=9,
+        title=f"patients (n = {n})",
+        title_fontsize=9,
+    )
 
     label = "score"
     low, high = float(pairs.min().min()), float(pairs.max().max())
@@ -240,19 +318,46 @@ def tipping_point_plot(result, *, ax=None, title: str | None = None) -> Figure:
     low, high = 100 * table["ci_low"].to_numpy(), 100 * table["ci_high"].to_numpy()
     holds = table["holds"].to_numpy(dtype=bool)
     ax.vlines(m, low, high, color=pal[0], linewidth=1.6, zorder=2)
-    ax.scatter(m[holds], pct[holds], s=42, color=pal[0], edgecolor=pal[0], zorder=3,
-               label="conclusion holds (lower limit above the null)")
-    ax.scatter(m[~holds], pct[~holds], s=42, facecolor="white", edgecolor=pal[3], linewidth=1.5, zorder=3,
-               label="conclusion fails")
-    ax.axhline(100 * result.null, color="0.3", linestyle="--", linewidth=1.0,
-               label=f"null: {100 * result.null:g}% improved")
+    ax.scatter(
+        m[holds],
+        pct[holds],
+        s=42,
+        color=pal[0],
+        edgecolor=pal[0],
+        zorder=3,
+        label="conclusion holds (lower limit above the null)",
+    )
+    ax.scatter(
+        m[~holds],
+        pct[~holds],
+        s=42,
+        facecolor="white",
+        edgecolor=pal[3],
+        linewidth=1.5,
+        zorder=3,
+        label="conclusion fails",
+    )
+    ax.axhline(
+        100 * result.null, color="0.3", linestyle="--", linewidth=1.0, label=f"null: {100 * result.null:g}% improved"
+    )
     if result.n_observed:
-        ax.axhline(100 * result.k_observed / result.n_observed, color=pal[2], linestyle=":", linewidth=1.4,
-                   label=f"complete case: {result.k_observed} of {result.n_observed}")
+        ax.axhline(
+            100 * result.k_observed / result.n_observed,
+            color=pal[2],
+            linestyle=":",
+            linewidth=1.4,
+            label=f"complete case: {result.k_observed} of {result.n_observed}",
+        )
     if result.tipping_point is not None:
         ax.axvline(result.tipping_point - 0.5, color=pal[3], linewidth=1.0, alpha=0.6)
-        ax.text(result.tipping_point - 0.4, 98, f"tipping point m = {result.tipping_point}", color="0.2",
-                fontsize=8.5, va="top")
+        ax.text(
+            result.tipping_point - 0.4,
+            98,
+            f"tipping point m = {result.tipping_point}",
+            color="0.2",
+            fontsize=8.5,
+            va="top",
+        )
     ax.set_ylim(0, 100)
     ax.set_xlim(-0.7, result.n_missing + 0.7)
     if result.n_missing <= 30:
@@ -263,8 +368,7 @@ def tipping_point_plot(result, *, ax=None, title: str | None = None) -> Figure:
     ax.set_ylabel(f"improved among all {int(table['n'].iloc[0])} patients (%)")
     method = {"wilson": "Wilson", "clopper-pearson": "Clopper-Pearson"}.get(result.method, result.method)
     level = f"{100 * result.conf_level:g}% {method} interval"
-    ax.set_title(title if title is not None else f"{result.outcome}: proportion improved and {level}",
-                 fontsize=10.5)
+    ax.set_title(title if title is not None else f"{result.outcome}: proportion improved and {level}", fontsize=10.5)
     ax.legend(loc="lower right", fontsize=8.5, frameon=True, framealpha=0.9)
     sns.despine(ax=ax)
     return fig

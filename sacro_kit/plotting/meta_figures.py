@@ -69,9 +69,17 @@ def _figure_and_axes(ax, figsize):
     return ax.get_figure(), ax
 
 
-def forest_plot(result: MetaResult, labels: Sequence[str] | None = None, ax=None, highlight: Highlight = None,
-                *, xlabel: str = "Effect size", reference: float | None = 0.0, decimals: int = 2,
-                label_width: int = 44) -> Figure:
+def forest_plot(
+    result: MetaResult,
+    labels: Sequence[str] | None = None,
+    ax=None,
+    highlight: Highlight = None,
+    *,
+    xlabel: str = "Effect size",
+    reference: float | None = 0.0,
+    decimals: int = 2,
+    label_width: int = 44,
+) -> Figure:
     """Forest plot: one square per study (area proportional to its weight) with its CI, the pooled
     diamond, the prediction interval, and a text column with each estimate, CI and weight.
 
@@ -100,14 +108,22 @@ def forest_plot(result: MetaResult, labels: Sequence[str] | None = None, ax=None
     for i, y in enumerate(ys):
         color = colors["highlight"] if i in marked else colors["study"]
         ax.hlines(y, frame["ci_low"][i], frame["ci_high"][i], color=color, lw=1.3, zorder=2)
-        ax.scatter([frame["yi"][i]], [y], marker="s", s=sizes[i], color=color, zorder=3,
-                   label="_nolegend_")
+        ax.scatter([frame["yi"][i]], [y], marker="s", s=sizes[i], color=color, zorder=3, label="_nolegend_")
 
     y_pool = -0.2
     half = 0.32
-    diamond = Polygon([(result.ci_low, y_pool), (result.estimate, y_pool + half), (result.ci_high, y_pool),
-                       (result.estimate, y_pool - half)], closed=True, facecolor=colors["pooled"],
-                      edgecolor=colors["pooled"], zorder=3)
+    diamond = Polygon(
+        [
+            (result.ci_low, y_pool),
+            (result.estimate, y_pool + half),
+            (result.ci_high, y_pool),
+            (result.estimate, y_pool - half),
+        ],
+        closed=True,
+        facecolor=colors["pooled"],
+        edgecolor=colors["pooled"],
+        zorder=3,
+    )
     ax.add_patch(diamond)
     if result.method == "FE":
         model = "Common-effect model"
@@ -155,22 +171,28 @@ def forest_plot(result: MetaResult, labels: Sequence[str] | None = None, ax=None
     column(est_tf, k + 0.6, f"Estimate [{ci_name}]", fontweight="bold")
     column(wt_tf, k + 0.6, "Weight", fontweight="bold")
     for i, y in enumerate(ys):
-        column(est_tf, y, f"{fmt(frame['yi'][i])} [{fmt(frame['ci_low'][i])}, "
-               f"{fmt(frame['ci_high'][i])}]", color=colors["highlight"] if i in marked else "black")
+        column(
+            est_tf,
+            y,
+            f"{fmt(frame['yi'][i])} [{fmt(frame['ci_low'][i])}, {fmt(frame['ci_high'][i])}]",
+            color=colors["highlight"] if i in marked else "black",
+        )
         column(wt_tf, y, f"{w[i]:.1f}%")
-    column(est_tf, y_pool, f"{fmt(result.estimate)} [{fmt(result.ci_low)}, "
-           f"{fmt(result.ci_high)}]", fontweight="bold")
+    column(est_tf, y_pool, f"{fmt(result.estimate)} [{fmt(result.ci_low)}, {fmt(result.ci_high)}]", fontweight="bold")
     column(wt_tf, y_pool, "100%", fontweight="bold")
     if y_pi is not None:
         column(est_tf, y_pi, f"[{fmt(result.pi_low)}, {fmt(result.pi_high)}]")
-    het = (f"Heterogeneity: tau$^2$ = {result.tau2:.3f}, I$^2$ = {result.i2:.1f}%, "
-           f"Q({result.q_df}) = {result.q:.2f}, p = {result.q_pvalue:.3g}")
+    het = (
+        f"Heterogeneity: tau$^2$ = {result.tau2:.3f}, I$^2$ = {result.i2:.1f}%, "
+        f"Q({result.q_df}) = {result.q:.2f}, p = {result.q_pvalue:.3g}"
+    )
     ax.text(0.0, bottom + 0.05, het, transform=edge, ha="left", va="bottom", fontsize="small", color="0.3")
     return fig
 
 
-def funnel_plot(result: MetaResult | TrimFill, ax=None, *, xlabel: str = "Effect size",
-                highlight: Highlight = None) -> Figure:
+def funnel_plot(
+    result: MetaResult | TrimFill, ax=None, *, xlabel: str = "Effect size", highlight: Highlight = None
+) -> Figure:
     """Funnel plot: each study's effect against its standard error (axis inverted, precise studies on top),
     with the pooled estimate and the pseudo confidence region estimate +/- z * SE (metafor ``funnel()``).
 
@@ -194,8 +216,14 @@ def funnel_plot(result: MetaResult | TrimFill, ax=None, *, xlabel: str = "Effect
     se_max = float(frame["se"].max()) * 1.1
     crit = stats.norm.isf((1 - result.conf_level) / 2)
     se_grid = np.array([0.0, se_max])
-    ax.fill_betweenx(se_grid, result.estimate - crit * se_grid, result.estimate + crit * se_grid,
-                     color="0.92", zorder=0, label=f"pseudo {result.conf_level:.0%} region")
+    ax.fill_betweenx(
+        se_grid,
+        result.estimate - crit * se_grid,
+        result.estimate + crit * se_grid,
+        color="0.92",
+        zorder=0,
+        label=f"pseudo {result.conf_level:.0%} region",
+    )
     ax.plot(result.estimate - crit * se_grid, se_grid, color=colors["ref"], lw=0.9, ls="--")
     ax.plot(result.estimate + crit * se_grid, se_grid, color=colors["ref"], lw=0.9, ls="--")
     if filled is None:
@@ -206,18 +234,40 @@ def funnel_plot(result: MetaResult | TrimFill, ax=None, *, xlabel: str = "Effect
         pooled_label = "pooled estimate after filling"
     ax.axvline(result.estimate, color=colors["pooled"], lw=1.2, label=pooled_label)
     if filled is not None and filled.k0 > 0:
-        ax.axvline(filled.original.estimate, color=colors["pooled"], lw=1.0, ls=":",
-                   label="pooled estimate as observed")
+        ax.axvline(
+            filled.original.estimate, color=colors["pooled"], lw=1.0, ls=":", label="pooled estimate as observed"
+        )
     plain = [i for i in range(n_obs) if i not in marked]
-    ax.scatter(frame["yi"][plain], frame["se"][plain], color=colors["study"], edgecolor="white", s=45, zorder=3,
-               label="studies")
+    ax.scatter(
+        frame["yi"][plain],
+        frame["se"][plain],
+        color=colors["study"],
+        edgecolor="white",
+        s=45,
+        zorder=3,
+        label="studies",
+    )
     if marked:
         chosen = sorted(marked)
-        ax.scatter(frame["yi"][chosen], frame["se"][chosen], color=colors["highlight"], edgecolor="white", s=60,
-                   zorder=4, label=", ".join(result.labels[i] for i in chosen))
+        ax.scatter(
+            frame["yi"][chosen],
+            frame["se"][chosen],
+            color=colors["highlight"],
+            edgecolor="white",
+            s=60,
+            zorder=4,
+            label=", ".join(result.labels[i] for i in chosen),
+        )
     if filled is not None and filled.k0 > 0:
-        ax.scatter(frame["yi"][n_obs:], frame["se"][n_obs:], facecolor="white", edgecolor=colors["study"], s=45,
-                   zorder=3, label=f"filled by trim-and-fill ({filled.k0}, {filled.side} side)")
+        ax.scatter(
+            frame["yi"][n_obs:],
+            frame["se"][n_obs:],
+            facecolor="white",
+            edgecolor=colors["study"],
+            s=45,
+            zorder=3,
+            label=f"filled by trim-and-fill ({filled.k0}, {filled.side} side)",
+        )
     ax.set_ylim(se_max, 0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Standard error")

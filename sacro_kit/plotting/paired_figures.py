@@ -33,9 +33,18 @@ from sacro_kit.plotting.style import new_figure
 from sacro_kit.stats.paired import min_attainable_p, wilcoxon
 from sacro_kit.stats.responders import responder_curve
 
-__all__ = ["PAIRED_VARIABLES", "min_p_table", "min_p_plot", "wilcoxon_table", "differences_plot",
-           "responder_plot", "paired_counts_plot", "paired_distributions_plot", "reported_responders",
-           "spread_plot"]
+__all__ = [
+    "PAIRED_VARIABLES",
+    "min_p_table",
+    "min_p_plot",
+    "wilcoxon_table",
+    "differences_plot",
+    "responder_plot",
+    "paired_counts_plot",
+    "paired_distributions_plot",
+    "reported_responders",
+    "spread_plot",
+]
 
 #: The paired cohort variables the chapters analyse: short name -> (pre column, post column).
 PAIRED_VARIABLES: dict[str, tuple[str, str]] = {
@@ -49,9 +58,20 @@ BAND_COLUMNS = ("threshold", "min", "p05", "median", "p95", "max")
 
 def _palette() -> dict[str, tuple]:
     pal = sns.color_palette("colorblind")
-    return {"cohort": pal[0], "band": pal[1], "reported": pal[3], "exact": pal[0], "asym": pal[2],
-            "tied": pal[4], "tied_cc": pal[7], "pre": pal[7], "post": pal[0], "zero": pal[3],
-            "decrease": pal[2], "increase": pal[3]}
+    return {
+        "cohort": pal[0],
+        "band": pal[1],
+        "reported": pal[3],
+        "exact": pal[0],
+        "asym": pal[2],
+        "tied": pal[4],
+        "tied_cc": pal[7],
+        "pre": pal[7],
+        "post": pal[0],
+        "zero": pal[3],
+        "decrease": pal[2],
+        "increase": pal[3],
+    }
 
 
 def _figure(figsize, ncols: int = 1, **kwargs) -> tuple[Figure, np.ndarray]:
@@ -92,10 +112,16 @@ def min_p_table(ns: Sequence[int] = range(5, 31)) -> pd.DataFrame:
     ns = [int(n) for n in ns]
     if not ns:
         raise ValueError("ns must hold at least one number of pairs")
-    rows = [(n, min_attainable_p(n, "wilcoxon", "exact"),
-             min_attainable_p(n, "wilcoxon", "asymptotic", ties="none"),
-             min_attainable_p(n, "wilcoxon", "asymptotic", ties="any"),
-             min_attainable_p(n, "wilcoxon", "asymptotic", ties="any", correction=True)) for n in ns]
+    rows = [
+        (
+            n,
+            min_attainable_p(n, "wilcoxon", "exact"),
+            min_attainable_p(n, "wilcoxon", "asymptotic", ties="none"),
+            min_attainable_p(n, "wilcoxon", "asymptotic", ties="any"),
+            min_attainable_p(n, "wilcoxon", "asymptotic", ties="any", correction=True),
+        )
+        for n in ns
+    ]
     return pd.DataFrame(rows, columns=["n", "exact", "asymptotic", "asymptotic_tied", "asymptotic_tied_cc"])
 
 
@@ -107,8 +133,14 @@ _MIN_P_LABELS = {
 }
 
 
-def min_p_plot(ns: Sequence[int] = range(5, 31), *, mark_n: int | None = None, mark_p: float | None = None,
-               mark_label: str = "reported", mark_relation: str = "=") -> Figure:
+def min_p_plot(
+    ns: Sequence[int] = range(5, 31),
+    *,
+    mark_n: int | None = None,
+    mark_p: float | None = None,
+    mark_label: str = "reported",
+    mark_relation: str = "=",
+) -> Figure:
     """Smallest attainable two-sided p against the number of non-zero pairs, on a log scale.
 
     With ``mark_n`` and ``mark_p`` a reported result is drawn as a point: below every curve at its n, no rank
@@ -122,19 +154,37 @@ def min_p_plot(ns: Sequence[int] = range(5, 31), *, mark_n: int | None = None, m
     table = min_p_table(ns)
     colours = _palette()
     fig, (ax,) = _figure((6.8, 4.0))
-    styles = {"exact": (colours["exact"], "-", "o"), "asymptotic": (colours["asym"], "--", None),
-              "asymptotic_tied": (colours["tied"], "-.", None), "asymptotic_tied_cc": (colours["tied_cc"], ":", None)}
+    styles = {
+        "exact": (colours["exact"], "-", "o"),
+        "asymptotic": (colours["asym"], "--", None),
+        "asymptotic_tied": (colours["tied"], "-.", None),
+        "asymptotic_tied_cc": (colours["tied_cc"], ":", None),
+    }
     for column, (colour, style, marker) in styles.items():
-        ax.plot(table["n"], table[column], color=colour, linestyle=style, marker=marker, markersize=3.5,
-                label=_MIN_P_LABELS[column])
+        ax.plot(
+            table["n"],
+            table[column],
+            color=colour,
+            linestyle=style,
+            marker=marker,
+            markersize=3.5,
+            label=_MIN_P_LABELS[column],
+        )
     floor = table[list(styles)].min(axis=1)
     low = min(floor.min(), mark_p if mark_p else np.inf) / 20
     ax.fill_between(table["n"], low, floor, color="0.9", zorder=0, label="no rank test can reach this")
     if mark_n is not None and mark_p is not None:
         ax.axhline(mark_p, color=colours["reported"], linewidth=0.8, alpha=0.6)
         ax.axvline(mark_n, color=colours["reported"], linewidth=0.8, alpha=0.6)
-        ax.plot([mark_n], [mark_p], marker="D", color=colours["reported"], linestyle="none", markersize=7,
-                label=f"{mark_label}: p {mark_relation} {mark_p:g} at n = {mark_n}")
+        ax.plot(
+            [mark_n],
+            [mark_p],
+            marker="D",
+            color=colours["reported"],
+            linestyle="none",
+            markersize=7,
+            label=f"{mark_label}: p {mark_relation} {mark_p:g} at n = {mark_n}",
+        )
     ax.set_yscale("log")
     ax.set_ylim(low, 1)
     ax.set_xlim(table["n"].min(), table["n"].max())
@@ -183,22 +233,61 @@ def wilcoxon_table(cohort: pd.DataFrame, variables: Mapping[str, Sequence[str]] 
         ties = bool(np.unique(np.abs(nonzero)).size < nonzero.size)
         for zero_method in ("wilcox", "pratt", "zsplit"):
             for method, correction, _ in _SETTINGS:
-                res = wilcoxon(pre, post, zero_method=zero_method, method=method if method != "untied table"
-                               else "exact", correction=correction, conf_level=None)
+                res = wilcoxon(
+                    pre,
+                    post,
+                    zero_method=zero_method,
+                    method=method if method != "untied table" else "exact",
+                    correction=correction,
+                    conf_level=None,
+                )
                 zeros_ranked = res.n_zero > 0 and zero_method != "wilcox"
                 statistic, pvalue, distribution = res.statistic, res.pvalue, res.distribution
                 if method == "untied table":
                     ref = stats.wilcoxon(d, zero_method=zero_method, method="exact")
                     statistic, pvalue, distribution = float(ref.statistic), float(ref.pvalue), "signrank"
                 valid = not (distribution == "signrank" and (ties or zeros_ranked))
-                rows.append((name, zero_method, method, correction, res.method, distribution, res.n_used,
-                             res.n_zero, ties, statistic, pvalue, valid))
-    return pd.DataFrame(rows, columns=["variable", "zero_method", "method", "correction", "method_used",
-                                       "distribution", "n_used", "n_zero", "ties", "statistic", "pvalue", "valid"])
+                rows.append(
+                    (
+                        name,
+                        zero_method,
+                        method,
+                        correction,
+                        res.method,
+                        distribution,
+                        res.n_used,
+                        res.n_zero,
+                        ties,
+                        statistic,
+                        pvalue,
+                        valid,
+                    )
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "variable",
+            "zero_method",
+            "method",
+            "correction",
+            "method_used",
+            "distribution",
+            "n_used",
+            "n_zero",
+            "ties",
+            "statistic",
+            "pvalue",
+            "valid",
+        ],
+    )
 
 
-def differences_plot(cohort: pd.DataFrame, variables: Mapping[str, Sequence[str]] | None = None,
-                     *, titles: Mapping[str, str] | None = None) -> Figure:
+def differences_plot(
+    cohort: pd.DataFrame,
+    variables: Mapping[str, Sequence[str]] | None = None,
+    *,
+    titles: Mapping[str, str] | None = None,
+) -> Figure:
     """Bar chart of the paired differences pre - post, one panel per variable: the data a rank test ranks.
 
     Zero differences (dropped or specially treated by every signed-rank rule) are drawn in a contrasting colour;
@@ -209,8 +298,7 @@ def differences_plot(cohort: pd.DataFrame, variables: Mapping[str, Sequence[str]
     >>> len(fig.axes)
     1
     """
-    variables = dict({k: v for k, v in PAIRED_VARIABLES.items() if k != "opioids"} if variables is None
-                     else variables)
+    variables = dict({k: v for k, v in PAIRED_VARIABLES.items() if k != "opioids"} if variables is None else variables)
     if not variables:
         raise ValueError("variables must name at least one (pre, post) pair")
     colours = _palette()
@@ -230,15 +318,29 @@ def differences_plot(cohort: pd.DataFrame, variables: Mapping[str, Sequence[str]
         ax.set_ylabel("patients")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
-    fig.legend(handles=[Patch(facecolor=colours["cohort"], label="non-zero difference"),
-                        Patch(facecolor=colours["zero"], hatch="//", edgecolor="white", label="zero difference")],
-               fontsize="small", loc="outside upper center", ncols=2, frameon=False)
+    fig.legend(
+        handles=[
+            Patch(facecolor=colours["cohort"], label="non-zero difference"),
+            Patch(facecolor=colours["zero"], hatch="//", edgecolor="white", label="zero difference"),
+        ],
+        fontsize="small",
+        loc="outside upper center",
+        ncols=2,
+        frameon=False,
+    )
     return fig
 
 
-def spread_plot(values: Sequence[float], *, mark: float | None = None, mark_label: str = "reported",
-                observed: float | None = None, observed_label: str = "shipped cohort",
-                xlabel: str = "value", log: bool = False) -> Figure:
+def spread_plot(
+    values: Sequence[float],
+    *,
+    mark: float | None = None,
+    mark_label: str = "reported",
+    observed: float | None = None,
+    observed_label: str = "shipped cohort",
+    xlabel: str = "value",
+    log: bool = False,
+) -> Figure:
     """Strip-and-box plot of one statistic across many reconstructed cohorts (e.g. a p-value).
 
     ``mark`` draws a reported bound as a vertical line, ``observed`` the value of the one cohort the book uses.
@@ -253,13 +355,37 @@ def spread_plot(values: Sequence[float], *, mark: float | None = None, mark_labe
     colours = _palette()
     fig, (ax,) = _figure((6.4, 2.2))
     jitter = np.random.default_rng(0).uniform(-0.12, 0.12, values.size)
-    ax.boxplot(values, orientation="horizontal", positions=[0], widths=0.5, showfliers=False,
-               medianprops={"color": colours["cohort"]})
-    ax.scatter(values, jitter, s=9, color=colours["band"], alpha=0.6, linewidths=0, zorder=3,
-               label=f"{values.size} reconstructed cohorts")
+    ax.boxplot(
+        values,
+        orientation="horizontal",
+        positions=[0],
+        widths=0.5,
+        showfliers=False,
+        medianprops={"color": colours["cohort"]},
+    )
+    ax.scatter(
+        values,
+        jitter,
+        s=9,
+        color=colours["band"],
+        alpha=0.6,
+        linewidths=0,
+        zorder=3,
+        label=f"{values.size} reconstructed cohorts",
+    )
     if observed is not None:
-        ax.plot([observed], [0], marker="o", markersize=8, markerfacecolor="none", markeredgewidth=1.5,
-                color=colours["cohort"], linestyle="none", label=observed_label, zorder=4)
+        ax.plot(
+            [observed],
+            [0],
+            marker="o",
+            markersize=8,
+            markerfacecolor="none",
+            markeredgewidth=1.5,
+            color=colours["cohort"],
+            linestyle="none",
+            label=observed_label,
+            zorder=4,
+        )
     if mark is not None:
         ax.axvline(mark, color=colours["reported"], linestyle="--", linewidth=1.2, label=mark_label)
     if log:
@@ -279,8 +405,11 @@ def reported_responders(card, variables: Sequence[str], kind: str) -> list:
     """The card's responder claims about ``variables`` with a ``kind`` ("relative"/"absolute") threshold."""
     if card is None:
         return []
-    return [claim for claim in card if claim.kind == "responders"
-            and tuple(claim.variables) == tuple(variables) and claim.threshold_kind == kind]
+    return [
+        claim
+        for claim in card
+        if claim.kind == "responders" and tuple(claim.variables) == tuple(variables) and claim.threshold_kind == kind
+    ]
 
 
 def _x(kind: str, thresholds) -> np.ndarray:
@@ -290,8 +419,9 @@ def _x(kind: str, thresholds) -> np.ndarray:
 
 
 def _xlabel(kind: str) -> str:
-    return ("decrease of at least ... % of the baseline score" if kind == "relative"
-            else "decrease of at least ... points")
+    return (
+        "decrease of at least ... % of the baseline score" if kind == "relative" else "decrease of at least ... points"
+    )
 
 
 def _check_band(band: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -308,19 +438,27 @@ class ResponderAxes:
     """Handles on the artists of a responder-curve axes, so an interactive view can move them in place."""
 
     curve: Line2D
-    ci: object          # PolyCollection of the cohort's pointwise Wilson interval
+    ci: object  # PolyCollection of the cohort's pointwise Wilson interval
     band_outer: object  # PolyCollection min..max across reconstructions (or None)
     band_inner: object  # PolyCollection p05..p95 across reconstructions (or None)
     band_median: Line2D | None
     reported: list
-    cursor: Line2D      # vertical line at the current threshold
-    point: Line2D       # the cohort's proportion at the current threshold
-    point_ci: Line2D    # its Wilson interval
+    cursor: Line2D  # vertical line at the current threshold
+    point: Line2D  # the cohort's proportion at the current threshold
+    point_ci: Line2D  # its Wilson interval
 
 
-def draw_responder_axes(ax, curve: pd.DataFrame, kind: str, *, band: pd.DataFrame | None = None,
-                        reported: Sequence = (), threshold: float | None = None,
-                        cohort_label: str = "this cohort", animated: bool = False) -> ResponderAxes:
+def draw_responder_axes(
+    ax,
+    curve: pd.DataFrame,
+    kind: str,
+    *,
+    band: pd.DataFrame | None = None,
+    reported: Sequence = (),
+    threshold: float | None = None,
+    cohort_label: str = "this cohort",
+    animated: bool = False,
+) -> ResponderAxes:
     """Draw a responder curve (a :func:`sacro_kit.responder_curve` frame) with its pointwise Wilson band,
     the spread of the proportion across reconstructed cohorts (``band``: columns threshold, min, p05, median,
     p95, max), the reported points and a marker at ``threshold``; return handles on the artists.
@@ -335,29 +473,87 @@ def draw_responder_axes(ax, curve: pd.DataFrame, kind: str, *, band: pd.DataFram
     band_outer = band_inner = band_median = None
     if band is not None:
         bx = _x(kind, band["threshold"])
-        band_outer = ax.fill_between(bx, 100 * band["min"], 100 * band["max"], step="pre", color=colours["band"],
-                                     alpha=0.18, linewidth=0, label="reconstructions: min-max")
-        band_inner = ax.fill_between(bx, 100 * band["p05"], 100 * band["p95"], step="pre", color=colours["band"],
-                                     alpha=0.35, linewidth=0, label="reconstructions: middle 90%")
-        (band_median,) = ax.plot(bx, 100 * band["median"], drawstyle="steps-pre", color=colours["band"],
-                                 linewidth=1.0, linestyle="--", label="reconstructions: median")
-    ci = ax.fill_between(x, 100 * curve["ci_low"], 100 * curve["ci_high"], step="pre", color=colours["cohort"],
-                         alpha=0.15, linewidth=0, label=f"{cohort_label}: 95% Wilson CI")
-    (line,) = ax.plot(x, 100 * curve["proportion"], drawstyle="steps-pre", color=colours["cohort"], linewidth=1.8,
-                      label=f"{cohort_label}: % responders")
+        band_outer = ax.fill_between(
+            bx,
+            100 * band["min"],
+            100 * band["max"],
+            step="pre",
+            color=colours["band"],
+            alpha=0.18,
+            linewidth=0,
+            label="reconstructions: min-max",
+        )
+        band_inner = ax.fill_between(
+            bx,
+            100 * band["p05"],
+            100 * band["p95"],
+            step="pre",
+            color=colours["band"],
+            alpha=0.35,
+            linewidth=0,
+            label="reconstructions: middle 90%",
+        )
+        (band_median,) = ax.plot(
+            bx,
+            100 * band["median"],
+            drawstyle="steps-pre",
+            color=colours["band"],
+            linewidth=1.0,
+            linestyle="--",
+            label="reconstructions: median",
+        )
+    ci = ax.fill_between(
+        x,
+        100 * curve["ci_low"],
+        100 * curve["ci_high"],
+        step="pre",
+        color=colours["cohort"],
+        alpha=0.15,
+        linewidth=0,
+        label=f"{cohort_label}: 95% Wilson CI",
+    )
+    (line,) = ax.plot(
+        x,
+        100 * curve["proportion"],
+        drawstyle="steps-pre",
+        color=colours["cohort"],
+        linewidth=1.8,
+        label=f"{cohort_label}: % responders",
+    )
     reported_artists = []
     for claim in reported:
-        (artist,) = ax.plot(_x(kind, [claim.threshold]), [100 * claim.k / claim.n], marker="D", markersize=8,
-                            color=colours["reported"], linestyle="none", zorder=5,
-                            label=f"reported: {claim.k}/{claim.n}")
+        (artist,) = ax.plot(
+            _x(kind, [claim.threshold]),
+            [100 * claim.k / claim.n],
+            marker="D",
+            markersize=8,
+            color=colours["reported"],
+            linestyle="none",
+            zorder=5,
+            label=f"reported: {claim.k}/{claim.n}",
+        )
         reported_artists.append(artist)
     start = 0.0 if threshold is None else float(threshold)
     at = curve.iloc[int(np.argmin(np.abs(curve["threshold"].to_numpy() - start)))]
     cursor = ax.axvline(_x(kind, [start])[0], color="0.3", linewidth=1.0, linestyle=":", animated=animated)
-    (point_ci,) = ax.plot(_x(kind, [start] * 2), [100 * at["ci_low"], 100 * at["ci_high"]], color="0.15",
-                          linewidth=2.0, solid_capstyle="butt", animated=animated)
-    (point,) = ax.plot(_x(kind, [start]), [100 * at["proportion"]], marker="o", markersize=7, color="0.15",
-                       linestyle="none", zorder=6, animated=animated)
+    (point_ci,) = ax.plot(
+        _x(kind, [start] * 2),
+        [100 * at["ci_low"], 100 * at["ci_high"]],
+        color="0.15",
+        linewidth=2.0,
+        solid_capstyle="butt",
+        animated=animated,
+    )
+    (point,) = ax.plot(
+        _x(kind, [start]),
+        [100 * at["proportion"]],
+        marker="o",
+        markersize=7,
+        color="0.15",
+        linestyle="none",
+        zorder=6,
+        animated=animated,
+    )
     for artist in (cursor, point, point_ci):
         artist.set_visible(threshold is not None or animated)
     # thresholds below 0 (patients who got worse) are part of the curve but not of the question "how much better?"
@@ -369,9 +565,16 @@ def draw_responder_axes(ax, curve: pd.DataFrame, kind: str, *, band: pd.DataFram
     return ResponderAxes(line, ci, band_outer, band_inner, band_median, reported_artists, cursor, point, point_ci)
 
 
-def responder_plot(cohort: pd.DataFrame, card=None, *, variables: Sequence[str] = ("rest_pre", "rest_post"),
-                   kind: str = "relative", band: pd.DataFrame | None = None, threshold: float | None = None,
-                   title: str | None = None) -> Figure:
+def responder_plot(
+    cohort: pd.DataFrame,
+    card=None,
+    *,
+    variables: Sequence[str] = ("rest_pre", "rest_post"),
+    kind: str = "relative",
+    band: pd.DataFrame | None = None,
+    threshold: float | None = None,
+    title: str | None = None,
+) -> Figure:
     """Static responder curve: % of patients improving by at least each threshold (the FDA's cumulative
     distribution of responses), the cohort's pointwise 95% Wilson interval, the spread across reconstructed
     cohorts (``band`` from ``sacro_kit.forensics.reconstruction.responder_band``), and the card's reported responder count.
@@ -400,8 +603,9 @@ def responder_plot(cohort: pd.DataFrame, card=None, *, variables: Sequence[str] 
 # Chapter 6: paired counts
 
 
-def paired_counts_plot(cohort: pd.DataFrame, variables: Sequence[str] = ("opioids_pre", "opioids_post"),
-                       *, unit: str = "opioids") -> Figure:
+def paired_counts_plot(
+    cohort: pd.DataFrame, variables: Sequence[str] = ("opioids_pre", "opioids_post"), *, unit: str = "opioids"
+) -> Figure:
     """Heat map of the pre x post cross-tabulation of a paired count: each cell is how many patients moved
     from a pre value (row) to a post value (column). The diagonal (unchanged) is outlined; cells left of it are
     decreases, right of it increases; the margin shows the totals of each direction.
@@ -415,25 +619,45 @@ def paired_counts_plot(cohort: pd.DataFrame, variables: Sequence[str] = ("opioid
     if pre.size == 0:
         raise ValueError(f"no complete {variables[0]}/{variables[1]} pairs to tabulate")
     levels = np.arange(int(min(pre.min(), post.min())), int(max(pre.max(), post.max())) + 1)
-    table = pd.crosstab(pd.Categorical(pre.astype(int), categories=levels),
-                        pd.Categorical(post.astype(int), categories=levels), dropna=False)
+    table = pd.crosstab(
+        pd.Categorical(pre.astype(int), categories=levels),
+        pd.Categorical(post.astype(int), categories=levels),
+        dropna=False,
+    )
     fig, (ax,) = _figure((5.2, 4.4))
-    sns.heatmap(table, ax=ax, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, linecolor="white",
-                square=True, annot_kws={"fontsize": "small"})
+    sns.heatmap(
+        table,
+        ax=ax,
+        annot=True,
+        fmt="d",
+        cmap="Blues",
+        cbar=False,
+        linewidths=0.5,
+        linecolor="white",
+        square=True,
+        annot_kws={"fontsize": "small"},
+    )
     for i in range(levels.size):
         ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor="0.2", linewidth=1.5))
     decreased, unchanged, increased = int((post < pre).sum()), int((post == pre).sum()), int((post > pre).sum())
     ax.set_xlabel(f"{unit} after (post)")
     ax.set_ylabel(f"{unit} before (pre)")
-    ax.set_title(f"decreased {decreased} (left of diagonal), unchanged {unchanged} (outlined), "
-                 f"increased {increased}", fontsize="small")
+    ax.set_title(
+        f"decreased {decreased} (left of diagonal), unchanged {unchanged} (outlined), increased {increased}",
+        fontsize="small",
+    )
     ax.tick_params(length=0)
     ax.tick_params(axis="y", labelrotation=0)
     return fig
 
 
-def paired_distributions_plot(cohort: pd.DataFrame, variables: Sequence[str] = ("opioids_pre", "opioids_post"),
-                              *, unit: str = "opioids", labels: Sequence[str] = ("before", "after")) -> Figure:
+def paired_distributions_plot(
+    cohort: pd.DataFrame,
+    variables: Sequence[str] = ("opioids_pre", "opioids_post"),
+    *,
+    unit: str = "opioids",
+    labels: Sequence[str] = ("before", "after"),
+) -> Figure:
     """Side-by-side bars of how many patients had each value before and after, with each median marked.
 
     Shows what a median hides on a count with few distinct values: a median moving from 1 to 0 says nothing
@@ -452,16 +676,18 @@ def paired_distributions_plot(cohort: pd.DataFrame, variables: Sequence[str] = (
     fig, (ax,) = _figure((5.6, 3.6))
     width = 0.4
     top = 0
-    for offset, values, label, colour in ((-width / 2, pre, labels[0], colours["pre"]),
-                                          (width / 2, post, labels[1], colours["post"])):
+    for offset, values, label, colour in (
+        (-width / 2, pre, labels[0], colours["pre"]),
+        (width / 2, post, labels[1], colours["post"]),
+    ):
         counts = np.array([(values == level).sum() for level in levels])
         top = max(top, counts.max())
-        bars = ax.bar(levels + offset, counts, width=width, color=colour,
-                      label=f"{label} (median {np.median(values):g})")
+        bars = ax.bar(
+            levels + offset, counts, width=width, color=colour, label=f"{label} (median {np.median(values):g})"
+        )
         ax.bar_label(bars, fontsize="x-small", padding=1)
     for offset, values, colour in ((-width / 2, pre, colours["pre"]), (width / 2, post, colours["post"])):
-        ax.plot([np.median(values) + offset], [top * 1.12], marker="v", markersize=9, color=colour,
-                linestyle="none")
+        ax.plot([np.median(values) + offset], [top * 1.12], marker="v", markersize=9, color=colour, linestyle="none")
     ax.set_ylim(0, top * 1.22)
     ax.set_xticks(levels)
     ax.set_xlabel(f"{unit} per patient")

@@ -30,8 +30,16 @@ from dataclasses import dataclass
 
 from scipy.stats import norm
 
-__all__ = ["MeanSD", "estimate_mean_sd", "wan_xi", "wan_eta", "WAN_TABLE1_XI", "WAN_TABLE2_ETA",
-           "MEAN_METHODS", "SD_METHODS"]
+__all__ = [
+    "MeanSD",
+    "estimate_mean_sd",
+    "wan_xi",
+    "wan_eta",
+    "WAN_TABLE1_XI",
+    "WAN_TABLE2_ETA",
+    "MEAN_METHODS",
+    "SD_METHODS",
+]
 
 MEAN_METHODS = ("luo", "wan", "hozo", "bland")
 SD_METHODS = ("wan", "shi", "hozo")
@@ -40,21 +48,111 @@ SD_METHODS = ("wan", "shi", "hozo")
 #: Transcribed from the published table (BMC Med Res Methodol 14:135, Table 1) and identical to
 #: R package meta's internal ``Wan2014.Table1``.
 WAN_TABLE1_XI = (
-    0.000, 1.128, 1.693, 2.059, 2.326, 2.534, 2.704, 2.847, 2.970, 3.078,
-    3.173, 3.259, 3.336, 3.407, 3.472, 3.532, 3.588, 3.640, 3.689, 3.735,
-    3.778, 3.819, 3.858, 3.895, 3.931, 3.964, 3.997, 4.027, 4.057, 4.086,
-    4.113, 4.139, 4.165, 4.189, 4.213, 4.236, 4.259, 4.280, 4.301, 4.322,
-    4.341, 4.361, 4.379, 4.398, 4.415, 4.433, 4.450, 4.466, 4.482, 4.498,
+    0.000,
+    1.128,
+    1.693,
+    2.059,
+    2.326,
+    2.534,
+    2.704,
+    2.847,
+    2.970,
+    3.078,
+    3.173,
+    3.259,
+    3.336,
+    3.407,
+    3.472,
+    3.532,
+    3.588,
+    3.640,
+    3.689,
+    3.735,
+    3.778,
+    3.819,
+    3.858,
+    3.895,
+    3.931,
+    3.964,
+    3.997,
+    4.027,
+    4.057,
+    4.086,
+    4.113,
+    4.139,
+    4.165,
+    4.189,
+    4.213,
+    4.236,
+    4.259,
+    4.280,
+    4.301,
+    4.322,
+    4.341,
+    4.361,
+    4.379,
+    4.398,
+    4.415,
+    4.433,
+    4.450,
+    4.466,
+    4.482,
+    4.498,
 )
 
 #: Wan et al. (2014) Table 2: eta(n) for n = 4Q + 1, Q = 1..50 (twice the expected (3Q+1)-th order
 #: statistic of a standard normal sample), as in R package meta's internal ``Wan2014.Table2``.
 WAN_TABLE2_ETA = (
-    0.990, 1.144, 1.206, 1.239, 1.260, 1.274, 1.284, 1.292, 1.298, 1.303,
-    1.307, 1.311, 1.313, 1.316, 1.318, 1.320, 1.322, 1.323, 1.324, 1.326,
-    1.327, 1.328, 1.329, 1.330, 1.330, 1.331, 1.332, 1.332, 1.333, 1.333,
-    1.334, 1.334, 1.335, 1.335, 1.336, 1.336, 1.336, 1.337, 1.337, 1.337,
-    1.338, 1.338, 1.338, 1.338, 1.339, 1.339, 1.339, 1.339, 1.339, 1.340,
+    0.990,
+    1.144,
+    1.206,
+    1.239,
+    1.260,
+    1.274,
+    1.284,
+    1.292,
+    1.298,
+    1.303,
+    1.307,
+    1.311,
+    1.313,
+    1.316,
+    1.318,
+    1.320,
+    1.322,
+    1.323,
+    1.324,
+    1.326,
+    1.327,
+    1.328,
+    1.329,
+    1.330,
+    1.330,
+    1.331,
+    1.332,
+    1.332,
+    1.333,
+    1.333,
+    1.334,
+    1.334,
+    1.335,
+    1.335,
+    1.336,
+    1.336,
+    1.336,
+    1.337,
+    1.337,
+    1.337,
+    1.338,
+    1.338,
+    1.338,
+    1.338,
+    1.339,
+    1.339,
+    1.339,
+    1.339,
+    1.339,
+    1.340,
 )
 
 
@@ -94,8 +192,10 @@ class MeanSD:
 
     def __str__(self) -> str:
         flag = f" ({len(self.warnings)} warning{'s' * (len(self.warnings) != 1)})" if self.warnings else ""
-        return (f"mean {self.mean:.3f}, SD {self.sd:.3f} from {self.scenario} (n={self.n}; "
-                f"{self.mean_method} mean, {self.sd_method} SD, {self.constants}){flag}")
+        return (
+            f"mean {self.mean:.3f}, SD {self.sd:.3f} from {self.scenario} (n={self.n}; "
+            f"{self.mean_method} mean, {self.sd_method} SD, {self.constants}){flag}"
+        )
 
 
 def _number(name: str, value) -> float | None:
@@ -153,15 +253,25 @@ def _skewness_test(scenario: str, n: int, a, q1, m, q3, b) -> tuple[float, float
         return (a + b - 2 * m) / (b - a), 1 / math.log(n + 9) + 2.5 / (n + 1)
     bowley = (q1 + q3 - 2 * m) / (q3 - q1)
     if scenario == "S2":
-        return bowley, 2.65 / math.sqrt(n) - 6 / n ** 2
+        return bowley, 2.65 / math.sqrt(n) - 6 / n**2
     t1 = (a + b - 2 * m) / (b - a)
     # metamedian takes max(c*|T1|, T2); the absolute value of T2 is used here so that left skew counts too.
-    return max(2.65 * math.log(0.6 * n) / math.sqrt(n) * abs(t1), abs(bowley)), 3 / math.sqrt(n) - 40 / n ** 3
+    return max(2.65 * math.log(0.6 * n) / math.sqrt(n) * abs(t1), abs(bowley)), 3 / math.sqrt(n) - 40 / n**3
 
 
-def estimate_mean_sd(n, *, min=None, q1=None, median=None, q3=None, max=None,  # noqa: A002 - names as printed
-                     mean_method: str = "luo", sd_method: str | None = None,
-                     scale: tuple[float, float] | None = None, xi_eta: str = "formula") -> MeanSD:
+def estimate_mean_sd(
+    n,
+    *,
+    min=None,
+    q1=None,
+    median=None,
+    q3=None,
+    max=None,  # noqa: A002 - names as printed
+    mean_method: str = "luo",
+    sd_method: str | None = None,
+    scale: tuple[float, float] | None = None,
+    xi_eta: str = "formula",
+) -> MeanSD:
     """Estimate the sample mean and SD from a median plus IQR (S2), range (S1) or both (S3).
 
     The scenario follows from which quantiles are given. Defaults follow R ``meta::metamean``: Luo et al.
@@ -191,8 +301,9 @@ def estimate_mean_sd(n, *, min=None, q1=None, median=None, q3=None, max=None,  #
     4.356748
     """
     n = _sample_size(n)
-    a, lo, m, hi, b = (_number(k, v) for k, v in
-                       (("min", min), ("q1", q1), ("median", median), ("q3", q3), ("max", max)))
+    a, lo, m, hi, b = (
+        _number(k, v) for k, v in (("min", min), ("q1", q1), ("median", median), ("q3", q3), ("max", max))
+    )
     if m is None:
         raise ValueError("median is required for every scenario (S1, S2, S3)")
     has_range = a is not None and b is not None
@@ -232,21 +343,20 @@ def estimate_mean_sd(n, *, min=None, q1=None, median=None, q3=None, max=None,  #
     valid_mean = {"luo": ("S1", "S2", "S3"), "wan": ("S1", "S2", "S3"), "hozo": ("S1",), "bland": ("S3",)}
     valid_sd = {"wan": ("S1", "S2", "S3"), "shi": ("S3",), "hozo": ("S1",)}
     if scenario not in valid_mean[mean_method]:
-        raise ValueError(f"mean_method={mean_method!r} is defined only for {valid_mean[mean_method]}, "
-                         f"not {scenario}")
+        raise ValueError(f"mean_method={mean_method!r} is defined only for {valid_mean[mean_method]}, not {scenario}")
     if scenario not in valid_sd[sd_method]:
         raise ValueError(f"sd_method={sd_method!r} is defined only for {valid_sd[sd_method]}, not {scenario}")
 
     # ---- mean ----
     if mean_method == "luo":
         if scenario == "S1":
-            w = 4 / (4 + n ** 0.75)
+            w = 4 / (4 + n**0.75)
             mean = w * (a + b) / 2 + (1 - w) * m
         elif scenario == "S2":
             mean = (0.7 + 0.39 / n) * (lo + hi) / 2 + (0.3 - 0.39 / n) * m
         else:
-            w1 = 2.2 / (2.2 + n ** 0.75)
-            w2 = 0.7 - 0.72 / n ** 0.55
+            w1 = 2.2 / (2.2 + n**0.75)
+            w2 = 0.7 - 0.72 / n**0.55
             mean = w1 * (a + b) / 2 + w2 * (lo + hi) / 2 + (1 - w1 - w2) * m
     elif mean_method == "wan":
         if scenario == "S1":
@@ -280,19 +390,23 @@ def estimate_mean_sd(n, *, min=None, q1=None, median=None, q3=None, max=None,  #
             else:
                 sd = 0.5 * (b - a) / xi + 0.5 * (hi - lo) / eta
         else:  # shi, S3: theta1 = (2 + 0.14 n^0.6) Phi^-1(.), theta2 = (2 + 2/(0.07 n^0.6)) Phi^-1(.)
-            w = 1 / (1 + 0.07 * n ** 0.6)
+            w = 1 / (1 + 0.07 * n**0.6)
             sd = w * (b - a) / xi + (1 - w) * (hi - lo) / eta
 
     # ---- warnings ----
     notes: list[str] = []
     stat, critical = _skewness_test(scenario, n, a, lo, m, hi, b)
     if abs(stat) > critical:
-        notes.append(f"skewed: Shi et al. (2023) skewness statistic {stat:+.3f} exceeds its 5% critical value "
-                     f"{critical:.3f} for n = {n}; a normal-theory conversion is biased")
+        notes.append(
+            f"skewed: Shi et al. (2023) skewness statistic {stat:+.3f} exceeds its 5% critical value "
+            f"{critical:.3f} for n = {n}; a normal-theory conversion is biased"
+        )
     if has_iqr and m in (lo, hi):
         which = "q1" if m == lo else "q3"
-        notes.append(f"median equals {which} ({m:g}): at least a quarter of the sample shares one value "
-                     "(heaped or censored data)")
+        notes.append(
+            f"median equals {which} ({m:g}): at least a quarter of the sample shares one value "
+            "(heaped or censored data)"
+        )
     if has_range and m in (a, b):
         which = "min" if m == a else "max"
         notes.append(f"median equals the {which} ({m:g}): at least half of the sample shares one value")
@@ -309,13 +423,28 @@ def estimate_mean_sd(n, *, min=None, q1=None, median=None, q3=None, max=None,  #
         at_floor = [k for k, v in ordered if v == floor]
         at_ceiling = [k for k, v in ordered if v == ceiling]
         if at_floor:
-            notes.append(f"floor effect: {', '.join(at_floor)} at the scale minimum {floor:g}; the data are "
-                         "censored at the floor, so the normal-based mean and SD are unreliable")
+            notes.append(
+                f"floor effect: {', '.join(at_floor)} at the scale minimum {floor:g}; the data are "
+                "censored at the floor, so the normal-based mean and SD are unreliable"
+            )
         if at_ceiling:
-            notes.append(f"ceiling effect: {', '.join(at_ceiling)} at the scale maximum {ceiling:g}; the data "
-                         "are censored at the ceiling, so the normal-based mean and SD are unreliable")
+            notes.append(
+                f"ceiling effect: {', '.join(at_ceiling)} at the scale maximum {ceiling:g}; the data "
+                "are censored at the ceiling, so the normal-based mean and SD are unreliable"
+            )
         if mean < floor or mean > ceiling:
             notes.append(f"estimated mean {mean:.3f} lies outside the scale {floor:g}-{ceiling:g}")
-    return MeanSD(mean=float(mean), sd=float(sd), scenario=scenario, mean_method=mean_method,
-                  sd_method=sd_method, n=n, xi=xi, eta=eta, constants=constants, skewness=float(stat),
-                  skewness_critical=float(critical), warnings=tuple(notes))
+    return MeanSD(
+        mean=float(mean),
+        sd=float(sd),
+        scenario=scenario,
+        mean_method=mean_method,
+        sd_method=sd_method,
+        n=n,
+        xi=xi,
+        eta=eta,
+        constants=constants,
+        skewness=float(stat),
+        skewness_critical=float(critical),
+        warnings=tuple(notes),
+    )

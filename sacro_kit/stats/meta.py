@@ -61,27 +61,46 @@ from scipy import optimize, special, stats
 
 from sacro_kit._results import Result
 
-__all__ = ["MetaResult", "MetaRegressionResult", "HeterogeneityCI", "LeaveOneOut", "Influence", "EggerTest",
-           "TrimFill", "SubgroupAnalysis", "meta_analysis", "heterogeneity_ci", "leave_one_out", "influence", "egger_test",
-           "trim_and_fill", "subgroup_analysis", "min_k", "mean_change", "standardized_mean_change",
-           "correlation_sensitivity", "META_METHODS", "MIN_K"]
+__all__ = [
+    "MetaResult",
+    "MetaRegressionResult",
+    "HeterogeneityCI",
+    "LeaveOneOut",
+    "Influence",
+    "EggerTest",
+    "TrimFill",
+    "SubgroupAnalysis",
+    "meta_analysis",
+    "heterogeneity_ci",
+    "leave_one_out",
+    "influence",
+    "egger_test",
+    "trim_and_fill",
+    "subgroup_analysis",
+    "min_k",
+    "mean_change",
+    "standardized_mean_change",
+    "correlation_sensitivity",
+    "META_METHODS",
+    "MIN_K",
+]
 
 META_METHODS = ("REML", "ML", "DL", "PM", "HE", "SJ", "EB", "HS", "FE")
 
 #: metafor's tolerance for its ll0 check (``control$tol = .Machine$double.eps^0.25``).
 _LL0_TOL = np.finfo(float).eps ** 0.25
-_THRESHOLD = 1e-10   # change in tau^2 at which Fisher scoring stops (metafor's default is 1e-5)
+_THRESHOLD = 1e-10  # change in tau^2 at which Fisher scoring stops (metafor's default is 1e-5)
 _MAXITER = 1000
 _EPS = np.finfo(float).eps
 
 #: Smallest number of studies at which each method means something; the sources are cited in :func:`min_k`.
 MIN_K = {
-    "tau2": 5,            # heterogeneity estimates rest on k - 1 df (Viechtbauer 2005; Langan 2019)
-    "egger_test": 10,     # tests for funnel asymmetry (Sterne et al. 2011, BMJ 343:d4002)
+    "tau2": 5,  # heterogeneity estimates rest on k - 1 df (Viechtbauer 2005; Langan 2019)
+    "egger_test": 10,  # tests for funnel asymmetry (Sterne et al. 2011, BMJ 343:d4002)
     "trim_and_fill": 10,  # same rule, the method being a funnel-asymmetry method (Sterne et al. 2011)
     "meta_regression": 10,  # about ten studies per moderator (Cochrane Handbook v6, section 10.11.5.1)
-    "subgroups": 10,        # the same rule for each factor, and at least 2 studies in every subgroup
-    "influence": 3,         # leaving one out must leave a model with k - 1 >= 2 studies
+    "subgroups": 10,  # the same rule for each factor, and at least 2 studies in every subgroup
+    "influence": 3,  # leaving one out must leave a model with k - 1 >= 2 studies
 }
 
 
@@ -104,6 +123,7 @@ def min_k(method: str, n_moderators: int = 1) -> int:
 
 
 # ---------------------------------------------------------------- the engine (metafor rma.uni)
+
 
 @dataclass(frozen=True)
 class _Fit:
@@ -166,8 +186,12 @@ def _loglik(y: np.ndarray, v: np.ndarray, X: np.ndarray, tau2: float, restricted
     beta = np.linalg.solve(xwx, wx.T @ y)
     rss = float(np.sum(w * (y - X @ beta) ** 2))
     if restricted:
-        return float(-0.5 * (k - p) * math.log(2 * math.pi) - 0.5 * np.sum(np.log(v + tau2))
-                     - 0.5 * np.linalg.slogdet(xwx)[1] - 0.5 * rss)
+        return float(
+            -0.5 * (k - p) * math.log(2 * math.pi)
+            - 0.5 * np.sum(np.log(v + tau2))
+            - 0.5 * np.linalg.slogdet(xwx)[1]
+            - 0.5 * rss
+        )
     return float(-0.5 * k * math.log(2 * math.pi) - 0.5 * np.sum(np.log(v + tau2)) - 0.5 * rss)
 
 
@@ -181,22 +205,23 @@ def _tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> tuple[flo
         w = 1 / v
         P = _p_matrix(w, X)
         tau2 = max(0.0, (_rss(ymc, P) - k) / w.sum())
-        se = math.sqrt(1 / w.sum() ** 2 * (2 * (k - p) + 4 * tau2 * np.trace(P) + 2 * tau2 ** 2 * np.sum(P * P)))
+        se = math.sqrt(1 / w.sum() ** 2 * (2 * (k - p) + 4 * tau2 * np.trace(P) + 2 * tau2**2 * np.sum(P * P)))
         return tau2, se, notes
     if method == "DL":
         w = 1 / v
         P = _p_matrix(w, X)
         trp = np.trace(P)
         tau2 = max(0.0, (_rss(ymc, P) - (k - p)) / trp)
-        se = math.sqrt(1 / trp ** 2 * (2 * (k - p) + 4 * tau2 * trp + 2 * tau2 ** 2 * np.sum(P * P)))
+        se = math.sqrt(1 / trp**2 * (2 * (k - p) + 4 * tau2 * trp + 2 * tau2**2 * np.sum(P * P)))
         return tau2, se, notes
     if method == "SJ":
-        tau0 = float(np.mean(ymc ** 2))  # var(y) (k - 1) / k
+        tau0 = float(np.mean(ymc**2))  # var(y) (k - 1) / k
         P = _p_matrix(1 / (v + tau0), X)
         PV = P @ V
         tau2 = max(0.0, tau0 * _rss(ymc, P) / (k - p))
-        se = math.sqrt(tau0 ** 2 / (k - p) ** 2 * (2 * np.sum(PV * PV.T) + 4 * tau2 * np.sum(PV * P)
-                                                   + 2 * tau2 ** 2 * np.sum(P * P)))
+        se = math.sqrt(
+            tau0**2 / (k - p) ** 2 * (2 * np.sum(PV * PV.T) + 4 * tau2 * np.sum(PV * P) + 2 * tau2**2 * np.sum(P * P))
+        )
         return tau2, se, notes
     if method == "PM":
         target = k - p
@@ -208,18 +233,20 @@ def _tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> tuple[flo
                 upper *= 10
                 if upper > 1e15:
                     raise RuntimeError("Paule-Mandel: could not bracket tau^2")
-            tau2 = float(optimize.brentq(lambda t: _q_function(t, ymc, v, X) - target, 0.0, upper,
-                                         xtol=1e-15, rtol=4 * _EPS, maxiter=1000))
+            tau2 = float(
+                optimize.brentq(
+                    lambda t: _q_function(t, ymc, v, X) - target, 0.0, upper, xtol=1e-15, rtol=4 * _EPS, maxiter=1000
+                )
+            )
         w = 1 / (v + tau2)
-        return tau2, math.sqrt(2 * k ** 2 / (k - p) / w.sum() ** 2), notes
+        return tau2, math.sqrt(2 * k**2 / (k - p) / w.sum() ** 2), notes
     # HE, and the starting value of ML, REML and EB
     H = np.eye(k) - X @ _inv(X.T @ X) @ X.T
     PV0 = H @ V
     tau2 = (_rss(ymc, H) - np.trace(PV0)) / (k - p)
     if method == "HE":
         tau2 = max(0.0, tau2)
-        se = math.sqrt(1 / (k - p) ** 2 * (2 * np.sum(PV0 * PV0.T) + 4 * tau2 * np.trace(PV0)
-                                           + 2 * tau2 ** 2 * (k - p)))
+        se = math.sqrt(1 / (k - p) ** 2 * (2 * np.sum(PV0 * PV0.T) + 4 * tau2 * np.trace(PV0) + 2 * tau2**2 * (k - p)))
         return tau2, se, notes
     tau2 = max(0.0, tau2)
     for _ in range(_MAXITER + 1):
@@ -227,7 +254,7 @@ def _tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> tuple[flo
         P = _p_matrix(w, X)
         if method == "ML":
             Py = P @ ymc
-            adj = (Py @ Py - w.sum()) / np.sum(w ** 2)
+            adj = (Py @ Py - w.sum()) / np.sum(w**2)
         elif method == "REML":
             Py = P @ ymc
             adj = (Py @ Py - np.trace(P)) / np.sum(P * P)
@@ -244,23 +271,23 @@ def _tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> tuple[flo
         raise RuntimeError(f"Fisher scoring for {method} did not converge in {_MAXITER} iterations")
     if method in ("ML", "REML"):
         restricted = method == "REML"
-        if _loglik(ymc, v, X, 0.0, restricted) - _loglik(ymc, v, X, tau2, restricted) > _LL0_TOL \
-                and tau2 > _THRESHOLD:
+        if _loglik(ymc, v, X, 0.0, restricted) - _loglik(ymc, v, X, tau2, restricted) > _LL0_TOL and tau2 > _THRESHOLD:
             notes.append(f"{method} Fisher scoring stopped at a local maximum; tau^2 set to 0 as metafor does")
             tau2 = 0.0
     w = 1 / (v + tau2)
     if method == "ML":
-        se = math.sqrt(2 / np.sum(w ** 2))
+        se = math.sqrt(2 / np.sum(w**2))
     elif method == "REML":
         P = _p_matrix(w, X)
         se = math.sqrt(2 / np.sum(P * P))
     else:
-        se = math.sqrt(2 * k ** 2 / (k - p) / w.sum() ** 2)
+        se = math.sqrt(2 * k**2 / (k - p) / w.sum() ** 2)
     return tau2, se, notes
 
 
-def _fit(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, knapp_hartung: bool,
-         tau2: float | None = None) -> _Fit:
+def _fit(
+    y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, knapp_hartung: bool, tau2: float | None = None
+) -> _Fit:
     """Fit the (mixed-effects) model; ``tau2`` fixes tau^2 instead of estimating it."""
     k, p = X.shape
     notes: list[str] = []
@@ -302,8 +329,21 @@ def _fit(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str, knapp_hartung
             h2 = tau2 / vt + 1
     else:
         qe, qe_p, i2, h2, vt = 0.0, 1.0, 0.0, 1.0, 0.0
-    return _Fit(beta=beta, vb=vb, tau2=float(tau2), tau2_se=tau2_se, s2w=float(s2w), qe=float(qe),
-                qe_pvalue=qe_p, i2=float(i2), h2=float(h2), vt=float(vt), w=w, ddf=ddf, notes=tuple(notes))
+    return _Fit(
+        beta=beta,
+        vb=vb,
+        tau2=float(tau2),
+        tau2_se=tau2_se,
+        s2w=float(s2w),
+        qe=float(qe),
+        qe_pvalue=qe_p,
+        i2=float(i2),
+        h2=float(h2),
+        vt=float(vt),
+        w=w,
+        ddf=ddf,
+        notes=tuple(notes),
+    )
 
 
 def _crit(conf_level: float, ddf: int | None) -> float:
@@ -316,6 +356,7 @@ def _pvalue(statistic: float, ddf: int | None) -> float:
 
 
 # ---------------------------------------------------------------- results
+
 
 def _floats(values) -> tuple[float, ...]:
     return tuple(float(x) for x in np.asarray(values, dtype=float).ravel())
@@ -368,8 +409,11 @@ class MetaResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """One row: every scalar field (the per-study table is :meth:`studies`)."""
-        row = {name: value for name, value in self.to_dict().items()
-               if name not in ("weights", "yi", "vi", "labels", "warnings")}
+        row = {
+            name: value
+            for name, value in self.to_dict().items()
+            if name not in ("weights", "yi", "vi", "labels", "warnings")
+        }
         row["warnings"] = "; ".join(self.warnings)
         return pd.DataFrame([row])
 
@@ -378,10 +422,17 @@ class MetaResult(Result):
         yi = np.asarray(self.yi)
         se = np.sqrt(np.asarray(self.vi))
         crit = stats.norm.isf((1 - self.conf_level) / 2)
-        return pd.DataFrame({
-            "label": list(self.labels), "yi": yi, "vi": np.asarray(self.vi), "se": se,
-            "ci_low": yi - crit * se, "ci_high": yi + crit * se, "weight": np.asarray(self.weights),
-        })
+        return pd.DataFrame(
+            {
+                "label": list(self.labels),
+                "yi": yi,
+                "vi": np.asarray(self.vi),
+                "se": se,
+                "ci_low": yi - crit * se,
+                "ci_high": yi + crit * se,
+                "weight": np.asarray(self.weights),
+            }
+        )
 
     def confint(self, conf_level: float | None = None) -> HeterogeneityCI:
         """Q-profile confidence intervals for tau^2, tau, I^2 and H^2 (metafor ``confint(res)``).
@@ -454,9 +505,17 @@ class MetaRegressionResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per coefficient: term, estimate, se, statistic, pvalue, ci_low, ci_high."""
-        return pd.DataFrame({"term": list(self.names), "estimate": self.coef, "se": self.se,
-                             "statistic": self.statistic, "pvalue": self.pvalue, "ci_low": self.ci_low,
-                             "ci_high": self.ci_high})
+        return pd.DataFrame(
+            {
+                "term": list(self.names),
+                "estimate": self.coef,
+                "se": self.se,
+                "statistic": self.statistic,
+                "pvalue": self.pvalue,
+                "ci_low": self.ci_low,
+                "ci_high": self.ci_high,
+            }
+        )
 
     def predict(self, newmods) -> pd.DataFrame:
         """Predicted average effect at moderator values ``newmods`` (rows x moderators, without the intercept),
@@ -472,9 +531,17 @@ class MetaRegressionResult(Result):
         pred = Xn @ beta
         se = np.sqrt(np.einsum("ij,jk,ik->i", Xn, vb, Xn))
         crit = _crit(self.conf_level, self.df)
-        pi_se = np.sqrt(se ** 2 + self.tau2)
-        return pd.DataFrame({"pred": pred, "se": se, "ci_low": pred - crit * se, "ci_high": pred + crit * se,
-                             "pi_low": pred - crit * pi_se, "pi_high": pred + crit * pi_se})
+        pi_se = np.sqrt(se**2 + self.tau2)
+        return pd.DataFrame(
+            {
+                "pred": pred,
+                "se": se,
+                "ci_low": pred - crit * se,
+                "ci_high": pred + crit * se,
+                "pi_low": pred - crit * pi_se,
+                "pi_high": pred + crit * pi_se,
+            }
+        )
 
     def _vb(self) -> np.ndarray:
         X = np.asarray(self.X)
@@ -486,16 +553,23 @@ class MetaRegressionResult(Result):
         return heterogeneity_ci(self, conf_level=conf_level)
 
     def __str__(self) -> str:
-        test = (f"F({self.qm_df}, {self.df}) = {self.qm:.4f}" if self.df is not None
-                else f"QM({self.qm_df}) = {self.qm:.4f}")
-        lines = [f"Mixed-effects model (tau^2 estimator: {self.method}), k = {self.k}",
-                 f"residual tau^2 = {self.tau2:.4f}, I^2 = {self.i2:.2f}%, R^2 = "
-                 f"{'NA' if self.r2 is None else f'{self.r2:.2f}%'}; QE({self.q_df}) = {self.q:.4f}, "
-                 f"p = {self.q_pvalue:.4g}",
-                 f"test of moderators: {test}, p = {self.qm_pvalue:.4g}"]
+        test = (
+            f"F({self.qm_df}, {self.df}) = {self.qm:.4f}"
+            if self.df is not None
+            else f"QM({self.qm_df}) = {self.qm:.4f}"
+        )
+        lines = [
+            f"Mixed-effects model (tau^2 estimator: {self.method}), k = {self.k}",
+            f"residual tau^2 = {self.tau2:.4f}, I^2 = {self.i2:.2f}%, R^2 = "
+            f"{'NA' if self.r2 is None else f'{self.r2:.2f}%'}; QE({self.q_df}) = {self.q:.4f}, "
+            f"p = {self.q_pvalue:.4g}",
+            f"test of moderators: {test}, p = {self.qm_pvalue:.4g}",
+        ]
         for i, name in enumerate(self.names):
-            lines.append(f"  {name}: {self.coef[i]:.4f} (SE {self.se[i]:.4f}), {self.conf_level:.0%} CI "
-                         f"{self.ci_low[i]:.4f} to {self.ci_high[i]:.4f}, p = {self.pvalue[i]:.4g}")
+            lines.append(
+                f"  {name}: {self.coef[i]:.4f} (SE {self.se[i]:.4f}), {self.conf_level:.0%} CI "
+                f"{self.ci_low[i]:.4f} to {self.ci_high[i]:.4f}, p = {self.pvalue[i]:.4g}"
+            )
         lines += [f"note: {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -534,18 +608,24 @@ def _design(mods, k: int) -> tuple[np.ndarray, tuple[str, ...]]:
         numeric = pd.to_numeric(values, errors="coerce")
         bad_text = [i for i in range(k) if pd.isna(numeric.iloc[i]) and not pd.isna(values.iloc[i])]
         if bad_text:
-            raise ValueError(f"moderator {name!r} is not numeric at positions {bad_text} "
-                             f"({[values.iloc[i] for i in bad_text]}); for a categorical moderator use "
-                             "subgroup_analysis() or dummy columns")
+            raise ValueError(
+                f"moderator {name!r} is not numeric at positions {bad_text} "
+                f"({[values.iloc[i] for i in bad_text]}); for a categorical moderator use "
+                "subgroup_analysis() or dummy columns"
+            )
         missing = [i for i in range(k) if pd.isna(numeric.iloc[i])]
         if missing:
-            raise ValueError(f"moderator {name!r} is missing at positions {missing}; drop those studies first "
-                             "(nothing is dropped silently)")
+            raise ValueError(
+                f"moderator {name!r} is missing at positions {missing}; drop those studies first "
+                "(nothing is dropped silently)"
+            )
         out.append(numeric.to_numpy(float))
     X = np.column_stack([np.ones(k), *out])
     if np.linalg.matrix_rank(X) < X.shape[1]:
-        raise ValueError(f"the moderators {names} are collinear with each other or the intercept "
-                         "(a moderator that does not vary cannot be estimated)")
+        raise ValueError(
+            f"the moderators {names} are collinear with each other or the intercept "
+            "(a moderator that does not vary cannot be estimated)"
+        )
     return X, ("intrcpt", *names)
 
 
@@ -566,8 +646,16 @@ def _check_inputs(yi, vi, method: str, conf_level: float) -> tuple[np.ndarray, n
     return y, v, method
 
 
-def meta_analysis(yi, vi, *, method: str = "REML", knapp_hartung: bool = False, conf_level: float = 0.95,
-                  labels: Sequence[str] | None = None, mods=None):
+def meta_analysis(
+    yi,
+    vi,
+    *,
+    method: str = "REML",
+    knapp_hartung: bool = False,
+    conf_level: float = 0.95,
+    labels: Sequence[str] | None = None,
+    mods=None,
+):
     """Pool effect sizes ``yi`` with sampling variances ``vi`` (metafor ``rma(yi, vi, method=...)``).
 
     method (tau^2 estimator), each as metafor 3.8 computes it:
@@ -618,15 +706,34 @@ def meta_analysis(yi, vi, *, method: str = "REML", knapp_hartung: bool = False, 
     statistic = estimate / se if se > 0 else math.copysign(math.inf, estimate)
     pi_low = pi_high = None
     if method != "FE":
-        pi_se = math.sqrt(se ** 2 + fit.tau2)
+        pi_se = math.sqrt(se**2 + fit.tau2)
         pi_low, pi_high = estimate - crit * pi_se, estimate + crit * pi_se
     return MetaResult(
-        estimate=estimate, se=se, ci_low=estimate - crit * se, ci_high=estimate + crit * se,
-        statistic=float(statistic), pvalue=_pvalue(statistic, fit.ddf), df=fit.ddf, tau2=fit.tau2,
-        tau2_se=fit.tau2_se, tau=math.sqrt(fit.tau2), i2=fit.i2, h2=fit.h2, q=fit.qe, q_df=k - 1,
-        q_pvalue=fit.qe_pvalue, pi_low=pi_low, pi_high=pi_high, k=k, method=method,
-        knapp_hartung=bool(knapp_hartung), conf_level=float(conf_level),
-        weights=_floats(100 * fit.w / fit.w.sum()), yi=_floats(y), vi=_floats(v), labels=labels_t,
+        estimate=estimate,
+        se=se,
+        ci_low=estimate - crit * se,
+        ci_high=estimate + crit * se,
+        statistic=float(statistic),
+        pvalue=_pvalue(statistic, fit.ddf),
+        df=fit.ddf,
+        tau2=fit.tau2,
+        tau2_se=fit.tau2_se,
+        tau=math.sqrt(fit.tau2),
+        i2=fit.i2,
+        h2=fit.h2,
+        q=fit.qe,
+        q_df=k - 1,
+        q_pvalue=fit.qe_pvalue,
+        pi_low=pi_low,
+        pi_high=pi_high,
+        k=k,
+        method=method,
+        knapp_hartung=bool(knapp_hartung),
+        conf_level=float(conf_level),
+        weights=_floats(100 * fit.w / fit.w.sum()),
+        yi=_floats(y),
+        vi=_floats(v),
+        labels=labels_t,
         warnings=tuple(notes),
     )
 
@@ -661,16 +768,40 @@ def _meta_regression(y, v, mods, method, knapp_hartung, conf_level, labels_t) ->
         r2 = 0.0 if tau2_re == 0 else max(0.0, 100 * (tau2_re - fit.tau2) / tau2_re)
     per_mod = k / m
     if per_mod < MIN_K["meta_regression"]:
-        notes.append(f"k = {k} for {m} moderator(s): fewer than {MIN_K['meta_regression']} studies per moderator "
-                     "(Cochrane Handbook 10.11.5.1); the moderator test has little power and R^2 is unreliable")
+        notes.append(
+            f"k = {k} for {m} moderator(s): fewer than {MIN_K['meta_regression']} studies per moderator "
+            "(Cochrane Handbook 10.11.5.1); the moderator test has little power and R^2 is unreliable"
+        )
     return MetaRegressionResult(
-        names=names, coef=_floats(fit.beta), se=_floats(se), statistic=_floats(stat),
-        pvalue=tuple(_pvalue(s, fit.ddf) for s in stat), ci_low=_floats(fit.beta - crit * se),
-        ci_high=_floats(fit.beta + crit * se), qm=qm, qm_df=m, qm_pvalue=qm_p, df=fit.ddf, tau2=fit.tau2,
-        tau2_se=fit.tau2_se, i2=fit.i2, h2=fit.h2, r2=float(r2), q=fit.qe, q_df=k - p, q_pvalue=fit.qe_pvalue,
-        k=k, method=method, knapp_hartung=bool(knapp_hartung), conf_level=float(conf_level),
-        X=tuple(tuple(float(a) for a in row) for row in X), weights=_floats(100 * fit.w / fit.w.sum()),
-        yi=_floats(y), vi=_floats(v), labels=labels_t, warnings=tuple(notes),
+        names=names,
+        coef=_floats(fit.beta),
+        se=_floats(se),
+        statistic=_floats(stat),
+        pvalue=tuple(_pvalue(s, fit.ddf) for s in stat),
+        ci_low=_floats(fit.beta - crit * se),
+        ci_high=_floats(fit.beta + crit * se),
+        qm=qm,
+        qm_df=m,
+        qm_pvalue=qm_p,
+        df=fit.ddf,
+        tau2=fit.tau2,
+        tau2_se=fit.tau2_se,
+        i2=fit.i2,
+        h2=fit.h2,
+        r2=float(r2),
+        q=fit.qe,
+        q_df=k - p,
+        q_pvalue=fit.qe_pvalue,
+        k=k,
+        method=method,
+        knapp_hartung=bool(knapp_hartung),
+        conf_level=float(conf_level),
+        X=tuple(tuple(float(a) for a in row) for row in X),
+        weights=_floats(100 * fit.w / fit.w.sum()),
+        yi=_floats(y),
+        vi=_floats(v),
+        labels=labels_t,
+        warnings=tuple(notes),
     )
 
 
@@ -683,6 +814,7 @@ def _model_matrix(result) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- confint: Q-profile intervals
+
 
 @dataclass(frozen=True, repr=False)
 class HeterogeneityCI(Result):
@@ -719,10 +851,14 @@ class HeterogeneityCI(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per parameter (tau^2, tau, I^2(%), H^2): estimate, ci_low, ci_high."""
-        return pd.DataFrame({"parameter": ["tau^2", "tau", "I^2(%)", "H^2"],
-                             "estimate": [self.tau2, self.tau, self.i2, self.h2],
-                             "ci_low": [self.tau2_low, self.tau_low, self.i2_low, self.h2_low],
-                             "ci_high": [self.tau2_high, self.tau_high, self.i2_high, self.h2_high]})
+        return pd.DataFrame(
+            {
+                "parameter": ["tau^2", "tau", "I^2(%)", "H^2"],
+                "estimate": [self.tau2, self.tau, self.i2, self.h2],
+                "ci_low": [self.tau2_low, self.tau_low, self.i2_low, self.h2_low],
+                "ci_high": [self.tau2_high, self.tau_high, self.i2_high, self.h2_high],
+            }
+        )
 
 
 def heterogeneity_ci(result, conf_level: float | None = None) -> HeterogeneityCI:
@@ -752,8 +888,9 @@ def heterogeneity_ci(result, conf_level: float | None = None) -> HeterogeneityCI
         return _q_function(t, y, v, X)
 
     def root(target):
-        return float(optimize.brentq(lambda t: q(t) - target, tau2_min, tau2_max, xtol=1e-15, rtol=4 * _EPS,
-                                     maxiter=1000))
+        return float(
+            optimize.brentq(lambda t: q(t) - target, tau2_min, tau2_max, xtol=1e-15, rtol=4 * _EPS, maxiter=1000)
+        )
 
     q_min, q_max = q(tau2_min), q(tau2_max)
     lb_sign = ub_sign = ""
@@ -783,14 +920,29 @@ def heterogeneity_ci(result, conf_level: float | None = None) -> HeterogeneityCI
         return t / vt + 1
 
     return HeterogeneityCI(
-        tau2=result.tau2, tau2_low=lb, tau2_high=ub, tau=math.sqrt(result.tau2), tau_low=math.sqrt(max(lb, 0)),
-        tau_high=math.sqrt(max(ub, 0)), i2=result.i2, i2_low=i2(lb), i2_high=i2(ub), h2=result.h2,
-        h2_low=h2(lb), h2_high=h2(ub), k=k, conf_level=level, method=result.method, lower_note=lb_sign,
-        upper_note=ub_sign, ci_null=ci_null,
+        tau2=result.tau2,
+        tau2_low=lb,
+        tau2_high=ub,
+        tau=math.sqrt(result.tau2),
+        tau_low=math.sqrt(max(lb, 0)),
+        tau_high=math.sqrt(max(ub, 0)),
+        i2=result.i2,
+        i2_low=i2(lb),
+        i2_high=i2(ub),
+        h2=result.h2,
+        h2_low=h2(lb),
+        h2_high=h2(ub),
+        k=k,
+        conf_level=level,
+        method=result.method,
+        lower_note=lb_sign,
+        upper_note=ub_sign,
+        ci_null=ci_null,
     )
 
 
 # ---------------------------------------------------------------- leave-one-out and influence
+
 
 @dataclass(frozen=True, repr=False)
 class LeaveOneOut(Result):
@@ -820,18 +972,31 @@ class LeaveOneOut(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per omitted study."""
-        return pd.DataFrame({"omitted": list(self.labels), "estimate": self.estimate, "se": self.se,
-                             "statistic": self.statistic, "pvalue": self.pvalue, "ci_low": self.ci_low,
-                             "ci_high": self.ci_high, "q": self.q, "q_pvalue": self.q_pvalue, "tau2": self.tau2,
-                             "i2": self.i2, "h2": self.h2})
+        return pd.DataFrame(
+            {
+                "omitted": list(self.labels),
+                "estimate": self.estimate,
+                "se": self.se,
+                "statistic": self.statistic,
+                "pvalue": self.pvalue,
+                "ci_low": self.ci_low,
+                "ci_high": self.ci_high,
+                "q": self.q,
+                "q_pvalue": self.q_pvalue,
+                "tau2": self.tau2,
+                "i2": self.i2,
+                "h2": self.h2,
+            }
+        )
 
 
 def _refit(result, keep: np.ndarray, X: np.ndarray | None = None):
     y, v = np.asarray(result.yi)[keep], np.asarray(result.vi)[keep]
     labels = [result.labels[i] for i in np.flatnonzero(keep)]
     if X is None:
-        return meta_analysis(y, v, method=result.method, knapp_hartung=result.knapp_hartung,
-                             conf_level=result.conf_level, labels=labels)
+        return meta_analysis(
+            y, v, method=result.method, knapp_hartung=result.knapp_hartung, conf_level=result.conf_level, labels=labels
+        )
     return _fit(y, v, X[keep], result.method, result.knapp_hartung)
 
 
@@ -846,21 +1011,38 @@ def leave_one_out(result: MetaResult) -> LeaveOneOut:
         raise TypeError("leave_one_out() works on a model without moderators (a MetaResult), as metafor's leave1out")
     if result.k < 2:
         raise ValueError("leave-one-out needs at least 2 studies")
-    cols: dict[str, list[float]] = {c: [] for c in ("estimate", "se", "statistic", "pvalue", "ci_low", "ci_high",
-                                                     "q", "q_pvalue", "tau2", "i2", "h2")}
+    cols: dict[str, list[float]] = {
+        c: []
+        for c in ("estimate", "se", "statistic", "pvalue", "ci_low", "ci_high", "q", "q_pvalue", "tau2", "i2", "h2")
+    }
     for i in range(result.k):
         keep = np.ones(result.k, dtype=bool)
         keep[i] = False
         try:
             r = _refit(result, keep)
-            vals = dict(estimate=r.estimate, se=r.se, statistic=r.statistic, pvalue=r.pvalue, ci_low=r.ci_low,
-                        ci_high=r.ci_high, q=r.q, q_pvalue=r.q_pvalue, tau2=r.tau2, i2=r.i2, h2=r.h2)
+            vals = dict(
+                estimate=r.estimate,
+                se=r.se,
+                statistic=r.statistic,
+                pvalue=r.pvalue,
+                ci_low=r.ci_low,
+                ci_high=r.ci_high,
+                q=r.q,
+                q_pvalue=r.q_pvalue,
+                tau2=r.tau2,
+                i2=r.i2,
+                h2=r.h2,
+            )
         except (ValueError, RuntimeError):  # e.g. Knapp-Hartung with one study left, or no convergence
             vals = {c: math.nan for c in cols}
         for c in cols:
             cols[c].append(float(vals[c]))
-    return LeaveOneOut(labels=result.labels, method=result.method, knapp_hartung=result.knapp_hartung,
-                       **{c: tuple(x) for c, x in cols.items()})
+    return LeaveOneOut(
+        labels=result.labels,
+        method=result.method,
+        knapp_hartung=result.knapp_hartung,
+        **{c: tuple(x) for c, x in cols.items()},
+    )
 
 
 @dataclass(frozen=True, repr=False)
@@ -894,9 +1076,19 @@ class Influence(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per study: the diagnostics, DFBETAS columns ``dfbetas_<term>`` and ``influential``."""
-        frame = pd.DataFrame({"label": list(self.labels), "rstudent": self.rstudent, "dffits": self.dffits,
-                              "cook_d": self.cook_d, "cov_r": self.cov_r, "tau2_del": self.tau2_del,
-                              "q_del": self.q_del, "hat": self.hat, "weight": self.weight})
+        frame = pd.DataFrame(
+            {
+                "label": list(self.labels),
+                "rstudent": self.rstudent,
+                "dffits": self.dffits,
+                "cook_d": self.cook_d,
+                "cov_r": self.cov_r,
+                "tau2_del": self.tau2_del,
+                "q_del": self.q_del,
+                "hat": self.hat,
+                "weight": self.weight,
+            }
+        )
         for name, col in zip(self.names, self.dfbetas):
             frame[f"dfbetas_{name}"] = col
         frame["influential"] = list(self.influential)
@@ -956,15 +1148,28 @@ def influence(result) -> Influence:
     weight = 100 * w / w.sum()
     arr = {c: np.asarray(x, dtype=float) for c, x in n.items()}
     with np.errstate(invalid="ignore"):
-        flag = ((np.abs(arr["dffits"]) > 3 * math.sqrt(p / (k - p)) if k > p else np.zeros(k, bool))
-                | (stats.chi2.cdf(arr["cook_d"], p) > 0.5) | (hat > 3 * p / k) | np.any(np.abs(dfbs) > 1, axis=1))
+        flag = (
+            (np.abs(arr["dffits"]) > 3 * math.sqrt(p / (k - p)) if k > p else np.zeros(k, bool))
+            | (stats.chi2.cdf(arr["cook_d"], p) > 0.5)
+            | (hat > 3 * p / k)
+            | np.any(np.abs(dfbs) > 1, axis=1)
+        )
     names = result.names if isinstance(result, MetaRegressionResult) else ("intrcpt",)
-    return Influence(labels=result.labels, **{c: _floats(a) for c, a in arr.items()}, hat=_floats(hat),
-                     weight=_floats(weight), dfbetas=tuple(_floats(dfbs[:, j]) for j in range(p)), names=names,
-                     influential=tuple(bool(x) for x in flag), k=k, p=p)
+    return Influence(
+        labels=result.labels,
+        **{c: _floats(a) for c, a in arr.items()},
+        hat=_floats(hat),
+        weight=_floats(weight),
+        dfbetas=tuple(_floats(dfbs[:, j]) for j in range(p)),
+        names=names,
+        influential=tuple(bool(x) for x in flag),
+        k=k,
+        p=p,
+    )
 
 
 # ---------------------------------------------------------------- small-study effects
+
 
 @dataclass(frozen=True, repr=False)
 class EggerTest(Result):
@@ -1045,11 +1250,18 @@ def egger_test(result: MetaResult, *, model: str = "rma", predictor: str = "sei"
     stat = float(b[1] / se[1])
     crit = _crit(result.conf_level, ddf)
     return EggerTest(
-        statistic=stat, pvalue=_pvalue(stat, ddf), df=ddf, slope=float(b[1]), slope_se=float(se[1]),
+        statistic=stat,
+        pvalue=_pvalue(stat, ddf),
+        df=ddf,
+        slope=float(b[1]),
+        slope_se=float(se[1]),
         limit_estimate=float(b[0]) if limit else None,
         limit_ci_low=float(b[0] - crit * se[0]) if limit else None,
         limit_ci_high=float(b[0] + crit * se[0]) if limit else None,
-        model=model, predictor=predictor, method=result.method if model == "rma" else "lm", k=k,
+        model=model,
+        predictor=predictor,
+        method=result.method if model == "rma" else "lm",
+        k=k,
         small_k=k < MIN_K["egger_test"],
     )
 
@@ -1086,8 +1298,9 @@ class TrimFill(Result):
         return frame
 
 
-def trim_and_fill(result: MetaResult, *, side: str | None = None, estimator: str = "L0",
-                  maxiter: int = 100) -> TrimFill:
+def trim_and_fill(
+    result: MetaResult, *, side: str | None = None, estimator: str = "L0", maxiter: int = 100
+) -> TrimFill:
     """Trim-and-fill of an intercept-only model (metafor ``trimfill(res, side=, estimator=)``).
 
     The side, when not given, is where the regression of yi on sqrt(vi) (same estimator) says studies are
@@ -1127,7 +1340,7 @@ def trim_and_fill(result: MetaResult, *, side: str | None = None, estimator: str
         it += 1
         if it > maxiter:
             raise RuntimeError("trim-and-fill did not converge")
-        beta = float(_fit(y[:k - k0], v[:k - k0], np.ones((k - k0, 1)), method, False).beta[0])
+        beta = float(_fit(y[: k - k0], v[: k - k0], np.ones((k - k0, 1)), method, False).beta[0])
         yc = y - beta
         ranks = stats.rankdata(np.abs(yc), method="ordinal")
         signed = np.sign(yc) * ranks
@@ -1142,13 +1355,22 @@ def trim_and_fill(result: MetaResult, *, side: str | None = None, estimator: str
             if estimator == "L0":
                 k0f = (4 * sr - k * (k + 1)) / (2 * k - 1)
             else:
-                disc = 2 * k ** 2 - 4 * sr + 0.25
+                disc = 2 * k**2 - 4 * sr + 0.25
                 if disc < 0:
-                    raise ValueError(f"Q0: the estimator is undefined here (2 k^2 - 4 S_r + 1/4 = {disc:g} < 0); "
-                                     "metafor fails likewise; use L0 or R0")
+                    raise ValueError(
+                        f"Q0: the estimator is undefined here (2 k^2 - 4 S_r + 1/4 = {disc:g} < 0); "
+                        "metafor fails likewise; use L0 or R0"
+                    )
                 k0f = k - 0.5 - math.sqrt(disc)
-            var_sr = (k * (k + 1) * (2 * k + 1) + 10 * k0f ** 3 + 27 * k0f ** 2 + 17 * k0f - 18 * k * k0f ** 2
-                      - 18 * k * k0f + 6 * k ** 2 * k0f) / 24
+            var_sr = (
+                k * (k + 1) * (2 * k + 1)
+                + 10 * k0f**3
+                + 27 * k0f**2
+                + 17 * k0f
+                - 18 * k * k0f**2
+                - 18 * k * k0f
+                + 6 * k**2 * k0f
+            ) / 24
             if estimator == "L0":
                 se_k0 = 4 * _sqrt_or_nan(var_sr) / (2 * k - 1)
             else:
@@ -1157,11 +1379,16 @@ def trim_and_fill(result: MetaResult, *, side: str | None = None, estimator: str
         se_k0 = se_k0 if math.isnan(se_k0) else max(0.0, se_k0)  # NaN stays NaN, as R's max(0, NaN)
     if k0 > 0:
         yc2 = -(yc - beta) if side == "right" else yc - beta
-        fill_y = -yc2[k - k0:]
-        fill_v = v[k - k0:]
+        fill_y = -yc2[k - k0 :]
+        fill_v = v[k - k0 :]
         labels = list(result.labels) + [f"Filled {i + 1}" for i in range(k0)]
-        filled = meta_analysis(np.concatenate([y0, fill_y]), np.concatenate([v0, fill_v]), method=method,
-                               conf_level=result.conf_level, labels=labels)
+        filled = meta_analysis(
+            np.concatenate([y0, fill_y]),
+            np.concatenate([v0, fill_v]),
+            method=method,
+            conf_level=result.conf_level,
+            labels=labels,
+        )
     else:
         fill_y = fill_v = np.array([])
         filled = result
@@ -1169,9 +1396,18 @@ def trim_and_fill(result: MetaResult, *, side: str | None = None, estimator: str
     if estimator == "R0":
         m = np.arange(-1, k0)
         p_k0 = float(1 - np.sum(special.comb(m + 1, m + 1) * 0.5 ** (m + 2)))
-    return TrimFill(k0=k0, se_k0=float(se_k0), p_k0=p_k0, side=side, estimator=estimator,
-                    filled_yi=_floats(fill_y), filled_vi=_floats(fill_v), result=filled, original=result,
-                    small_k=result.k < MIN_K["trim_and_fill"])
+    return TrimFill(
+        k0=k0,
+        se_k0=float(se_k0),
+        p_k0=p_k0,
+        side=side,
+        estimator=estimator,
+        filled_yi=_floats(fill_y),
+        filled_vi=_floats(fill_v),
+        result=filled,
+        original=result,
+        small_k=result.k < MIN_K["trim_and_fill"],
+    )
 
 
 def _sqrt_or_nan(x: float) -> float:
@@ -1185,6 +1421,7 @@ def _round_half_even(x: float) -> float:
 
 
 # ---------------------------------------------------------------- subgroups
+
 
 @dataclass(frozen=True, repr=False)
 class SubgroupAnalysis(Result):
@@ -1221,8 +1458,16 @@ class SubgroupAnalysis(Result):
         return self.subgroups.copy()
 
 
-def subgroup_analysis(yi, vi, groups, *, method: str = "REML", knapp_hartung: bool = False,
-                      conf_level: float = 0.95, labels: Sequence[str] | None = None) -> SubgroupAnalysis:
+def subgroup_analysis(
+    yi,
+    vi,
+    groups,
+    *,
+    method: str = "REML",
+    knapp_hartung: bool = False,
+    conf_level: float = 0.95,
+    labels: Sequence[str] | None = None,
+) -> SubgroupAnalysis:
     """Pool each subgroup separately and test whether the subgroups differ.
 
     ``groups`` gives each study's subgroup (missing values are refused: say which subgroup a study belongs
@@ -1244,8 +1489,10 @@ def subgroup_analysis(yi, vi, groups, *, method: str = "REML", knapp_hartung: bo
         raise ValueError(f"groups has {len(g)} values for {k} studies")
     missing = [i for i in range(k) if pd.isna(g.iloc[i]) or str(g.iloc[i]).strip() == ""]
     if missing:
-        raise ValueError(f"groups is missing at positions {missing} ({[labels_t[i] for i in missing]}); "
-                         "assign a subgroup or leave those studies out before calling")
+        raise ValueError(
+            f"groups is missing at positions {missing} ({[labels_t[i] for i in missing]}); "
+            "assign a subgroup or leave those studies out before calling"
+        )
     g = g.astype(str)
     levels = list(dict.fromkeys(g))
     if len(levels) < 2:
@@ -1255,15 +1502,34 @@ def subgroup_analysis(yi, vi, groups, *, method: str = "REML", knapp_hartung: bo
     for level in levels:
         sel = (g == level).to_numpy()
         kh = knapp_hartung and sel.sum() >= 2
-        r = meta_analysis(y[sel], v[sel], method=method, knapp_hartung=kh, conf_level=conf_level,
-                          labels=[labels_t[i] for i in np.flatnonzero(sel)])
+        r = meta_analysis(
+            y[sel],
+            v[sel],
+            method=method,
+            knapp_hartung=kh,
+            conf_level=conf_level,
+            labels=[labels_t[i] for i in np.flatnonzero(sel)],
+        )
         if sel.sum() == 1:
             notes.append(f"subgroup {level!r} has one study: its estimate is that study's, with tau^2 = 0")
         elif sel.sum() < MIN_K["tau2"]:
             notes.append(f"subgroup {level!r} has k = {int(sel.sum())}: its tau^2 is very imprecise")
-        rows.append({"group": level, "k": r.k, "estimate": r.estimate, "se": r.se, "ci_low": r.ci_low,
-                     "ci_high": r.ci_high, "pvalue": r.pvalue, "tau2": r.tau2, "i2": r.i2, "q": r.q,
-                     "q_df": r.q_df, "q_pvalue": r.q_pvalue})
+        rows.append(
+            {
+                "group": level,
+                "k": r.k,
+                "estimate": r.estimate,
+                "se": r.se,
+                "ci_low": r.ci_low,
+                "ci_high": r.ci_high,
+                "pvalue": r.pvalue,
+                "tau2": r.tau2,
+                "i2": r.i2,
+                "q": r.q,
+                "q_df": r.q_df,
+                "q_pvalue": r.q_pvalue,
+            }
+        )
     table = pd.DataFrame(rows)
     est = table["estimate"].to_numpy(float)
     w = 1 / table["se"].to_numpy(float) ** 2
@@ -1275,19 +1541,33 @@ def subgroup_analysis(yi, vi, groups, *, method: str = "REML", knapp_hartung: bo
     qm = qm_p = math.nan
     qm_ddf = None
     if k > len(levels):
-        reg = meta_analysis(y, v, method=method, knapp_hartung=knapp_hartung, conf_level=conf_level,
-                            labels=labels_t, mods=dummies)
+        reg = meta_analysis(
+            y, v, method=method, knapp_hartung=knapp_hartung, conf_level=conf_level, labels=labels_t, mods=dummies
+        )
         qm, qm_p, qm_ddf = reg.qm, reg.qm_pvalue, reg.df
     else:
         notes.append(f"k = {k} with {len(levels)} subgroups leaves no residual df: no moderator test")
     if k < min_k("subgroups", qb_df):
-        notes.append(f"k = {k} for {qb_df} subgroup contrast(s): fewer than {MIN_K['subgroups']} studies per "
-                     "contrast (Cochrane Handbook 10.11.5.1); a test of subgroup differences has little power and "
-                     "is observational, not randomised")
-    return SubgroupAnalysis(subgroups=table, q_between=qb, q_between_df=qb_df,
-                            q_between_pvalue=float(stats.chi2.sf(qb, qb_df)), qm=float(qm), qm_df=qb_df,
-                            qm_ddf=qm_ddf, qm_pvalue=float(qm_p), regression=reg, method=method,
-                            knapp_hartung=bool(knapp_hartung), k=k, notes=tuple(notes))
+        notes.append(
+            f"k = {k} for {qb_df} subgroup contrast(s): fewer than {MIN_K['subgroups']} studies per "
+            "contrast (Cochrane Handbook 10.11.5.1); a test of subgroup differences has little power and "
+            "is observational, not randomised"
+        )
+    return SubgroupAnalysis(
+        subgroups=table,
+        q_between=qb,
+        q_between_df=qb_df,
+        q_between_pvalue=float(stats.chi2.sf(qb, qb_df)),
+        qm=float(qm),
+        qm_df=qb_df,
+        qm_ddf=qm_ddf,
+        qm_pvalue=float(qm_p),
+        regression=reg,
+        method=method,
+        knapp_hartung=bool(knapp_hartung),
+        k=k,
+        notes=tuple(notes),
+    )
 
 
 def _broadcast(**arrays) -> dict[str, np.ndarray]:
@@ -1323,8 +1603,7 @@ def mean_change(m_pre, sd_pre, m_post, sd_post, n, r=0.5) -> pd.DataFrame:
     """
     x = _broadcast(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post, sd_post=sd_post, n=n, r=r)
     var_change = x["sd_pre"] ** 2 + x["sd_post"] ** 2 - 2 * x["r"] * x["sd_pre"] * x["sd_post"]
-    return pd.DataFrame({"yi": x["m_pre"] - x["m_post"], "vi": var_change / x["n"],
-                         "sd_change": np.sqrt(var_change)})
+    return pd.DataFrame({"yi": x["m_pre"] - x["m_post"], "vi": var_change / x["n"], "sd_change": np.sqrt(var_change)})
 
 
 def _bias_correction(m: np.ndarray) -> np.ndarray:
@@ -1334,8 +1613,7 @@ def _bias_correction(m: np.ndarray) -> np.ndarray:
     return np.where(m <= 1, np.nan, c)
 
 
-def standardized_mean_change(m_pre, sd_pre, m_post, sd_post, n, r=0.5, *,
-                             measure: str = "SMCR") -> pd.DataFrame:
+def standardized_mean_change(m_pre, sd_pre, m_post, sd_post, n, r=0.5, *, measure: str = "SMCR") -> pd.DataFrame:
     """Standardized mean change, bias-corrected, as metafor ``escalc`` with m1i = pre, m2i = post.
 
     ``measure="SMCR"`` (raw-score standardisation, Becker 1988; Morris 2000):
@@ -1354,8 +1632,7 @@ def standardized_mean_change(m_pre, sd_pre, m_post, sd_post, n, r=0.5, *,
         raise ValueError(f"measure must be 'SMCR' or 'SMCC', got {measure!r}")
     if measure == "SMCC" and sd_post is None:
         raise ValueError("measure='SMCC' needs sd_post to form the SD of the change scores")
-    x = _broadcast(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post, n=n, r=r,
-                   sd_post=sd_post if sd_post is not None else 0.0)
+    x = _broadcast(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post, n=n, r=r, sd_post=sd_post if sd_post is not None else 0.0)
     if np.any(x["n"] < 3):
         raise ValueError(f"the bias correction c(n - 1) needs n >= 3, got {x['n'].tolist()}")
     c = _bias_correction(x["n"] - 1)
@@ -1364,23 +1641,27 @@ def standardized_mean_change(m_pre, sd_pre, m_post, sd_post, n, r=0.5, *,
         if np.any(x["sd_pre"] <= 0):
             raise ValueError("sd_pre must be positive to standardize")
         yi = c * diff / x["sd_pre"]
-        vi = 2 * (1 - x["r"]) / x["n"] + yi ** 2 / (2 * x["n"])
+        vi = 2 * (1 - x["r"]) / x["n"] + yi**2 / (2 * x["n"])
     else:
         sd_change = np.sqrt(x["sd_pre"] ** 2 + x["sd_post"] ** 2 - 2 * x["r"] * x["sd_pre"] * x["sd_post"])
         if np.any(sd_change <= 0):
             raise ValueError("the SD of the change scores must be positive to standardize")
         yi = c * diff / sd_change
-        vi = 1 / x["n"] + yi ** 2 / (2 * x["n"])
+        vi = 1 / x["n"] + yi**2 / (2 * x["n"])
     return pd.DataFrame({"yi": yi, "vi": vi})
 
 
 SENSITIVITY_COLUMNS = ("mean_pre", "sd_pre", "mean_post", "sd_post", "n")
 
 
-def correlation_sensitivity(studies_frame: pd.DataFrame,
-                            r_values: Iterable[float] = (0.0, 0.2, 0.4, 0.5, 0.6, 0.8, 0.9), *,
-                            method: str = "REML", knapp_hartung: bool = False,
-                            conf_level: float = 0.95) -> pd.DataFrame:
+def correlation_sensitivity(
+    studies_frame: pd.DataFrame,
+    r_values: Iterable[float] = (0.0, 0.2, 0.4, 0.5, 0.6, 0.8, 0.9),
+    *,
+    method: str = "REML",
+    knapp_hartung: bool = False,
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
     """Pool the raw mean change at each assumed within-person correlation r.
 
     ``studies_frame`` needs columns ``mean_pre, sd_pre, mean_post, sd_post, n`` (as produced by
@@ -1402,10 +1683,26 @@ def correlation_sensitivity(studies_frame: pd.DataFrame,
     out = []
     for r in r_values:
         eff = mean_change(rows["mean_pre"], rows["sd_pre"], rows["mean_post"], rows["sd_post"], rows["n"], r=r)
-        res = meta_analysis(eff["yi"], eff["vi"], method=method, knapp_hartung=knapp_hartung,
-                            conf_level=conf_level, labels=labels)
-        out.append({"r": float(r), "k": res.k, "estimate": res.estimate, "se": res.se, "ci_low": res.ci_low,
-                    "ci_high": res.ci_high, "pi_low": res.pi_low, "pi_high": res.pi_high, "pvalue": res.pvalue,
-                    "tau2": res.tau2, "i2": res.i2, "q": res.q, "q_pvalue": res.q_pvalue,
-                    "method": res.method, "knapp_hartung": res.knapp_hartung})
+        res = meta_analysis(
+            eff["yi"], eff["vi"], method=method, knapp_hartung=knapp_hartung, conf_level=conf_level, labels=labels
+        )
+        out.append(
+            {
+                "r": float(r),
+                "k": res.k,
+                "estimate": res.estimate,
+                "se": res.se,
+                "ci_low": res.ci_low,
+                "ci_high": res.ci_high,
+                "pi_low": res.pi_low,
+                "pi_high": res.pi_high,
+                "pvalue": res.pvalue,
+                "tau2": res.tau2,
+                "i2": res.i2,
+                "q": res.q,
+                "q_pvalue": res.q_pvalue,
+                "method": res.method,
+                "knapp_hartung": res.knapp_hartung,
+            }
+        )
     return pd.DataFrame(out)

@@ -75,8 +75,7 @@ def _claim(card, outcome: str, kinds: tuple[str, ...]):
     if claim is None:
         raise ValueError(f"the card has no claim {outcome!r}; it has {', '.join(card.keys())}")
     if claim.kind not in kinds:
-        raise ValueError(f"claim {outcome!r} is a {claim.kind!r} claim; this analysis needs one of: "
-                         f"{', '.join(kinds)}")
+        raise ValueError(f"claim {outcome!r} is a {claim.kind!r} claim; this analysis needs one of: {', '.join(kinds)}")
     return claim
 
 
@@ -111,8 +110,9 @@ def binary_outcome(cohort: pd.DataFrame, card, outcome: str = "pain_decreased") 
         if not observed.isin([0.0, 1.0]).all():
             bad = sorted(set(observed[~observed.isin([0.0, 1.0])].tolist()))
             raise ValueError(f"column {claim.variable!r} must hold 0/1 (or True/False), found {bad}")
-        return BinaryOutcome(outcome, claim.variable, int(observed.sum()), int(observed.size),
-                             int(column.isna().sum()), 0)
+        return BinaryOutcome(
+            outcome, claim.variable, int(observed.sum()), int(observed.size), int(column.isna().sum()), 0
+        )
     pre_name, post_name = claim.variables
     _columns(cohort, [pre_name, post_name])
     pre = cohort[pre_name].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -134,15 +134,15 @@ def binary_outcome(cohort: pd.DataFrame, card, outcome: str = "pain_decreased") 
 
 
 def _check_conf(conf_level) -> float:
-    if isinstance(conf_level, bool) or not isinstance(conf_level, (int, float, np.floating)) \
-            or not 0 < conf_level < 1:
+    if isinstance(conf_level, bool) or not isinstance(conf_level, (int, float, np.floating)) or not 0 < conf_level < 1:
         raise ValueError(f"conf_level must lie strictly between 0 and 1, got {conf_level!r}")
     return float(conf_level)
 
 
 @renamed_arguments(method="ci_method")
-def best_worst_case(cohort: pd.DataFrame, card, outcome: str = "pain_decreased", *, ci_method: str = "wilson",
-                    conf_level: float = 0.95) -> pd.DataFrame:
+def best_worst_case(
+    cohort: pd.DataFrame, card, outcome: str = "pain_decreased", *, ci_method: str = "wilson", conf_level: float = 0.95
+) -> pd.DataFrame:
     """Complete-case, best-case and worst-case proportions of a yes/no outcome, with confidence intervals.
 
     Complete case: successes among the patients whose outcome is known (what the paper reports).
@@ -168,18 +168,35 @@ def best_worst_case(cohort: pd.DataFrame, card, outcome: str = "pain_decreased",
     conf_level = _check_conf(conf_level)
     counts = binary_outcome(cohort, card, outcome)
     missing = counts.n_missing
-    rows = [("complete case", counts.k, counts.n_observed, 0, 0),
-            ("best case", counts.k + missing, counts.n_total, missing, 0),
-            ("worst case", counts.k, counts.n_total, 0, missing)]
+    rows = [
+        ("complete case", counts.k, counts.n_observed, 0, 0),
+        ("best case", counts.k + missing, counts.n_total, missing, 0),
+        ("worst case", counts.k, counts.n_total, 0, missing),
+    ]
     records = []
     for scenario, k, n, success, failure in rows:
         ci = proportion_ci(k, n, ci_method=method, conf_level=conf_level)
-        records.append({"scenario": scenario, "k": k, "n": n, "imputed_success": success,
-                        "imputed_failure": failure, "proportion": ci.proportion, "ci_low": ci.low,
-                        "ci_high": ci.high})
+        records.append(
+            {
+                "scenario": scenario,
+                "k": k,
+                "n": n,
+                "imputed_success": success,
+                "imputed_failure": failure,
+                "proportion": ci.proportion,
+                "ci_low": ci.low,
+                "ci_high": ci.high,
+            }
+        )
     frame = pd.DataFrame.from_records(records).set_index("scenario")
-    frame.attrs.update(outcome=outcome, label=counts.label, method=method, conf_level=conf_level,
-                       n_missing=missing, n_excluded=counts.n_excluded)
+    frame.attrs.update(
+        outcome=outcome,
+        label=counts.label,
+        method=method,
+        conf_level=conf_level,
+        n_missing=missing,
+        n_excluded=counts.n_excluded,
+    )
     return frame
 
 
@@ -229,13 +246,17 @@ class TippingPoint:
             return "never holds: it fails even if every missing patient improved"
         if self.m_needed == 0:
             return "never flips: it holds even if no missing patient improved"
-        return (f"flips at m = {self.m_needed}: it needs at least {self.m_needed} of the "
-                f"{self.n_missing} missing patients to have improved")
+        return (
+            f"flips at m = {self.m_needed}: it needs at least {self.m_needed} of the "
+            f"{self.n_missing} missing patients to have improved"
+        )
 
     def __repr__(self) -> str:
-        return (f"TippingPoint(outcome={self.outcome!r}, null={self.null:g}, {self.method} "
-                f"{100 * self.conf_level:g}% CI, k_observed={self.k_observed}, n_observed={self.n_observed}, "
-                f"n_missing={self.n_missing}, m_needed={self.m_needed}: {self.verdict})")
+        return (
+            f"TippingPoint(outcome={self.outcome!r}, null={self.null:g}, {self.method} "
+            f"{100 * self.conf_level:g}% CI, k_observed={self.k_observed}, n_observed={self.n_observed}, "
+            f"n_missing={self.n_missing}, m_needed={self.m_needed}: {self.verdict})"
+        )
 
 
 def _one_sided_pvalue(k: int, n: int, null: float, test: str) -> float:
@@ -247,8 +268,15 @@ def _one_sided_pvalue(k: int, n: int, null: float, test: str) -> float:
     return float(stats.binomtest(k, n, null, alternative="greater").pvalue)
 
 
-def tipping_point(cohort: pd.DataFrame, card, outcome: str = "pain_decreased", *, null: float = 0.5,
-                  method: str = "wilson", conf_level: float = 0.95) -> TippingPoint:
+def tipping_point(
+    cohort: pd.DataFrame,
+    card,
+    outcome: str = "pain_decreased",
+    *,
+    null: float = 0.5,
+    method: str = "wilson",
+    conf_level: float = 0.95,
+) -> TippingPoint:
     """How many of the patients without the outcome must have improved for "more than ``null`` improved" to hold.
 
     For m = 0 .. n_missing: k = observed successes + m over n = all patients (observed + missing).
@@ -274,8 +302,10 @@ def tipping_point(cohort: pd.DataFrame, card, outcome: str = "pain_decreased", *
     """
     conf_level = _check_conf(conf_level)
     if not isinstance(method, str) or method.lower() not in TEST_FOR_INTERVAL:
-        raise ValueError(f"method must be one of {', '.join(map(repr, TEST_FOR_INTERVAL))} (intervals that "
-                         f"invert a one-sided test exactly); got {method!r}")
+        raise ValueError(
+            f"method must be one of {', '.join(map(repr, TEST_FOR_INTERVAL))} (intervals that "
+            f"invert a one-sided test exactly); got {method!r}"
+        )
     method = method.lower()
     if isinstance(null, bool) or not isinstance(null, (int, float, np.floating)) or not 0 < null < 1:
         raise ValueError(f"null must be a proportion strictly between 0 and 1, got {null!r}")
@@ -289,17 +319,29 @@ def tipping_point(cohort: pd.DataFrame, card, outcome: str = "pain_decreased", *
     for m in range(counts.n_missing + 1):
         k = counts.k + m
         ci = proportion_ci(k, n, ci_method=method, conf_level=conf_level)
-        rows.append({"m": m, "k": k, "n": n, "proportion": ci.proportion, "ci_low": ci.low, "ci_high": ci.high,
-                     "pvalue": _one_sided_pvalue(k, n, null, test), "holds": bool(ci.low > null)})
+        rows.append(
+            {
+                "m": m,
+                "k": k,
+                "n": n,
+                "proportion": ci.proportion,
+                "ci_low": ci.low,
+                "ci_high": ci.high,
+                "pvalue": _one_sided_pvalue(k, n, null, test),
+                "holds": bool(ci.low > null),
+            }
+        )
     table = pd.DataFrame.from_records(rows)
     holding = table.loc[table["holds"], "m"]
     m_needed = int(holding.iloc[0]) if len(holding) else None
-    return TippingPoint(outcome, null, conf_level, method, test, counts.k, counts.n_observed,
-                        counts.n_missing, m_needed, table)
+    return TippingPoint(
+        outcome, null, conf_level, method, test, counts.k, counts.n_observed, counts.n_missing, m_needed, table
+    )
 
 
-def no_change_sensitivity(cohort: pd.DataFrame, card, outcome: str = "rest_pain", *, method: str = "auto",
-                          alternative: str = "two-sided") -> pd.DataFrame:
+def no_change_sensitivity(
+    cohort: pd.DataFrame, card, outcome: str = "rest_pain", *, method: str = "auto", alternative: str = "two-sided"
+) -> pd.DataFrame:
     """Paired tests on the complete pairs, and again with every incomplete pair imputed as "no change".
 
     A patient with a missing pre or post score gets a difference of exactly 0. This answers "what
@@ -344,16 +386,38 @@ def no_change_sensitivity(cohort: pd.DataFrame, card, outcome: str = "rest_pain"
                 # the Hodges-Lehmann interval wilcoxon() adds is not used here; its small-n warning is noise
                 warnings.filterwarnings("ignore", message="requested conf_level", category=RuntimeWarning)
                 res = wilcoxon(d, zero_method=zero_method, method=method, alternative=alternative)
-            rows.append({"data": data, "test": "Wilcoxon", "zero_method": zero_method, "n_pairs": int(d.size),
-                         "n_imputed": imputed, "n_zero": res.n_zero, "n_used": res.n_used,
-                         "statistic": res.statistic, "pvalue": res.pvalue, "method": res.method,
-                         "median_decrease": float(np.median(d))})
+            rows.append(
+                {
+                    "data": data,
+                    "test": "Wilcoxon",
+                    "zero_method": zero_method,
+                    "n_pairs": int(d.size),
+                    "n_imputed": imputed,
+                    "n_zero": res.n_zero,
+                    "n_used": res.n_used,
+                    "statistic": res.statistic,
+                    "pvalue": res.pvalue,
+                    "method": res.method,
+                    "median_decrease": float(np.median(d)),
+                }
+            )
     for data, d, imputed in (("complete pairs", d_complete, 0), ("missing as no change", d_imputed, n_imputed)):
         res = sign_test(d, alternative=alternative)
-        rows.append({"data": data, "test": "sign", "zero_method": "dropped", "n_pairs": int(d.size),
-                     "n_imputed": imputed, "n_zero": res.n_unchanged, "n_used": res.n_used,
-                     "statistic": float(res.statistic), "pvalue": res.pvalue, "method": "exact",
-                     "median_decrease": float(np.median(d))})
+        rows.append(
+            {
+                "data": data,
+                "test": "sign",
+                "zero_method": "dropped",
+                "n_pairs": int(d.size),
+                "n_imputed": imputed,
+                "n_zero": res.n_unchanged,
+                "n_used": res.n_used,
+                "statistic": float(res.statistic),
+                "pvalue": res.pvalue,
+                "method": "exact",
+                "median_decrease": float(np.median(d)),
+            }
+        )
     frame = pd.DataFrame.from_records(rows)
     frame.attrs.update(outcome=outcome, variables=(pre_name, post_name), method=method, alternative=alternative)
     return frame

@@ -107,8 +107,9 @@ def _alternative(value: str) -> str:
 
 
 def _no_pairs_error(n_missing: int) -> ValueError:
-    return ValueError(f"no complete pairs: all {n_missing} pairs have a missing value" if n_missing
-                      else "no pairs: x is empty")
+    return ValueError(
+        f"no complete pairs: all {n_missing} pairs have a missing value" if n_missing else "no pairs: x is empty"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ def _signrank_cdf(n: int) -> np.ndarray:
     pmf[0] = 1.0
     top = 0
     for i in range(1, n + 1):
-        pmf[i:top + i + 1] = 0.5 * (pmf[i:top + i + 1] + pmf[:top + 1].copy())
+        pmf[i : top + i + 1] = 0.5 * (pmf[i : top + i + 1] + pmf[: top + 1].copy())
         pmf[:i] *= 0.5
         top += i
     cdf = np.cumsum(pmf)
@@ -187,8 +188,8 @@ def _conditional_cdf_cached(scores_key: bytes) -> np.ndarray:
     for s in np.sort(scores):
         s = int(s)
         # multiply the generating function by (1 + t^s) / 2
-        pmf[s:top + s + 1] += pmf[:top + 1].copy()
-        pmf[:top + s + 1] *= 0.5
+        pmf[s : top + s + 1] += pmf[: top + 1].copy()
+        pmf[: top + s + 1] *= 0.5
         top += s
     cdf = np.cumsum(pmf)
     cdf.setflags(write=False)
@@ -204,8 +205,10 @@ def _conditional_cdf(scores2: np.ndarray) -> np.ndarray:
     of Streitberg & Roehmel (1986) that coin's ``exact()`` and exactRankTests' ``cperm`` use.
     """
     if scores2.size > _EXACT_CONDITIONAL_LIMIT:
-        raise ValueError(f"the exact conditional signed-rank distribution is limited to {_EXACT_CONDITIONAL_LIMIT} "
-                         f"non-zero differences (got {scores2.size}); use method='asymptotic'")
+        raise ValueError(
+            f"the exact conditional signed-rank distribution is limited to {_EXACT_CONDITIONAL_LIMIT} "
+            f"non-zero differences (got {scores2.size}); use method='asymptotic'"
+        )
     return _conditional_cdf_cached(np.ascontiguousarray(np.sort(scores2), dtype=np.int64).tobytes())
 
 
@@ -309,7 +312,9 @@ def _walsh_distinct(d_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return uniq, np.add.reduceat(weight, start)
 
 
-def _hl_exact_conditional(d_nonzero: np.ndarray, conf_level: float, alternative: str) -> tuple[float, float, float, float]:
+def _hl_exact_conditional(
+    d_nonzero: np.ndarray, conf_level: float, alternative: str
+) -> tuple[float, float, float, float]:
     """exactRankTests' ``wilcox.exact(x, conf.int = TRUE)`` exact branch, ties allowed: (estimate, low, high, level).
 
     With d the non-zero differences, r their mid-ranks and w(D) the signed-rank statistic of d - D:
@@ -361,8 +366,9 @@ def _hl_exact_conditional(d_nonzero: np.ndarray, conf_level: float, alternative:
     return estimate, low, high, 1.0 - achieved_tail
 
 
-def _hl_exact_untied(d_sorted: np.ndarray, cdf: np.ndarray, conf_level: float,
-                     alternative: str) -> tuple[float, float, float, float]:
+def _hl_exact_untied(
+    d_sorted: np.ndarray, cdf: np.ndarray, conf_level: float, alternative: str
+) -> tuple[float, float, float, float]:
     """``wilcox.exact``'s untied branch: statistic N..1 by position in the sorted Walsh averages (Bauer 1972).
 
     upper = W_(N+1-qu), lower = W_(N-ql), with the widest bounds when qu < 1 or ql >= N; the estimate
@@ -488,8 +494,9 @@ _EXTRACT_LIMIT = 500_000
 _SAMPLE_SIZE = 100_000
 
 
-def _bracket(d: np.ndarray, a: np.ndarray, b: np.ndarray, k_lo: int, k_hi: int,
-             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _bracket(
+    d: np.ndarray, a: np.ndarray, b: np.ndarray, k_lo: int, k_hi: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Narrow the per-row runs [a_i, b_i) (the Walsh averages in a bracket (L, U]) around ranks k_lo..k_hi."""
     n = d.size
     rows = np.arange(n)
@@ -559,8 +566,9 @@ def _walsh_select(d: np.ndarray, ranks: list[int]) -> dict[int, float]:
     return out
 
 
-def _walsh_order_statistics(d: np.ndarray, ranks: list[int],
-                            value_counts: tuple[np.ndarray, np.ndarray] | None = None) -> list[float]:
+def _walsh_order_statistics(
+    d: np.ndarray, ranks: list[int], value_counts: tuple[np.ndarray, np.ndarray] | None = None
+) -> list[float]:
     """The Walsh averages of ascending ``d`` at 1-based ``ranks``, without building all n(n+1)/2 of them.
 
     Few distinct values (integer scores: at most ``_DISTINCT_LIMIT``): the averages of every pair of
@@ -595,10 +603,18 @@ def _walsh_median(d: np.ndarray) -> float:
     return float(np.mean([a, b]))  # as np.median of the sorted averages
 
 
-def _hl_from_differences(d_nonzero: np.ndarray, *, ties: bool, zeros: bool, conf_level: float,
-                         method: str, alternative: str, warn: bool = True, stacklevel: int = 3,
-                         value_counts: tuple[np.ndarray, np.ndarray] | None = None
-                         ) -> tuple[float, float, float, str, float]:
+def _hl_from_differences(
+    d_nonzero: np.ndarray,
+    *,
+    ties: bool,
+    zeros: bool,
+    conf_level: float,
+    method: str,
+    alternative: str,
+    warn: bool = True,
+    stacklevel: int = 3,
+    value_counts: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[float, float, float, str, float]:
     """(estimate, low, high, method used, achieved level) from non-zero differences.
 
     ``exact``: exactRankTests' ``wilcox.exact`` interval, exact conditionally on the mid-ranks when
@@ -636,9 +652,12 @@ def _hl_from_differences(d_nonzero: np.ndarray, *, ties: bool, zeros: bool, conf
         elif alternative == "less":
             low = -math.inf
     if warn and degenerate:
-        warnings.warn(f"requested conf_level {conf_level} is not achievable with {n} non-zero differences: the "
-                      f"interval is the widest the Walsh averages give (coverage {achieved:.4g})",
-                      RuntimeWarning, stacklevel=stacklevel)
+        warnings.warn(
+            f"requested conf_level {conf_level} is not achievable with {n} non-zero differences: the "
+            f"interval is the widest the Walsh averages give (coverage {achieved:.4g})",
+            RuntimeWarning,
+            stacklevel=stacklevel,
+        )
     return estimate, low, high, method, achieved
 
 
@@ -648,8 +667,15 @@ def _check_conf_level(conf_level: float) -> float:
     return float(conf_level)
 
 
-def hodges_lehmann(x, y=None, *, conf_level: float = 0.95, method: str = "auto",
-                   alternative: str = "two-sided", decimals: int | None = 9) -> HodgesLehmann:
+def hodges_lehmann(
+    x,
+    y=None,
+    *,
+    conf_level: float = 0.95,
+    method: str = "auto",
+    alternative: str = "two-sided",
+    decimals: int | None = 9,
+) -> HodgesLehmann:
     """Hodges-Lehmann estimate of the location of ``x - y`` and its signed-rank confidence interval.
 
     The estimate is the median of the n(n+1)/2 Walsh averages (d_i + d_j)/2, i <= j (Hodges &
@@ -723,9 +749,11 @@ def hodges_lehmann(x, y=None, *, conf_level: float = 0.95, method: str = "auto",
         raise ValueError(f"all {d.size} differences are zero: there is no location to estimate")
     ties = np.unique(np.abs(nonzero)).size < nonzero.size
     estimate, low, high, used, achieved = _hl_from_differences(
-        nonzero, ties=ties, zeros=n_zero > 0, conf_level=conf_level, method=method, alternative=alternative)
-    return HodgesLehmann(estimate, low, high, conf_level, int(nonzero.size), used, alternative,
-                         achieved, n_zero, n_missing)
+        nonzero, ties=ties, zeros=n_zero > 0, conf_level=conf_level, method=method, alternative=alternative
+    )
+    return HodgesLehmann(
+        estimate, low, high, conf_level, int(nonzero.size), used, alternative, achieved, n_zero, n_missing
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -800,7 +828,7 @@ class _Ranked:
 
     r_plus: float
     r_minus: float
-    ties: bool          # a tied |d| among the non-zero differences
+    ties: bool  # a tied |d| among the non-zero differences
     n_zero: int
     tie_sizes: np.ndarray  # sizes of the |d| groups that enter the ranking (zeros' group first if ranked)
 
@@ -846,7 +874,7 @@ def _signed_z(ranked: _Ranked, n: int, zero_method: str, correction: bool, alter
         mn -= n_zero * (n_zero + 1.0) * 0.25
         se -= n_zero * (n_zero + 1.0) * (2.0 * n_zero + 1.0)
         t = t[1:]  # the zeros' tie group (smallest |d|) is not tie-corrected
-    se = math.sqrt((se - float(np.sum(t ** 3 - t)) / 2) / 24)
+    se = math.sqrt((se - float(np.sum(t**3 - t)) / 2) / 24)
     z = (ranked.r_plus - mn) / se
     if correction:
         sign = {"greater": 1.0, "less": -1.0}.get(alternative, float(np.sign(z)))
@@ -868,9 +896,18 @@ def _resolve_wilcoxon_method(d: np.ndarray, method: str, ties: bool | None = Non
     return "permutation" if d.size <= 13 else "asymptotic"
 
 
-def wilcoxon(x, y=None, *, mu: float = 0.0, zero_method: str = "wilcox", method: str = "auto",
-             correction: bool = False, alternative: str = "two-sided", conf_level: float | None = 0.95,
-             decimals: int | None = 9) -> WilcoxonResult:
+def wilcoxon(
+    x,
+    y=None,
+    *,
+    mu: float = 0.0,
+    zero_method: str = "wilcox",
+    method: str = "auto",
+    correction: bool = False,
+    alternative: str = "two-sided",
+    conf_level: float | None = 0.95,
+    decimals: int | None = 9,
+) -> WilcoxonResult:
     """Wilcoxon signed-rank test of ``d = x - y - mu``, with counts, the Hodges-Lehmann estimate and its CI.
 
     Pairs where x or y is missing (NaN/None) are dropped and counted in ``n_missing``. Zero
@@ -971,8 +1008,9 @@ def wilcoxon(x, y=None, *, mu: float = 0.0, zero_method: str = "wilcox", method:
         distribution = "conditional"
     else:
         scipy_method = stats.PermutationMethod() if used == "permutation" else used
-        res = stats.wilcoxon(d, zero_method=zero_method, correction=bool(correction),
-                             alternative=alternative, method=scipy_method)
+        res = stats.wilcoxon(
+            d, zero_method=zero_method, correction=bool(correction), alternative=alternative, method=scipy_method
+        )
         pvalue, statistic = float(res.pvalue), float(res.statistic)
         distribution = {"exact": "signrank", "permutation": "permutation"}.get(used, "normal")
         if used == "asymptotic":
@@ -985,15 +1023,38 @@ def wilcoxon(x, y=None, *, mu: float = 0.0, zero_method: str = "wilcox", method:
         hl_method = method if method in ("exact", "asymptotic") else "auto"
         keep = values != 0
         estimate, low, high, ci_method, achieved = _hl_from_differences(
-            d[d != 0], ties=ties, zeros=n_zero > 0, conf_level=conf_level, method=hl_method, alternative=alternative,
-            stacklevel=3, value_counts=(values[keep], counts[keep]))
+            d[d != 0],
+            ties=ties,
+            zeros=n_zero > 0,
+            conf_level=conf_level,
+            method=hl_method,
+            alternative=alternative,
+            stacklevel=3,
+            value_counts=(values[keep], counts[keep]),
+        )
     n_used = int(d.size - n_zero) if zero_method == "wilcox" else int(d.size)
     return WilcoxonResult(
-        statistic=float(statistic), pvalue=float(pvalue), r_plus=r_plus, r_minus=r_minus,
-        n_used=n_used, n_zero=n_zero, n_missing=n_missing, zero_method=zero_method, method=used,
-        alternative=alternative, zstatistic=zstat, hodges_lehmann=estimate + mu, ci_low=low + mu,
-        ci_high=high + mu, conf_level=float("nan") if conf_level is None else conf_level, ci_method=ci_method,
-        achieved_conf_level=achieved, mu=float(mu), correction=bool(correction), distribution=distribution)
+        statistic=float(statistic),
+        pvalue=float(pvalue),
+        r_plus=r_plus,
+        r_minus=r_minus,
+        n_used=n_used,
+        n_zero=n_zero,
+        n_missing=n_missing,
+        zero_method=zero_method,
+        method=used,
+        alternative=alternative,
+        zstatistic=zstat,
+        hodges_lehmann=estimate + mu,
+        ci_low=low + mu,
+        ci_high=high + mu,
+        conf_level=float("nan") if conf_level is None else conf_level,
+        ci_method=ci_method,
+        achieved_conf_level=achieved,
+        mu=float(mu),
+        correction=bool(correction),
+        distribution=distribution,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1020,8 +1081,9 @@ class SignTestResult(Result):
     alternative: str
 
 
-def sign_test(x, y=None, *, mu: float = 0.0, alternative: str = "two-sided",
-              decimals: int | None = 9) -> SignTestResult:
+def sign_test(
+    x, y=None, *, mu: float = 0.0, alternative: str = "two-sided", decimals: int | None = 9
+) -> SignTestResult:
     """Exact binomial sign test on the non-zero signs of ``x - y - mu`` (``scipy.stats.binomtest``, p = 1/2).
 
     ``alternative="greater"`` means decreases (x > y) are more likely than increases. Unchanged
@@ -1142,21 +1204,42 @@ def paired_t(x, y, *, alternative: str = "two-sided", conf_level: float = 0.95) 
     mean_d, sd_d = float(np.mean(d)), float(np.std(d, ddof=1))
     if sd_d / math.sqrt(d.size) <= 10 * np.finfo(float).eps * abs(mean_d):
         # all differences equal: t = mean/0 is undefined (scipy returns inf or nan; R stops)
-        raise ValueError(f"all {d.size} paired differences equal {mean_d:g}: the paired t-test is undefined for "
-                         "constant differences (R's t.test stops: 'data are essentially constant')")
+        raise ValueError(
+            f"all {d.size} paired differences equal {mean_d:g}: the paired t-test is undefined for "
+            "constant differences (R's t.test stops: 'data are essentially constant')"
+        )
     res = stats.ttest_rel(xs, ys, alternative=alternative)
     ci = res.confidence_interval(confidence_level=conf_level)
-    return PairedT(float(np.mean(d)), float(np.std(d, ddof=1)), int(xs.size), float(res.statistic),
-                   int(res.df), float(res.pvalue), float(ci.low), float(ci.high), n_missing,
-                   alternative, conf_level)
+    return PairedT(
+        float(np.mean(d)),
+        float(np.std(d, ddof=1)),
+        int(xs.size),
+        float(res.statistic),
+        int(res.df),
+        float(res.pvalue),
+        float(ci.low),
+        float(ci.high),
+        n_missing,
+        alternative,
+        conf_level,
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # smallest attainable p-value
 
 
-def min_attainable_p(n: int, test: str = "wilcoxon", method: str = "exact", *, ties: str = "any",
-                     correction: bool = False, alternative: str = "two-sided", n2=None, k=None) -> float:
+def min_attainable_p(
+    n: int,
+    test: str = "wilcoxon",
+    method: str = "exact",
+    *,
+    ties: str = "any",
+    correction: bool = False,
+    alternative: str = "two-sided",
+    n2=None,
+    k=None,
+) -> float:
     """The smallest p-value ``test`` can give; moved to :func:`sacro_kit.forensics.attainable.min_attainable_p`
     (which also covers the rank-sum, Kruskal-Wallis, Friedman and Fisher tests). Kept here so that
     ``from sacro_kit.stats.paired import min_attainable_p`` keeps working.

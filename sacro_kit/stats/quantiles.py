@@ -108,8 +108,13 @@ def order_statistic(n: int, p: float, quantile_type: Method = 7) -> OrderStatist
 
     if method == "tukey":
         n4 = Fraction(math.floor(Fraction(n + 3, 2)), 2)
-        depth = {Fraction(0): Fraction(1), Fraction(1, 4): n4, Fraction(1, 2): Fraction(n + 1, 2),
-                 Fraction(3, 4): n + 1 - n4, Fraction(1): Fraction(n)}
+        depth = {
+            Fraction(0): Fraction(1),
+            Fraction(1, 4): n4,
+            Fraction(1, 2): Fraction(n + 1, 2),
+            Fraction(3, 4): n + 1 - n4,
+            Fraction(1): Fraction(n),
+        }
         if p not in depth:
             raise ValueError("Tukey hinges define only p = 0, 0.25, 0.5, 0.75 and 1")
         d = depth[p]
@@ -214,8 +219,10 @@ class Description:
         return self.q3 - self.q1
 
     def __str__(self) -> str:
-        return (f"median {self.median:g} (IQR {self.q1:g}-{self.q3:g}), range {self.min:g}-{self.max:g}, "
-                f"n={self.n}, missing {self.n_missing}")
+        return (
+            f"median {self.median:g} (IQR {self.q1:g}-{self.q3:g}), range {self.min:g}-{self.max:g}, "
+            f"n={self.n}, missing {self.n_missing}"
+        )
 
 
 @renamed_arguments(method="quantile_type")
@@ -234,5 +241,6 @@ def describe(x: Iterable[float], quantile_type: Method = 7) -> Description:
         nan = float("nan")
         return Description(0, n_missing, nan, nan, nan, nan, nan, method)
     q1, med, q3 = quantile(values, [0.25, 0.5, 0.75], quantile_type=method)
-    return Description(int(values.size), n_missing, float(med), float(q1), float(q3),
-                       float(values.min()), float(values.max()), method)
+    return Description(
+        int(values.size), n_missing, float(med), float(q1), float(q3), float(values.min()), float(values.max()), method
+    )

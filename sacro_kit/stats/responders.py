@@ -50,8 +50,10 @@ def _check_ci(method: str, conf_level: float) -> tuple[str, float]:
     if isinstance(method, str):
         method = _CI_ALIASES.get(method.lower(), method)
     if not isinstance(method, str) or method.lower() not in CI_METHODS:
-        raise ValueError(f"ci_method must be one of {', '.join(map(repr, CI_METHODS))} (or 'exact' for "
-                         f"'clopper-pearson'); got {method!r}")
+        raise ValueError(
+            f"ci_method must be one of {', '.join(map(repr, CI_METHODS))} (or 'exact' for "
+            f"'clopper-pearson'); got {method!r}"
+        )
     if not (isinstance(conf_level, (int, float, np.floating)) and 0 < conf_level < 1):
         raise ValueError(f"conf_level must lie strictly between 0 and 1, got {conf_level!r}")
     return method.lower(), float(conf_level)
@@ -71,9 +73,9 @@ def _ci_arrays(k: np.ndarray, n: np.ndarray, method: str, conf_level: float) -> 
         p = k / n
         if method == "wilson":
             z = ndtri(0.5 + 0.5 * conf_level)
-            denom = 2 * (n + z ** 2)
-            center = (2 * n * p + z ** 2) / denom
-            delta = z / denom * np.sqrt(4 * n * p * (1 - p) + z ** 2)
+            denom = 2 * (n + z**2)
+            center = (2 * n * p + z**2) / denom
+            delta = z / denom * np.sqrt(4 * n * p * (1 - p) + z**2)
             low, high = center - delta, center + delta
         elif method == "clopper-pearson":
             low = stats.beta.ppf(alpha / 2, k, n - k + 1)
@@ -84,8 +86,8 @@ def _ci_arrays(k: np.ndarray, n: np.ndarray, method: str, conf_level: float) -> 
         else:
             z = stats.norm.isf(alpha / 2)
             if method == "agresti-coull":
-                n_tilde = n + z ** 2
-                p_tilde = (k + z ** 2 / 2) / n_tilde
+                n_tilde = n + z**2
+                p_tilde = (k + z**2 / 2) / n_tilde
                 half = z * np.sqrt(p_tilde * (1 - p_tilde) / n_tilde)
                 low, high = p_tilde - half, p_tilde + half
             else:  # wald
@@ -111,13 +113,18 @@ class ProportionCI:
     conf_level: float
 
     def __str__(self) -> str:
-        return (f"{self.k}/{self.n} = {100 * self.proportion:.1f}% "
-                f"({100 * self.conf_level:g}% CI {100 * self.low:.1f}-{100 * self.high:.1f}%, {self.method})")
+        return (
+            f"{self.k}/{self.n} = {100 * self.proportion:.1f}% "
+            f"({100 * self.conf_level:g}% CI {100 * self.low:.1f}-{100 * self.high:.1f}%, {self.method})"
+        )
 
 
 def _count(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)) \
-            or not float(value).is_integer():
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer, float, np.floating))
+        or not float(value).is_integer()
+    ):
         raise ValueError(f"{name} must be a whole number, got {value!r}")
     return int(value)
 
@@ -147,8 +154,9 @@ def proportion_ci(k: int, n: int, ci_method: str = "wilson", conf_level: float =
         nan = float("nan")
         return ProportionCI(k, n, nan, nan, nan, method, conf_level)
     if method in ("wilson", "clopper-pearson"):
-        ci = stats.binomtest(k, n).proportion_ci(confidence_level=conf_level,
-                                                 method="wilson" if method == "wilson" else "exact")
+        ci = stats.binomtest(k, n).proportion_ci(
+            confidence_level=conf_level, method="wilson" if method == "wilson" else "exact"
+        )
         low, high = float(ci.low), float(ci.high)
     else:
         lows, highs = _ci_arrays(np.array([k]), np.array([n]), method, conf_level)
@@ -235,14 +243,18 @@ def _changes(pre, post, kind: str) -> tuple[np.ndarray, int, int]:
 
 
 def _check_threshold(threshold) -> float:
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(threshold):
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float, np.integer, np.floating))
+        or not np.isfinite(threshold)
+    ):
         raise ValueError(f"threshold must be a finite number, got {threshold!r}")
     return float(threshold)
 
 
-def responders(pre, post, threshold: float, kind: str = "relative", *, ci_method: str = "wilson",
-               conf_level: float = 0.95) -> ResponderResult:
+def responders(
+    pre, post, threshold: float, kind: str = "relative", *, ci_method: str = "wilson", conf_level: float = 0.95
+) -> ResponderResult:
     """Count patients whose score decreased by at least ``threshold``, with a CI for the proportion.
 
     ``kind="relative"``: threshold is a fraction of baseline (0.30 = "at least a 30 % decrease");
@@ -258,8 +270,19 @@ def responders(pre, post, threshold: float, kind: str = "relative", *, ci_method
     change, n_missing, n_zero = _changes(pre, post, kind)
     k = int(np.count_nonzero(change >= threshold - TOLERANCE))
     ci = proportion_ci(k, int(change.size), ci_method, conf_level)
-    return ResponderResult(k, int(change.size), ci.proportion, ci.low, ci.high, threshold, kind.lower(),
-                           n_zero, n_missing, ci_method, conf_level)
+    return ResponderResult(
+        k,
+        int(change.size),
+        ci.proportion,
+        ci.low,
+        ci.high,
+        threshold,
+        kind.lower(),
+        n_zero,
+        n_missing,
+        ci_method,
+        conf_level,
+    )
 
 
 def _default_thresholds(kind: str, observed: np.ndarray) -> np.ndarray:
@@ -275,8 +298,9 @@ def _default_thresholds(kind: str, observed: np.ndarray) -> np.ndarray:
     return np.sort(np.concatenate([grid, values]))
 
 
-def responder_curve(pre, post, kind: str = "relative", *, thresholds=None, ci_method: str = "wilson",
-                    conf_level: float = 0.95) -> pd.DataFrame:
+def responder_curve(
+    pre, post, kind: str = "relative", *, thresholds=None, ci_method: str = "wilson", conf_level: float = 0.95
+) -> pd.DataFrame:
     """Proportion of responders at every threshold: the responder (cumulative response) curve.
 
     One row per threshold with columns ``threshold, k, n, proportion, ci_low, ci_high``; each row
@@ -308,8 +332,10 @@ def responder_curve(pre, post, kind: str = "relative", *, thresholds=None, ci_me
         proportion = k / n
     else:
         low = high = proportion = np.full(grid.shape, np.nan)
-    frame = pd.DataFrame({"threshold": grid, "k": k.astype(int), "n": n, "proportion": proportion,
-                          "ci_low": low, "ci_high": high})
-    frame.attrs.update(kind=kind, ci_method=ci_method, conf_level=conf_level, n_missing=n_missing,
-                       n_zero_baseline=n_zero)
+    frame = pd.DataFrame(
+        {"threshold": grid, "k": k.astype(int), "n": n, "proportion": proportion, "ci_low": low, "ci_high": high}
+    )
+    frame.attrs.update(
+        kind=kind, ci_method=ci_method, conf_level=conf_level, n_missing=n_missing, n_zero_baseline=n_zero
+    )
     return frame

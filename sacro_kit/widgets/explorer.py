@@ -47,11 +47,19 @@ from sacro_kit.plotting.paired_figures import (
 from sacro_kit.stats.responders import responder_curve, responders
 
 #: What the band is, in one sentence (the law of sacro_kit.reconstruction).
-BAND_LAW = ("The band's cohorts are drawn from the uniform law over the distinct joint cohorts (multisets of "
-            "patient rows) that reproduce every printed number of the card.")
+BAND_LAW = (
+    "The band's cohorts are drawn from the uniform law over the distinct joint cohorts (multisets of "
+    "patient rows) that reproduce every printed number of the card."
+)
 
-__all__ = ["responder_explorer", "responder_bands", "ResponderExplorer", "ExplorerState", "BandUnavailable",
-           "threshold_grid"]
+__all__ = [
+    "responder_explorer",
+    "responder_bands",
+    "ResponderExplorer",
+    "ExplorerState",
+    "BandUnavailable",
+    "threshold_grid",
+]
 
 #: Slider grids: 1 % steps for relative thresholds (fractions 0..1), 1 point for absolute ones on a 0-10 scale.
 _GRIDS = {"relative": np.round(np.arange(101) / 100, 2), "absolute": np.arange(11, dtype=float)}
@@ -107,21 +115,37 @@ class ResponderExplorer(widgets.VBox):
     :attr:`image` the rendered PNG and :attr:`artists` the Matplotlib artists that move.
     """
 
-    def __init__(self, cohort: pd.DataFrame, card=None, *, band=None, n_cohorts: int = 200, seed: int = 2014,
-                 dpi: int = 96, static: bool = True):
+    def __init__(
+        self,
+        cohort: pd.DataFrame,
+        card=None,
+        *,
+        band=None,
+        n_cohorts: int = 200,
+        seed: int = 2014,
+        dpi: int = 96,
+        static: bool = True,
+    ):
         self._cohort = cohort
         self._card = card
         self._static = bool(static)
-        self._pairs = {name: _pair(cohort, PAIRED_VARIABLES[name]) for name in _EXPLORED
-                       if set(PAIRED_VARIABLES[name]) <= set(cohort.columns)}
+        self._pairs = {
+            name: _pair(cohort, PAIRED_VARIABLES[name])
+            for name in _EXPLORED
+            if set(PAIRED_VARIABLES[name]) <= set(cohort.columns)
+        }
         available = [name for name in self._pairs if self._pairs[name][0].size > 0]
         if not available:
             raise ValueError("the cohort has no complete rest or activity pain pairs to explore")
         self._bands = self._resolve_bands(band, card, available, n_cohorts, seed)
-        self._curves = {(name, kind): responder_curve(*self._pairs[name], kind)
-                        for name in available for kind in _GRIDS}
-        self._reported = {(name, kind): reported_responders(card, PAIRED_VARIABLES[name], kind)
-                          for name in available for kind in _GRIDS}
+        self._curves = {
+            (name, kind): responder_curve(*self._pairs[name], kind) for name in available for kind in _GRIDS
+        }
+        self._reported = {
+            (name, kind): reported_responders(card, PAIRED_VARIABLES[name], kind)
+            for name in available
+            for kind in _GRIDS
+        }
 
         start_variable, start_kind = available[0], "relative"
         for name in available:
@@ -136,17 +160,30 @@ class ResponderExplorer(widgets.VBox):
         start = reported[0].threshold if reported else _DEFAULT_THRESHOLD[start_kind]
 
         self.variable_selector = widgets.ToggleButtons(
-            options=[(f"{name} pain", name) for name in available], value=start_variable, description="Pain:",
-            style={"button_width": "auto"})
-        self.kind_toggle = widgets.ToggleButtons(options=_KIND_LABELS, value=start_kind, description="Threshold:",
-                                                 style={"button_width": "auto"})
+            options=[(f"{name} pain", name) for name in available],
+            value=start_variable,
+            description="Pain:",
+            style={"button_width": "auto"},
+        )
+        self.kind_toggle = widgets.ToggleButtons(
+            options=_KIND_LABELS, value=start_kind, description="Threshold:", style={"button_width": "auto"}
+        )
         # one slider per kind, never re-ranged: a browser slider given a new step before its new value snaps the
         # old value to the new step and sends that back, so switching kinds swaps sliders instead
-        self.sliders = {kind: widgets.FloatSlider(min=0.0, max=float(grid[-1]), step=float(grid[1] - grid[0]),
-                                                  value=float(grid[0]), continuous_update=True, description="at least",
-                                                  readout=True, readout_format=".0%" if kind == "relative" else ".0f",
-                                                  layout=widgets.Layout(width="520px"))
-                        for kind, grid in _GRIDS.items()}
+        self.sliders = {
+            kind: widgets.FloatSlider(
+                min=0.0,
+                max=float(grid[-1]),
+                step=float(grid[1] - grid[0]),
+                value=float(grid[0]),
+                continuous_update=True,
+                description="at least",
+                readout=True,
+                readout_format=".0%" if kind == "relative" else ".0f",
+                layout=widgets.Layout(width="520px"),
+            )
+            for kind, grid in _GRIDS.items()
+        }
         self._holding = False
         self._show_slider(start_kind, start)
         self.text = widgets.HTML()
@@ -162,8 +199,9 @@ class ResponderExplorer(widgets.VBox):
         self.state: ExplorerState | None = None
         self.artists: dict[str, object] = {}
 
-        super().__init__(children=[self.variable_selector, self.kind_toggle, *self.sliders.values(), self.text,
-                                   self.image])
+        super().__init__(
+            children=[self.variable_selector, self.kind_toggle, *self.sliders.values(), self.text, self.image]
+        )
         for slider in self.sliders.values():
             slider.observe(self._on_slider, names="value")
         self.kind_toggle.observe(self._on_kind, names="value")
@@ -182,8 +220,10 @@ class ResponderExplorer(widgets.VBox):
         computed = None
         for key in given:
             if not (isinstance(key, tuple) and len(key) == 2 and key[0] in _EXPLORED and key[1] in _GRIDS):
-                raise ValueError(f"band keys must be (variable, kind) with variable in {_EXPLORED} and kind "
-                                 f"'relative' or 'absolute'; got {key!r}")
+                raise ValueError(
+                    f"band keys must be (variable, kind) with variable in {_EXPLORED} and kind "
+                    f"'relative' or 'absolute'; got {key!r}"
+                )
         for name in available:
             for kind in _GRIDS:
                 if (name, kind) in given:
@@ -241,12 +281,14 @@ class ResponderExplorer(widgets.VBox):
             self.slider.value = float(threshold)
         return self.state
 
-    def update(self, threshold: float | None = None, variable: str | None = None,
-               kind: str | None = None) -> ExplorerState:
+    def update(
+        self, threshold: float | None = None, variable: str | None = None, kind: str | None = None
+    ) -> ExplorerState:
         """Set any of threshold, variable ("rest"/"activity") and kind ("relative"/"absolute"); redraw once."""
         if variable is not None and variable not in [v for _, v in self.variable_selector.options]:
-            raise ValueError(f"variable must be one of {[v for _, v in self.variable_selector.options]}, "
-                             f"got {variable!r}")
+            raise ValueError(
+                f"variable must be one of {[v for _, v in self.variable_selector.options]}, got {variable!r}"
+            )
         if kind is not None and kind not in _GRIDS:
             raise ValueError(f"kind must be 'relative' or 'absolute', got {kind!r}")
         self._holding = True
@@ -274,8 +316,9 @@ class ResponderExplorer(widgets.VBox):
         side.clear()
         curve = self._curves[(variable, kind)]
         band = self._bands.get((variable, kind))
-        handles = draw_responder_axes(ax, curve, kind, band=band, reported=self._reported[(variable, kind)],
-                                      animated=True)
+        handles = draw_responder_axes(
+            ax, curve, kind, band=band, reported=self._reported[(variable, kind)], animated=True
+        )
         ax.set_title(f"{variable} pain: responder curve", fontsize="medium")
         ax.legend(fontsize="x-small", loc="lower left", frameon=True)
         colours = self._colours
@@ -285,21 +328,30 @@ class ResponderExplorer(widgets.VBox):
         side.set_ylabel("% responding at this threshold")
         side.grid(True, axis="y", linewidth=0.4, alpha=0.5)
         side.set_title("at this threshold", fontsize="medium")
-        (cohort_ci,) = side.plot([0, 0], [0, 0], color=colours["cohort"], linewidth=3, solid_capstyle="butt",
-                                 animated=True)
+        (cohort_ci,) = side.plot(
+            [0, 0], [0, 0], color=colours["cohort"], linewidth=3, solid_capstyle="butt", animated=True
+        )
         (cohort_point,) = side.plot([0], [0], marker="o", markersize=8, color=colours["cohort"], animated=True)
         (band_range,) = side.plot([1, 1], [0, 0], color=colours["band"], linewidth=1.5, alpha=0.6, animated=True)
-        (band_mid,) = side.plot([1, 1], [0, 0], color=colours["band"], linewidth=6, solid_capstyle="butt",
-                                alpha=0.7, animated=True)
-        (band_median,) = side.plot([1], [0], marker="_", markersize=14, markeredgewidth=2, color="0.15",
-                                   animated=True)
+        (band_mid,) = side.plot(
+            [1, 1], [0, 0], color=colours["band"], linewidth=6, solid_capstyle="butt", alpha=0.7, animated=True
+        )
+        (band_median,) = side.plot([1], [0], marker="_", markersize=14, markeredgewidth=2, color="0.15", animated=True)
         (reported_point,) = side.plot([2], [0], marker="D", markersize=8, color=colours["reported"], animated=True)
-        no_band = side.text(1, 50, "no\nband", ha="center", va="center", fontsize="small", color="0.4",
-                            animated=True)
-        self.artists = {"cursor": handles.cursor, "point": handles.point, "point_ci": handles.point_ci,
-                        "curve": handles.curve, "side_ci": cohort_ci, "side_point": cohort_point,
-                        "side_band_range": band_range, "side_band_mid": band_mid, "side_band_median": band_median,
-                        "side_reported": reported_point, "side_no_band": no_band}
+        no_band = side.text(1, 50, "no\nband", ha="center", va="center", fontsize="small", color="0.4", animated=True)
+        self.artists = {
+            "cursor": handles.cursor,
+            "point": handles.point,
+            "point_ci": handles.point_ci,
+            "curve": handles.curve,
+            "side_ci": cohort_ci,
+            "side_point": cohort_point,
+            "side_band_range": band_range,
+            "side_band_mid": band_mid,
+            "side_band_median": band_median,
+            "side_reported": reported_point,
+            "side_no_band": no_band,
+        }
         self._canvas.draw()
         self._background = self._canvas.copy_from_bbox(self._figure.bbox)
         self._view = (variable, kind)
@@ -322,42 +374,69 @@ class ResponderExplorer(widgets.VBox):
         if band is not None:
             at = np.flatnonzero(np.isclose(band["threshold"].to_numpy(), threshold, rtol=0, atol=1e-9))
             row = band.iloc[at[0]] if at.size else None
-        reported = next(((c.k, c.n) for c in self._reported[(variable, kind)]
-                         if math.isclose(c.threshold, threshold, abs_tol=1e-9)), None)
+        reported = next(
+            (
+                (c.k, c.n)
+                for c in self._reported[(variable, kind)]
+                if math.isclose(c.threshold, threshold, abs_tol=1e-9)
+            ),
+            None,
+        )
         values = (None,) * 5 if row is None else tuple(float(row[c]) for c in ("min", "p05", "median", "p95", "max"))
         n_cohorts = None if band is None else band.attrs.get("n_cohorts")
         off_grid = band is not None and row is None
         text = self._describe(variable, kind, threshold, result, values, n_cohorts, reported, off_grid)
-        return ExplorerState(variable, kind, threshold, result.k, result.n, result.proportion, result.ci_low,
-                             result.ci_high, *values, n_cohorts, reported, text)
+        return ExplorerState(
+            variable,
+            kind,
+            threshold,
+            result.k,
+            result.n,
+            result.proportion,
+            result.ci_low,
+            result.ci_high,
+            *values,
+            n_cohorts,
+            reported,
+            text,
+        )
 
     @staticmethod
     def _describe(variable, kind, threshold, result, band, n_cohorts, reported, off_grid=False) -> str:
         what = _format_threshold(kind, threshold)
         if result.n == 0:
             return f"<p>No patient has a usable {html.escape(variable)} pain pair for this threshold.</p>"
-        lines = [f"<b>{result.k} of {result.n}</b> patients ({_pct(result.proportion)}; 95% Wilson CI "
-                 f"{_pct(result.ci_low)} to {_pct(result.ci_high)}) had {html.escape(variable)} pain fall by at "
-                 f"least {what}{' of their baseline' if kind == 'relative' else ''}."]
+        lines = [
+            f"<b>{result.k} of {result.n}</b> patients ({_pct(result.proportion)}; 95% Wilson CI "
+            f"{_pct(result.ci_low)} to {_pct(result.ci_high)}) had {html.escape(variable)} pain fall by at "
+            f"least {what}{' of their baseline' if kind == 'relative' else ''}."
+        ]
         if kind == "relative" and result.n_zero_baseline:
-            lines.append(f"{result.n_zero_baseline} patient(s) with a baseline of 0 cannot have a relative "
-                         "decrease and are left out.")
+            lines.append(
+                f"{result.n_zero_baseline} patient(s) with a baseline of 0 cannot have a relative "
+                "decrease and are left out."
+            )
         if reported is not None:
             lines.append(f"The paper reports <b>{reported[0]}/{reported[1]}</b> at exactly this threshold.")
         low, p05, median, p95, high = band
         cohorts = f"{n_cohorts} " if n_cohorts else ""
         if off_grid:
             step = "1%" if kind == "relative" else "1 point"
-            lines.append(f"The band of reconstructed cohorts is tabulated every {step}; this threshold is between "
-                         "two of its steps.")
+            lines.append(
+                f"The band of reconstructed cohorts is tabulated every {step}; this threshold is between "
+                "two of its steps."
+            )
         elif low is None:
             lines.append("No band of reconstructed cohorts is available for this view.")
         elif math.isclose(low, high, abs_tol=1e-12):
-            lines.append(f"Every one of the {cohorts}reconstructed cohorts gives {_pct(low)}: the paper pins this "
-                         "number down.")
+            lines.append(
+                f"Every one of the {cohorts}reconstructed cohorts gives {_pct(low)}: the paper pins this number down."
+            )
         else:
-            lines.append(f"Across {cohorts}cohorts reconstructed from the paper it ranges from {_pct(low)} to "
-                         f"{_pct(high)} (middle 90%: {_pct(p05)} to {_pct(p95)}): the paper does not determine it.")
+            lines.append(
+                f"Across {cohorts}cohorts reconstructed from the paper it ranges from {_pct(low)} to "
+                f"{_pct(high)} (middle 90%: {_pct(p05)} to {_pct(p95)}): the paper does not determine it."
+            )
         if low is not None and not off_grid:
             lines.append(BAND_LAW)
         return "<p>" + "<br>".join(lines) + "</p>"
@@ -386,8 +465,18 @@ class ResponderExplorer(widgets.VBox):
     def _render(self) -> bytes:
         canvas = self._canvas
         canvas.restore_region(self._background)
-        for key in ("cursor", "point_ci", "point", "side_ci", "side_point", "side_band_range", "side_band_mid",
-                    "side_band_median", "side_reported", "side_no_band"):
+        for key in (
+            "cursor",
+            "point_ci",
+            "point",
+            "side_ci",
+            "side_point",
+            "side_band_range",
+            "side_band_mid",
+            "side_band_median",
+            "side_reported",
+            "side_no_band",
+        ):
             artist = self.artists[key]
             artist.axes.draw_artist(artist)
         buffer = io.BytesIO()
@@ -431,8 +520,9 @@ class BandUnavailable(UserWarning):
     """The card cannot be reconstructed, so the explorer shows no band of reconstructed cohorts."""
 
 
-def responder_bands(card, *, variables=_EXPLORED, kinds=("relative", "absolute"), n_cohorts: int = 200,
-                    seed: int = 2014) -> dict:
+def responder_bands(
+    card, *, variables=_EXPLORED, kinds=("relative", "absolute"), n_cohorts: int = 200, seed: int = 2014
+) -> dict:
     """Spread of the responder proportion across reconstructed cohorts, for every variable and threshold kind.
 
     Returns ``{(variable, kind): frame or None}``; each frame has the columns threshold, min, p05, median, p95,
@@ -466,18 +556,27 @@ def responder_bands(card, *, variables=_EXPLORED, kinds=("relative", "absolute")
             if any(pre.size == 0 for pre, _ in pairs):
                 bands[(name, kind)] = None
                 continue
-            curves = np.array([responder_curve(pre, post, kind, thresholds=grid)["proportion"].to_numpy()
-                               for pre, post in pairs])
-            band = pd.DataFrame({"threshold": grid, "min": curves.min(axis=0),
-                                 "p05": np.quantile(curves, 0.05, axis=0), "median": np.median(curves, axis=0),
-                                 "p95": np.quantile(curves, 0.95, axis=0), "max": curves.max(axis=0)})
+            curves = np.array(
+                [responder_curve(pre, post, kind, thresholds=grid)["proportion"].to_numpy() for pre, post in pairs]
+            )
+            band = pd.DataFrame(
+                {
+                    "threshold": grid,
+                    "min": curves.min(axis=0),
+                    "p05": np.quantile(curves, 0.05, axis=0),
+                    "median": np.median(curves, axis=0),
+                    "p95": np.quantile(curves, 0.95, axis=0),
+                    "max": curves.max(axis=0),
+                }
+            )
             band.attrs.update(variables=PAIRED_VARIABLES[name], kind=kind, n_cohorts=int(n_cohorts), seed=int(seed))
             bands[(name, kind)] = band
     return bands
 
 
-def responder_explorer(cohort: pd.DataFrame, card=None, *, band=None, n_cohorts: int = 200,
-                       seed: int = 2014, static: bool = True) -> ResponderExplorer:
+def responder_explorer(
+    cohort: pd.DataFrame, card=None, *, band=None, n_cohorts: int = 200, seed: int = 2014, static: bool = True
+) -> ResponderExplorer:
     """An interactive responder-threshold explorer (an ipywidgets ``VBox``) for rest and activity pain.
 
     A slider sets the threshold (0-100 % of baseline, or 0-10 points with the toggle), a selector picks rest or

@@ -46,8 +46,14 @@ from scipy.special import ndtri
 from sacro_kit.plotting.paired_figures import PAIRED_VARIABLES, _check_band, _palette, reported_responders
 from sacro_kit.stats.responders import TOLERANCE
 
-__all__ = ["static_responder_explorer", "StaticExplorer", "explorer_runtime_js", "explorer_runtime_css",
-           "vega_bundle_js", "EXPLORER_CSS_CLASS"]
+__all__ = [
+    "static_responder_explorer",
+    "StaticExplorer",
+    "explorer_runtime_js",
+    "explorer_runtime_css",
+    "vega_bundle_js",
+    "EXPLORER_CSS_CLASS",
+]
 
 #: The CSS class of the element that holds a static explorer; the book's HTML extension looks for it.
 EXPLORER_CSS_CLASS = "sk-explorer"
@@ -125,16 +131,20 @@ class StaticExplorer:
         still_img = ""
         if still:
             svg = base64.b64encode(self.to_svg().encode("utf-8")).decode("ascii")
-            still_img = (f'<img class="sk-explorer-still" src="data:image/svg+xml;base64,{svg}" '
-                         f'alt="{html.escape(self.alt)}" width="640">')
-        return (f'<div class="{EXPLORER_CSS_CLASS}" role="group" aria-label="Responder threshold explorer">'
-                '<div class="sk-explorer-controls"></div>'
-                '<p class="sk-explorer-readout" aria-live="polite"></p>'
-                '<div class="sk-explorer-chart" role="img" aria-label="'
-                f'{html.escape(self.alt)}"></div>{still_img}'
-                f'<p class="sk-explorer-caption">{html.escape(self.caption)}</p>'
-                f'<script type="application/json" class="sk-explorer-spec">{self.to_json()}</script>'
-                '</div>')
+            still_img = (
+                f'<img class="sk-explorer-still" src="data:image/svg+xml;base64,{svg}" '
+                f'alt="{html.escape(self.alt)}" width="640">'
+            )
+        return (
+            f'<div class="{EXPLORER_CSS_CLASS}" role="group" aria-label="Responder threshold explorer">'
+            '<div class="sk-explorer-controls"></div>'
+            '<p class="sk-explorer-readout" aria-live="polite"></p>'
+            '<div class="sk-explorer-chart" role="img" aria-label="'
+            f'{html.escape(self.alt)}"></div>{still_img}'
+            f'<p class="sk-explorer-caption">{html.escape(self.caption)}</p>'
+            f'<script type="application/json" class="sk-explorer-spec">{self.to_json()}</script>'
+            "</div>"
+        )
 
     def save(self, path, *, title: str = "Responder explorer") -> Path:
         """Write a self-contained HTML page: the explorer with the Vega bundle and its runtime inlined.
@@ -146,18 +156,23 @@ class StaticExplorer:
         def inline(js: str) -> str:
             return "<script>" + js.replace("</script", "<\\/script") + "</script>"
 
-        page = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                f"<title>{html.escape(title)}</title><style>{explorer_runtime_css()}</style>"
-                f"{inline(vega_bundle_js())}</head><body><main>{self.to_html()}</main>"
-                f"{inline(explorer_runtime_js())}</body></html>")
+        page = (
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title><style>{explorer_runtime_css()}</style>"
+            f"{inline(vega_bundle_js())}</head><body><main>{self.to_html()}</main>"
+            f"{inline(explorer_runtime_js())}</body></html>"
+        )
         path = Path(path)
         path.write_text(page, encoding="utf-8")
         return path
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.to_html(), "image/png": base64.b64encode(self.to_png()).decode("ascii"),
-                "text/plain": repr(self)}
+        return {
+            "text/html": self.to_html(),
+            "image/png": base64.b64encode(self.to_png()).decode("ascii"),
+            "text/plain": repr(self),
+        }
 
     def __repr__(self) -> str:
         rows = ", ".join(f"{name}: {n} rows" for name, n in self.rows.items())
@@ -196,8 +211,11 @@ def bundle_versions() -> dict:
     """The versions of the vendored libraries: ``{"vl-convert-python": ..., "vega": ..., "vega-lite": ...}``."""
     import vl_convert as vlc
 
-    return {"vl-convert-python": vlc.__version__, "vega": vlc.get_vega_version(),
-            "vega-lite": vlc.get_vegalite_versions()[-1]}
+    return {
+        "vl-convert-python": vlc.__version__,
+        "vega": vlc.get_vega_version(),
+        "vega-lite": vlc.get_vegalite_versions()[-1],
+    }
 
 
 def _rows(cohort: pd.DataFrame, variables) -> tuple[list, dict]:
@@ -221,10 +239,20 @@ def _band_rows(bands: dict, variables) -> list:
         n_cohorts = frame.attrs.get("n_cohorts")
         for row in frame.itertuples(index=False):
             x = _display(kind, row.threshold)
-            out.append({"key": _key(name, kind, x), "variable": name, "kind": kind, "x": x,
-                        "bmin": float(row.min), "bp05": float(row.p05), "bmedian": float(row.median),
-                        "bp95": float(row.p95), "bmax": float(row.max),
-                        "ncohorts": None if n_cohorts is None else int(n_cohorts)})
+            out.append(
+                {
+                    "key": _key(name, kind, x),
+                    "variable": name,
+                    "kind": kind,
+                    "x": x,
+                    "bmin": float(row.min),
+                    "bp05": float(row.p05),
+                    "bmedian": float(row.median),
+                    "bp95": float(row.p95),
+                    "bmax": float(row.max),
+                    "ncohorts": None if n_cohorts is None else int(n_cohorts),
+                }
+            )
     return out
 
 
@@ -234,16 +262,27 @@ def _reported_rows(card, variables) -> list:
         for kind in _RANGES:
             for claim in reported_responders(card, PAIRED_VARIABLES[name], kind):
                 x = _display(kind, claim.threshold)
-                out.append({"key": _key(name, kind, x), "variable": name, "kind": kind, "x": x, "rk": int(claim.k),
-                            "rn": int(claim.n), "rp": claim.k / claim.n})
+                out.append(
+                    {
+                        "key": _key(name, kind, x),
+                        "variable": name,
+                        "kind": kind,
+                        "x": x,
+                        "rk": int(claim.k),
+                        "rn": int(claim.n),
+                        "rp": claim.k / claim.n,
+                    }
+                )
     return out
 
 
 # Vega expressions shared by the readout and the curve. ``t`` is the threshold in the units sk.responders takes.
 _VALID = "isValid(datum.pre) && isValid(datum.post)"
 _ZERO = f"({_VALID}) && kind == 'relative' && datum.pre == 0 ? 1 : 0"
-_CHANGE = (f"!({_VALID}) || datum.zero == 1 ? null : "
-           "(kind == 'relative' ? (datum.pre - datum.post) / datum.pre : datum.pre - datum.post)")
+_CHANGE = (
+    f"!({_VALID}) || datum.zero == 1 ? null : "
+    "(kind == 'relative' ? (datum.pre - datum.post) / datum.pre : datum.pre - datum.post)"
+)
 
 
 def _wilson(alt) -> list:
@@ -252,17 +291,21 @@ def _wilson(alt) -> list:
         alt.CalculateTransform(calculate="datum.n > 0 ? datum.k / datum.n : null", **{"as": "p"}),
         alt.CalculateTransform(calculate="2 * (datum.n + z * z)", **{"as": "denom"}),
         alt.CalculateTransform(calculate="(2 * datum.n * datum.p + z * z) / datum.denom", **{"as": "center"}),
-        alt.CalculateTransform(calculate="z / datum.denom * sqrt(4 * datum.n * datum.p * (1 - datum.p) + z * z)",
-                               **{"as": "delta"}),
-        alt.CalculateTransform(calculate="datum.n == 0 ? null : datum.k == 0 ? 0 : datum.center - datum.delta",
-                               **{"as": "lo"}),
-        alt.CalculateTransform(calculate="datum.n == 0 ? null : datum.k == datum.n ? 1 : datum.center + datum.delta",
-                               **{"as": "hi"}),
+        alt.CalculateTransform(
+            calculate="z / datum.denom * sqrt(4 * datum.n * datum.p * (1 - datum.p) + z * z)", **{"as": "delta"}
+        ),
+        alt.CalculateTransform(
+            calculate="datum.n == 0 ? null : datum.k == 0 ? 0 : datum.center - datum.delta", **{"as": "lo"}
+        ),
+        alt.CalculateTransform(
+            calculate="datum.n == 0 ? null : datum.k == datum.n ? 1 : datum.center + datum.delta", **{"as": "hi"}
+        ),
     ]
 
 
-def static_responder_explorer(cohort: pd.DataFrame, card=None, *, band=None, n_cohorts: int = 200, seed: int = 2014,
-                              conf_level: float = 0.95) -> StaticExplorer:
+def static_responder_explorer(
+    cohort: pd.DataFrame, card=None, *, band=None, n_cohorts: int = 200, seed: int = 2014, conf_level: float = 0.95
+) -> StaticExplorer:
     """A responder-threshold explorer that runs in a web page with no kernel and no network.
 
     Parameters
@@ -298,21 +341,30 @@ def static_responder_explorer(cohort: pd.DataFrame, card=None, *, band=None, n_c
 
     if not 0 < conf_level < 1:
         raise ValueError(f"conf_level must be between 0 and 1, got {conf_level!r}")
-    available = [name for name in _EXPLORED if set(PAIRED_VARIABLES[name]) <= set(cohort.columns)
-                 and cohort[list(PAIRED_VARIABLES[name])].notna().all(axis=1).any()]
+    available = [
+        name
+        for name in _EXPLORED
+        if set(PAIRED_VARIABLES[name]) <= set(cohort.columns)
+        and cohort[list(PAIRED_VARIABLES[name])].notna().all(axis=1).any()
+    ]
     if not available:
         raise ValueError("the cohort has no complete rest or activity pain pairs to explore")
     if band is None:
-        bands = (responder_bands(card, variables=tuple(available), n_cohorts=n_cohorts, seed=seed)
-                 if card is not None else {})
+        bands = (
+            responder_bands(card, variables=tuple(available), n_cohorts=n_cohorts, seed=seed)
+            if card is not None
+            else {}
+        )
     elif band is False:
         bands = {}
     else:
         bands = dict(band)
         for key in bands:
             if not (isinstance(key, tuple) and len(key) == 2 and key[0] in _EXPLORED and key[1] in _RANGES):
-                raise ValueError(f"band keys must be (variable, kind) with variable in {_EXPLORED} and kind "
-                                 f"'relative' or 'absolute'; got {key!r}")
+                raise ValueError(
+                    f"band keys must be (variable, kind) with variable in {_EXPLORED} and kind "
+                    f"'relative' or 'absolute'; got {key!r}"
+                )
     rows, counts = _rows(cohort, available)
     band_rows = _band_rows(bands, available)
     reported = _reported_rows(card, available)
@@ -329,15 +381,26 @@ def static_responder_explorer(cohort: pd.DataFrame, card=None, *, band=None, n_c
     colours = {name: _hex(rgb) for name, rgb in _palette().items()}
     z = float(ndtri(0.5 + 0.5 * conf_level))
     params = [
-        alt.param(name="variable", value=start["variable"],
-                  bind=alt.binding_radio(options=available, labels=[f"{v} pain" for v in available], name="Pain ")),
-        alt.param(name="kind", value=start["kind"],
-                  bind=alt.binding_radio(options=list(_RANGES), labels=[_KIND_LABELS[k] for k in _RANGES],
-                                         name="Threshold ")),
-        alt.param(name="rel", value=start["relative"],
-                  bind=alt.binding_range(min=0, max=100, step=1, name="at least (% of baseline) ")),
-        alt.param(name="abs", value=start["absolute"],
-                  bind=alt.binding_range(min=0, max=10, step=1, name="at least (points) ")),
+        alt.param(
+            name="variable",
+            value=start["variable"],
+            bind=alt.binding_radio(options=available, labels=[f"{v} pain" for v in available], name="Pain "),
+        ),
+        alt.param(
+            name="kind",
+            value=start["kind"],
+            bind=alt.binding_radio(options=list(_RANGES), labels=[_KIND_LABELS[k] for k in _RANGES], name="Threshold "),
+        ),
+        alt.param(
+            name="rel",
+            value=start["relative"],
+            bind=alt.binding_range(min=0, max=100, step=1, name="at least (% of baseline) "),
+        ),
+        alt.param(
+            name="abs",
+            value=start["absolute"],
+            bind=alt.binding_range(min=0, max=10, step=1, name="at least (points) "),
+        ),
         alt.param(name="t", expr="kind == 'relative' ? rel / 100 : abs"),
         alt.param(name="x", expr="kind == 'relative' ? rel : abs"),
         alt.param(name="z", expr=repr(z)),
@@ -359,102 +422,187 @@ def static_responder_explorer(cohort: pd.DataFrame, card=None, *, band=None, n_c
         alt.CalculateTransform(calculate=_CHANGE, **{"as": "change"}),
         alt.CalculateTransform(calculate="datum.change == null ? 0 : 1", **{"as": "used"}),
     ]
-    curve = alt.Chart(alt.NamedData(name="rows"), transform=[
-        *change,
-        alt.FilterTransform(filter="datum.used == 1"),
-        alt.CalculateTransform(calculate="kind == 'relative' ? sequence(0, 101) : sequence(0, 11)", **{"as": "grid"}),
-        alt.FlattenTransform(flatten=["grid"], **{"as": ["x"]}),
-        alt.CalculateTransform(calculate="kind == 'relative' ? datum.x / 100 : datum.x", **{"as": "thr"}),
-        alt.CalculateTransform(calculate="datum.change >= datum.thr - tol ? 1 : 0", **{"as": "r"}),
-        alt.AggregateTransform(aggregate=[alt.AggregatedFieldDef(op="sum", field="r", **{"as": "k"}),
-                                          alt.AggregatedFieldDef(op="count", **{"as": "n"})], groupby=["x"]),
-        *_wilson(alt),
-        alt.CalculateTransform(calculate="100 * datum.p", **{"as": "y"}),
-        alt.CalculateTransform(calculate="100 * datum.lo", **{"as": "ylo"}),
-        alt.CalculateTransform(calculate="100 * datum.hi", **{"as": "yhi"}),
-    ])
+    curve = alt.Chart(
+        alt.NamedData(name="rows"),
+        transform=[
+            *change,
+            alt.FilterTransform(filter="datum.used == 1"),
+            alt.CalculateTransform(
+                calculate="kind == 'relative' ? sequence(0, 101) : sequence(0, 11)", **{"as": "grid"}
+            ),
+            alt.FlattenTransform(flatten=["grid"], **{"as": ["x"]}),
+            alt.CalculateTransform(calculate="kind == 'relative' ? datum.x / 100 : datum.x", **{"as": "thr"}),
+            alt.CalculateTransform(calculate="datum.change >= datum.thr - tol ? 1 : 0", **{"as": "r"}),
+            alt.AggregateTransform(
+                aggregate=[
+                    alt.AggregatedFieldDef(op="sum", field="r", **{"as": "k"}),
+                    alt.AggregatedFieldDef(op="count", **{"as": "n"}),
+                ],
+                groupby=["x"],
+            ),
+            *_wilson(alt),
+            alt.CalculateTransform(calculate="100 * datum.p", **{"as": "y"}),
+            alt.CalculateTransform(calculate="100 * datum.lo", **{"as": "ylo"}),
+            alt.CalculateTransform(calculate="100 * datum.hi", **{"as": "yhi"}),
+        ],
+    )
     curve_ci = curve.mark_area(interpolate="step-before", opacity=0.14, color=colours["cohort"]).encode(
-        x_enc, alt.Y("ylo:Q", scale=y_scale, axis=y_axis), alt.Y2("yhi:Q"))
+        x_enc, alt.Y("ylo:Q", scale=y_scale, axis=y_axis), alt.Y2("yhi:Q")
+    )
     curve_line = curve.mark_line(interpolate="step-before", color=colours["cohort"], strokeWidth=2).encode(
-        x_enc, alt.Y("y:Q", scale=y_scale, axis=y_axis))
+        x_enc, alt.Y("y:Q", scale=y_scale, axis=y_axis)
+    )
 
     layers = []
     if band_rows:
-        band_data = own("band").transform_filter(same_view).transform_calculate(
-            ymin="100 * datum.bmin", ymax="100 * datum.bmax", y05="100 * datum.bp05", y95="100 * datum.bp95",
-            ymed="100 * datum.bmedian")
+        band_data = (
+            own("band")
+            .transform_filter(same_view)
+            .transform_calculate(
+                ymin="100 * datum.bmin",
+                ymax="100 * datum.bmax",
+                y05="100 * datum.bp05",
+                y95="100 * datum.bp95",
+                ymed="100 * datum.bmedian",
+            )
+        )
         layers += [
             band_data.mark_area(interpolate="step-before", opacity=0.16, color=colours["band"]).encode(
-                x_enc, alt.Y("ymin:Q", scale=y_scale, axis=y_axis), alt.Y2("ymax:Q")),
+                x_enc, alt.Y("ymin:Q", scale=y_scale, axis=y_axis), alt.Y2("ymax:Q")
+            ),
             band_data.mark_area(interpolate="step-before", opacity=0.3, color=colours["band"]).encode(
-                x_enc, alt.Y("y05:Q", scale=y_scale, axis=y_axis), alt.Y2("y95:Q")),
-            band_data.mark_line(interpolate="step-before", color=colours["band"], strokeDash=[4, 3],
-                                strokeWidth=1).encode(x_enc, alt.Y("ymed:Q", scale=y_scale, axis=y_axis)),
+                x_enc, alt.Y("y05:Q", scale=y_scale, axis=y_axis), alt.Y2("y95:Q")
+            ),
+            band_data.mark_line(
+                interpolate="step-before", color=colours["band"], strokeDash=[4, 3], strokeWidth=1
+            ).encode(x_enc, alt.Y("ymed:Q", scale=y_scale, axis=y_axis)),
         ]
     layers += [curve_ci, curve_line]
     # the readout: k of n at the current threshold, counted from the rows (the runtime writes it into the page)
-    readout = alt.Chart(alt.NamedData(name="rows"), transform=[
-        *change,
-        alt.CalculateTransform(calculate="datum.used == 1 && datum.change >= t - tol ? 1 : 0", **{"as": "r"}),
-        alt.AggregateTransform(aggregate=[alt.AggregatedFieldDef(op="sum", field="r", **{"as": "k"}),
-                                          alt.AggregatedFieldDef(op="sum", field="used", **{"as": "n"}),
-                                          alt.AggregatedFieldDef(op="sum", field="zero", **{"as": "nzero"})]),
-        *_wilson(alt),
-        alt.CalculateTransform(calculate="x", **{"as": "x"}),
-        alt.CalculateTransform(calculate="t", **{"as": "threshold"}),
-        alt.CalculateTransform(calculate="variable", **{"as": "variable"}),
-        alt.CalculateTransform(calculate="kind", **{"as": "kind"}),
-        alt.CalculateTransform(calculate="variable + '|' + kind + '|' + x", **{"as": "key"}),
-        alt.LookupTransform(lookup="key", **{"from": alt.LookupData(data=alt.NamedData(name="band"), key="key",
-                                                                   fields=["bmin", "bp05", "bmedian", "bp95", "bmax",
-                                                                           "ncohorts"])}),
-        alt.LookupTransform(lookup="key", **{"from": alt.LookupData(data=alt.NamedData(name="reported"), key="key",
-                                                                   fields=["rk", "rn"])}),
-        alt.CalculateTransform(calculate="100 * datum.p", **{"as": "y"}),
-        alt.CalculateTransform(calculate="100 * datum.lo", **{"as": "ylo"}),
-        alt.CalculateTransform(calculate="100 * datum.hi", **{"as": "yhi"}),
-        alt.CalculateTransform(calculate="datum.k + '/' + datum.n", **{"as": "label"}),
-    ])
+    readout = alt.Chart(
+        alt.NamedData(name="rows"),
+        transform=[
+            *change,
+            alt.CalculateTransform(calculate="datum.used == 1 && datum.change >= t - tol ? 1 : 0", **{"as": "r"}),
+            alt.AggregateTransform(
+                aggregate=[
+                    alt.AggregatedFieldDef(op="sum", field="r", **{"as": "k"}),
+                    alt.AggregatedFieldDef(op="sum", field="used", **{"as": "n"}),
+                    alt.AggregatedFieldDef(op="sum", field="zero", **{"as": "nzero"}),
+                ]
+            ),
+            *_wilson(alt),
+            alt.CalculateTransform(calculate="x", **{"as": "x"}),
+            alt.CalculateTransform(calculate="t", **{"as": "threshold"}),
+            alt.CalculateTransform(calculate="variable", **{"as": "variable"}),
+            alt.CalculateTransform(calculate="kind", **{"as": "kind"}),
+            alt.CalculateTransform(calculate="variable + '|' + kind + '|' + x", **{"as": "key"}),
+            alt.LookupTransform(
+                lookup="key",
+                **{
+                    "from": alt.LookupData(
+                        data=alt.NamedData(name="band"),
+                        key="key",
+                        fields=["bmin", "bp05", "bmedian", "bp95", "bmax", "ncohorts"],
+                    )
+                },
+            ),
+            alt.LookupTransform(
+                lookup="key",
+                **{"from": alt.LookupData(data=alt.NamedData(name="reported"), key="key", fields=["rk", "rn"])},
+            ),
+            alt.CalculateTransform(calculate="100 * datum.p", **{"as": "y"}),
+            alt.CalculateTransform(calculate="100 * datum.lo", **{"as": "ylo"}),
+            alt.CalculateTransform(calculate="100 * datum.hi", **{"as": "yhi"}),
+            alt.CalculateTransform(calculate="datum.k + '/' + datum.n", **{"as": "label"}),
+        ],
+    )
     layers += [
         readout.mark_rule(color="#4d4d4d", strokeDash=[2, 2]).encode(x_enc),
         readout.mark_rule(color="#262626", strokeWidth=3).encode(
-            x_enc, alt.Y("ylo:Q", scale=y_scale, axis=y_axis), alt.Y2("yhi:Q")),
+            x_enc, alt.Y("ylo:Q", scale=y_scale, axis=y_axis), alt.Y2("yhi:Q")
+        ),
         readout.mark_point(filled=True, size=60, color="#262626", opacity=1).encode(
-            x_enc, alt.Y("y:Q", scale=y_scale, axis=y_axis)),
-        readout.mark_text(align={"expr": "x > (kind == 'relative' ? 60 : 6) ? 'right' : 'left'"},
-                          dx={"expr": "x > (kind == 'relative' ? 60 : 6) ? -8 : 8"}, dy=-10, fontSize=13,
-                          fontWeight="bold", color="#262626").encode(
-            x_enc, alt.Y("y:Q", scale=y_scale, axis=y_axis), text="label:N").properties(name="readout"),
+            x_enc, alt.Y("y:Q", scale=y_scale, axis=y_axis)
+        ),
+        readout.mark_text(
+            align={"expr": "x > (kind == 'relative' ? 60 : 6) ? 'right' : 'left'"},
+            dx={"expr": "x > (kind == 'relative' ? 60 : 6) ? -8 : 8"},
+            dy=-10,
+            fontSize=13,
+            fontWeight="bold",
+            color="#262626",
+        )
+        .encode(x_enc, alt.Y("y:Q", scale=y_scale, axis=y_axis), text="label:N")
+        .properties(name="readout"),
     ]
     if reported:  # drawn last: on top of the current threshold's point when the two coincide
-        layers.append(own("reported").transform_filter(same_view).transform_calculate(y="100 * datum.rp").mark_point(
-            shape="diamond", size=170, filled=True, color=colours["reported"], opacity=1, stroke="white",
-            strokeWidth=1).encode(
-            x_enc, alt.Y("y:Q", scale=y_scale, axis=y_axis),
-            tooltip=[alt.Tooltip("rk:Q", title="reported k"), alt.Tooltip("rn:Q", title="reported n")]))
-    chart = alt.layer(*layers).add_params(*params).properties(
-        width="container", height=300,
-        datasets={"rows": rows, "band": band_rows or [{"key": ""}], "reported": reported or [{"key": ""}]},
-        usermeta={"sacro_kit": {"readout": "readout", "variables": available, "conf_label": f"{100 * conf_level:g}%",
-                                "kind_labels": _KIND_LABELS, "n_rows": counts}},
-    ).configure_view(stroke=None).configure_axis(labelFontSize=12, titleFontSize=12)
+        layers.append(
+            own("reported")
+            .transform_filter(same_view)
+            .transform_calculate(y="100 * datum.rp")
+            .mark_point(
+                shape="diamond",
+                size=170,
+                filled=True,
+                color=colours["reported"],
+                opacity=1,
+                stroke="white",
+                strokeWidth=1,
+            )
+            .encode(
+                x_enc,
+                alt.Y("y:Q", scale=y_scale, axis=y_axis),
+                tooltip=[alt.Tooltip("rk:Q", title="reported k"), alt.Tooltip("rn:Q", title="reported n")],
+            )
+        )
+    chart = (
+        alt.layer(*layers)
+        .add_params(*params)
+        .properties(
+            width="container",
+            height=300,
+            datasets={"rows": rows, "band": band_rows or [{"key": ""}], "reported": reported or [{"key": ""}]},
+            usermeta={
+                "sacro_kit": {
+                    "readout": "readout",
+                    "variables": available,
+                    "conf_label": f"{100 * conf_level:g}%",
+                    "kind_labels": _KIND_LABELS,
+                    "n_rows": counts,
+                }
+            },
+        )
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=12, titleFontSize=12)
+    )
     spec = chart.to_dict()
     spec.pop("$schema", None)  # a URL; the runtime needs no schema and loads nothing
 
     band_note = ""
     if band_rows:
         n_c = next((r["ncohorts"] for r in band_rows if r["ncohorts"]), None)
-        band_note = (f" Orange: the spread across {n_c or 'the'} cohorts reconstructed from the paper (light: minimum to "
-                     "maximum; darker: the middle 90%; dashed: median); it needs the reconstruction engine, so it "
-                     "was computed in Python when the book was built, for every threshold on the slider, and is "
-                     "looked up here, not recomputed.")
-    caption = ("Responder explorer. Move the slider, or pick rest or activity pain and a relative or absolute "
-               "threshold: the count, the percentage and its 95% Wilson interval, and the blue responder curve with "
-               "its pointwise Wilson band are computed in your browser from the cohort's rows embedded in this page."
-               f"{band_note}" + (" Red diamond: the result the paper reports." if reported else "")
-               + " Black point and bar: the current threshold.")
-    alt_text = ("Responder curve: percentage of patients whose pain fell by at least each threshold, with the "
-                "current threshold marked" + (", the spread across reconstructed cohorts" if band_rows else "")
-                + (" and the paper's reported result" if reported else "") + ".")
-    return StaticExplorer(spec=spec, caption=caption, alt=alt_text, variables=tuple(available), start=start,
-                          rows=counts)
+        band_note = (
+            f" Orange: the spread across {n_c or 'the'} cohorts reconstructed from the paper (light: minimum to "
+            "maximum; darker: the middle 90%; dashed: median); it needs the reconstruction engine, so it "
+            "was computed in Python when the book was built, for every threshold on the slider, and is "
+            "looked up here, not recomputed."
+        )
+    caption = (
+        "Responder explorer. Move the slider, or pick rest or activity pain and a relative or absolute "
+        "threshold: the count, the percentage and its 95% Wilson interval, and the blue responder curve with "
+        "its pointwise Wilson band are computed in your browser from the cohort's rows embedded in this page."
+        f"{band_note}"
+        + (" Red diamond: the result the paper reports." if reported else "")
+        + " Black point and bar: the current threshold."
+    )
+    alt_text = (
+        "Responder curve: percentage of patients whose pain fell by at least each threshold, with the "
+        "current threshold marked"
+        + (", the spread across reconstructed cohorts" if band_rows else "")
+        + (" and the paper's reported result" if reported else "")
+        + "."
+    )
+    return StaticExplorer(
+        spec=spec, caption=caption, alt=alt_text, variables=tuple(available), start=start, rows=counts
+    )

@@ -147,7 +147,24 @@ from sacro_kit.forensics.reconstruction.verification import (  # noqa: F401
     verify_cohort,
 )
 
-__all__ = ['CACHE_ENV', 'COUNT_LIMIT', 'COUNT_MAX', 'DEFAULT_SEED', 'LAW', 'PAIN_SCORE_PAIRS', 'P_TEST',
-           'P_TEST_LABEL', 'RECONSTRUCTION_LAW', 'ReconstructionRange', 'WEEKS_LATTICE', 'chain_diagnostics',
-           'cohort_csv', 'count_samples', 'main', 'reconstruct', 'reconstruction_range', 'responder_band',
-           'verify_cohort']
+__all__ = [
+    "CACHE_ENV",
+    "COUNT_LIMIT",
+    "COUNT_MAX",
+    "DEFAULT_SEED",
+    "LAW",
+    "PAIN_SCORE_PAIRS",
+    "P_TEST",
+    "P_TEST_LABEL",
+    "RECONSTRUCTION_LAW",
+    "ReconstructionRange",
+    "WEEKS_LATTICE",
+    "chain_diagnostics",
+    "cohort_csv",
+    "count_samples",
+    "main",
+    "reconstruct",
+    "reconstruction_range",
+    "responder_band",
+    "verify_cohort",
+]

@@ -123,14 +123,16 @@ class _Block:
         if spec.responder is not None:
             threshold, kind, self.want_r = spec.responder
             num, den = threshold.numerator, threshold.denominator
-            self.hit = [[int((a - b) * den >= num * (a if kind == "relative" else 1)) for b in range(top)]
-                        for a in range(top)]
+            self.hit = [
+                [int((a - b) * den >= num * (a if kind == "relative" else 1)) for b in range(top)] for a in range(top)
+            ]
         else:
             self.want_r = None
         self.want_d = spec.direction
         self.window = None
         if spec.p is not None:
             from sacro_kit.forensics.reconstruction import _z_window
+
             self.window = _z_window(spec.p)
         self.resp = 0
         self.d = [0, 0, 0]
@@ -153,6 +155,7 @@ class _Block:
             return False
         if self.window is not None:
             from sacro_kit.forensics.reconstruction import _signed_rank_z
+
             low, high = self.window
             z = _signed_rank_z(self.pos, self.neg)
             if not (low + 1e-9 < z < high - 1e-9):
@@ -160,6 +163,7 @@ class _Block:
                     return False
                 # at the edge of the window scipy decides, as verify_cohort does
                 from sacro_kit.forensics.reconstruction import _p_satisfied, _p_value
+
                 pairs = [(row[self.pre_col], row[self.post_col]) for row in P if row[self.pre_col] >= 0]
                 pre = np.array([a for a, _ in pairs], float)
                 post = np.array([b for _, b in pairs], float)
@@ -177,7 +181,7 @@ class JointChain:
         self.rng = rng
         n = self.n = plan.n_treated
         names: list[str] = []
-        margins: list = []   # per column: _Margin or None
+        margins: list = []  # per column: _Margin or None
         lows: list[int] = []
         if plan.pain is not None:
             names.append("pain_weeks")
@@ -238,12 +242,14 @@ class JointChain:
         self.block_of = {}
         for block in self.blocks:
             self.block_of[block.pre_col] = self.block_of[block.post_col] = block
-        self.pain_pairs = [(b.pre_col, b.post_col) for b in self.blocks if b.pain_score] if self.pd_col is not None \
-            else []
+        self.pain_pairs = (
+            [(b.pre_col, b.post_col) for b in self.blocks if b.pain_score] if self.pd_col is not None else []
+        )
         self.rows = Counter(tuple(row) for row in self.P)
         # columns that travel with follow-up: its time, pain_decreased and pairs drawn among the followed-up
-        self.pd_pool_followed = (self.pd_col is not None and self.follow_col is not None
-                                 and plan.decreased[1] <= plan.n_followed)
+        self.pd_pool_followed = (
+            self.pd_col is not None and self.follow_col is not None and plan.decreased[1] <= plan.n_followed
+        )
         self.followed_only = []
         if self.follow_col is not None:
             if self.pd_pool_followed:
@@ -256,7 +262,9 @@ class JointChain:
         self.proposed = Counter()
         self.accepted = Counter()
         if not self.valid_all():
-            raise RuntimeError("the chain's start is not a valid cohort; this is a bug in sacro_kit.forensics.reconstruction")
+            raise RuntimeError(
+                "the chain's start is not a valid cohort; this is a bug in sacro_kit.forensics.reconstruction"
+            )
 
     def _move_table(self) -> None:
         """Move types: (weight, kind, column); kinds 0 step, 1 refresh, 2 swap among members, 3 swap among all.
@@ -300,8 +308,14 @@ class JointChain:
         kinds = {0: "step", 1: "refresh", 2: "swap", 3: "swap (with missingness)", 4: "two-patient step"}
         out = {}
         for k, (_, kind, c) in enumerate(self._moves):
-            label = (kinds[kind], self.names[c] if k not in range(len(self._moves)) or kind != 3
-                     or self._groups[k] != (self.follow_col,) + tuple(self.followed_only) else "follow-up block")
+            label = (
+                kinds[kind],
+                self.names[c]
+                if k not in range(len(self._moves))
+                or kind != 3
+                or self._groups[k] != (self.follow_col,) + tuple(self.followed_only)
+                else "follow-up block",
+            )
             out[label] = (self.accepted[k] / self.proposed[k]) if self.proposed[k] else float("nan")
         return out
 
@@ -377,8 +391,9 @@ class JointChain:
 
     def valid_all(self) -> bool:
         columns = range(len(self.names))
-        return self._margins_ok(columns) and self._blocks_ok(columns) and all(
-            self._patient_ok(i) for i in range(self.n))
+        return (
+            self._margins_ok(columns) and self._blocks_ok(columns) and all(self._patient_ok(i) for i in range(self.n))
+        )
 
     # ---------------------------------------------------------------------------------------------------------
     def _log_w_change(self, old_rows, patients) -> float:
@@ -427,8 +442,9 @@ class JointChain:
             block = self.block_of[c]
             shifts = self.rng.integers(-1, 2, 4).tolist()
             changes = []
-            for (g, p), shift in zip(((block.pre_col, i), (block.post_col, i), (block.pre_col, j), (block.post_col, j)),
-                                     shifts):
+            for (g, p), shift in zip(
+                ((block.pre_col, i), (block.post_col, i), (block.pre_col, j), (block.post_col, j)), shifts
+            ):
                 if shift:
                     value = P[p][g] + shift
                     if not 0 <= value - self.lows[g] < self.margins[g].size:
@@ -509,8 +525,7 @@ class JointChain:
         old_rows = [tuple(P[p]) for p in members]
         for rank, m in enumerate(order):
             self._set(c, members[m], fresh[rank] + low)
-        proposal = (sum(_LOG_FACTORIAL[m] for m in old_counts)
-                    - sum(_LOG_FACTORIAL[m] for m in self.counts[c]))
+        proposal = sum(_LOG_FACTORIAL[m] for m in old_counts) - sum(_LOG_FACTORIAL[m] for m in self.counts[c])
         if self._blocks_ok((c,)) and all(self._patient_ok(p) for p in members):
             change = self._log_w_change(old_rows, members) + proposal
             if change >= 0 or rng.random() < math.exp(change):
@@ -530,9 +545,19 @@ class JointChain:
         from sacro_kit.forensics.reconstruction import _frame
 
         n = self.n
-        data = {name: np.full(n, np.nan) for name in
-                ("pain_weeks", "followup_weeks", "rest_pre", "rest_post", "activity_pre", "activity_post",
-                 "opioids_pre", "opioids_post")}
+        data = {
+            name: np.full(n, np.nan)
+            for name in (
+                "pain_weeks",
+                "followup_weeks",
+                "rest_pre",
+                "rest_post",
+                "activity_pre",
+                "activity_post",
+                "opioids_pre",
+                "opioids_post",
+            )
+        }
         decreased = np.full(n, np.nan)
         for name, col in zip(self.names, zip(*self.P)):
             if name in ("pain_weeks", "followup_weeks"):
@@ -574,11 +599,13 @@ def chain_statistics(chain: JointChain) -> dict[str, float]:
         out[f"{block.spec.key}: post sum"] = sum(b for _, b in pairs)
     for c in (chain.pain_col, chain.follow_col):
         if c is not None:
-            out[f"{chain.names[c]}: sum"] = chain.sums[c] if chain.units[c] is not None else sum(
-                k * v for v, k in enumerate(chain.counts[c]))
+            out[f"{chain.names[c]}: sum"] = (
+                chain.sums[c] if chain.units[c] is not None else sum(k * v for v, k in enumerate(chain.counts[c]))
+            )
     if chain.follow_col is not None and chain.blocks:
-        out["overlap of the first two blocks"] = sum(
-            1 for row in P if all(row[b.pre_col] >= 0 for b in chain.blocks[:2])) if len(chain.blocks) > 1 else 0
+        out["overlap of the first two blocks"] = (
+            sum(1 for row in P if all(row[b.pre_col] >= 0 for b in chain.blocks[:2])) if len(chain.blocks) > 1 else 0
+        )
     out["log prod m!"] = sum(_LOG_FACTORIAL[m] for m in chain.rows.values())
     return out
 
@@ -593,8 +620,10 @@ def start_chain(plan, seed: int):
         if start is not None:
             break
     else:
-        raise RuntimeError(f"no cohort satisfying every constraint found in {_MAX_ATTEMPTS} attempts "
-                           f"(seed {seed}); the reported statistics may not fit together")
+        raise RuntimeError(
+            f"no cohort satisfying every constraint found in {_MAX_ATTEMPTS} attempts "
+            f"(seed {seed}); the reported statistics may not fit together"
+        )
     chain = JointChain(plan, start, rng)
     chain.run(BURN_IN_PER_PATIENT * plan.n_treated)
     return chain

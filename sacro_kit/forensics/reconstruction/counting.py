@@ -39,14 +39,19 @@ COUNT_LIMIT = 20_000_000
 
 def _printed_band(target, rounding: str) -> tuple[Fraction, Fraction, bool, bool]:
     """The values that print as ``target``: [low, high] with whether each end itself prints as the target."""
-    half = Fraction(1, 2 * 10 ** target.decimals)
+    half = Fraction(1, 2 * 10**target.decimals)
     low, high = target.value - half, target.value + half
-    return (low, high, _prints_as(low, target.value, target.decimals, rounding),
-            _prints_as(high, target.value, target.decimals, rounding))
+    return (
+        low,
+        high,
+        _prints_as(low, target.value, target.decimals, rounding),
+        _prints_as(high, target.value, target.decimals, rounding),
+    )
 
 
-def _index_range(lower: Fraction, upper: Fraction, inc_lower: bool, inc_upper: bool, start: Fraction,
-                 step: Fraction) -> tuple[int, int]:
+def _index_range(
+    lower: Fraction, upper: Fraction, inc_lower: bool, inc_upper: bool, start: Fraction, step: Fraction
+) -> tuple[int, int]:
     """Lattice indices i with start + i*step in [lower, upper] (ends included as told), exactly."""
     x, y = (lower - start) / step, (upper - start) / step
     first = math.ceil(x)
@@ -79,8 +84,9 @@ def _intervals(n: int, constraints, values: Sequence[Fraction], rounding: str):
             firsts = np.empty(size, np.int64)
             lasts = np.empty(size, np.int64)
             for a, v in enumerate(values):
-                first, last = _index_range((low - (1 - g) * v) / g, (high - (1 - g) * v) / g, inc_low, inc_high,
-                                           start, step)
+                first, last = _index_range(
+                    (low - (1 - g) * v) / g, (high - (1 - g) * v) / g, inc_low, inc_high, start, step
+                )
                 firsts[a], lasts[a] = max(first, a), min(last, size - 1)
             if stat.lo in pair:
                 old_first, old_last = pair[stat.lo]
@@ -95,8 +101,10 @@ def _masks(n: int, constraints, values: Sequence[Fraction], rounding: str):
     unary_ranges, pair_ranges = _intervals(n, constraints, values, rounding)
     index = np.arange(size)
     unary = {j: (index >= first) & (index <= last) for j, (first, last) in unary_ranges.items()}
-    pair = {j: (index[None, :] >= firsts[:, None]) & (index[None, :] <= lasts[:, None])
-            for j, (firsts, lasts) in pair_ranges.items()}
+    pair = {
+        j: (index[None, :] >= firsts[:, None]) & (index[None, :] <= lasts[:, None])
+        for j, (firsts, lasts) in pair_ranges.items()
+    }
     return unary, pair
 
 
@@ -128,7 +136,7 @@ def _count_exact(n: int, size: int, unary_ranges, pair_ranges) -> int:
             first, last = unary_ranges[position]
             g = np.zeros(size, dtype=object)
             if first <= last:
-                g[first:last + 1] = f[first:last + 1]
+                g[first : last + 1] = f[first : last + 1]
             return g
         return f
 
@@ -150,8 +158,18 @@ def _count_exact(n: int, size: int, unary_ranges, pair_ranges) -> int:
 
 
 @renamed_arguments(method="quantile_type")
-def count_samples(n: int, q1, median=None, q3=None, quantile_type=7, scale=(0, 10), step=1, *,
-                  rounding: str = "up_or_down", decimals: int | None = None) -> int:
+def count_samples(
+    n: int,
+    q1,
+    median=None,
+    q3=None,
+    quantile_type=7,
+    scale=(0, 10),
+    step=1,
+    *,
+    rounding: str = "up_or_down",
+    decimals: int | None = None,
+) -> int:
     """Exact number of sorted samples (count vectors c_0..c_K summing to n) on the lattice ``scale`` by ``step``
     whose Q1, median and Q3 under ``method`` print as given.
 
@@ -174,9 +192,11 @@ def count_samples(n: int, q1, median=None, q3=None, quantile_type=7, scale=(0, 1
     lattice = _lattice(scale, step)
     size = int((lattice.high - lattice.low) / lattice.step) + 1
     if n * size > COUNT_LIMIT:
-        raise ValueError(f"count_samples: n = {n} on a scale of {size} values needs n * values = {n * size:,} exact "
-                         f"steps, beyond the {COUNT_LIMIT:,} it can do in about a minute; use a coarser step or a "
-                         "smaller scale")
+        raise ValueError(
+            f"count_samples: n = {n} on a scale of {size} values needs n * values = {n * size:,} exact "
+            f"steps, beyond the {COUNT_LIMIT:,} it can do in about a minute; use a coarser step or a "
+            "smaller scale"
+        )
     values = lattice.values
     unary, pair = _intervals(n, _constraints(n, targets, method), values, rounding)
     return _count_exact(n, size, unary, pair)
@@ -186,8 +206,15 @@ class _SortedSampler:
     """Uniform draws of sorted samples (count vectors) satisfying pinned quantiles and, optionally, a rule on
     their sum (a printed mean): every admissible sorted sample is equally likely."""
 
-    def __init__(self, n: int, values: Sequence[Fraction], constraints, rounding: str,
-                 sum_ok: Callable[[Fraction], bool] | None = None, sum_max: Fraction | None = None):
+    def __init__(
+        self,
+        n: int,
+        values: Sequence[Fraction],
+        constraints,
+        rounding: str,
+        sum_ok: Callable[[Fraction], bool] | None = None,
+        sum_max: Fraction | None = None,
+    ):
         self.n = n
         self.values = list(values)
         self.array = np.array([float(v) for v in values])
@@ -203,8 +230,9 @@ class _SortedSampler:
         if not self.with_sum:
             table = _count_table(n, size, unary, pair, float)
             self.total = float(table[-1].sum())
-            self.cumulative = [[np.cumsum(table[j - 1] * self.steps[j - 1][:, b]).tolist() for b in range(size)]
-                               for j in range(1, n)]
+            self.cumulative = [
+                [np.cumsum(table[j - 1] * self.steps[j - 1][:, b]).tolist() for b in range(size)] for j in range(1, n)
+            ]
             self.final = np.cumsum(table[-1]).tolist()
         else:
             self._sum_table(unary, sum_ok, sum_max)
@@ -212,8 +240,14 @@ class _SortedSampler:
     def _sum_table(self, unary, sum_ok, sum_max) -> None:
         unit = Fraction(0)
         for v in self.values:  # the lattice unit: gcd of the values (as fractions)
-            unit = Fraction(math.gcd(unit.numerator * v.denominator, v.numerator * unit.denominator),
-                            unit.denominator * v.denominator) if unit else v
+            unit = (
+                Fraction(
+                    math.gcd(unit.numerator * v.denominator, v.numerator * unit.denominator),
+                    unit.denominator * v.denominator,
+                )
+                if unit
+                else v
+            )
         self.units = [int(v / unit) for v in self.values]
         top = math.floor(sum_max / unit)
         self.width = top + 1
@@ -230,7 +264,7 @@ class _SortedSampler:
             g = np.zeros_like(f)
             for i, u in enumerate(self.units):
                 if u <= top:
-                    g[i, u:] = moved[i, :self.width - u]
+                    g[i, u:] = moved[i, : self.width - u]
             if j + 1 in unary:
                 g *= unary[j + 1][:, None]
             table.append(g)
@@ -270,7 +304,7 @@ class _SortedSampler:
             if j in self.pinned_steps:
                 weights = np.cumsum(self.table[j - 1][:, s] * self.steps[j - 1][:, b])
             else:
-                weights = self.cumulative[j - 1][s, :b + 1]
+                weights = self.cumulative[j - 1][s, : b + 1]
             b = int(np.searchsorted(weights, u[j - 1] * weights[-1], side="right"))
             out[j - 1] = b
         return out

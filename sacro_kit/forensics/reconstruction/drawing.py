@@ -38,12 +38,23 @@ def _cache_key(card, n_cohorts, seed, method, rounding, decimals, count_max) -> 
     import hashlib
 
     try:
-        content = repr((sorted((k, repr(v)) for k, v in card.claims.items()),
-                        sorted((k, repr(v)) for k, v in card.scales.items())))
+        content = repr(
+            (sorted((k, repr(v)) for k, v in card.claims.items()), sorted((k, repr(v)) for k, v in card.scales.items()))
+        )
     except AttributeError:
         return None
-    parts = (content, int(n_cohorts), int(seed), repr(method), rounding, repr(decimals), int(count_max),
-             _package_digest(), np.__version__, pd.__version__)
+    parts = (
+        content,
+        int(n_cohorts),
+        int(seed),
+        repr(method),
+        rounding,
+        repr(decimals),
+        int(count_max),
+        _package_digest(),
+        np.__version__,
+        pd.__version__,
+    )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
@@ -58,9 +69,17 @@ def _cache_dir() -> Path | None:
 
 
 @renamed_arguments(method="quantile_type")
-def reconstruct(card=None, n_cohorts: int = 1, seed: int = DEFAULT_SEED, quantile_type=None, *,
-                rounding: str = "up_or_down", decimals: int | None = None, count_max: int = COUNT_MAX,
-                verify: bool = True) -> list[pd.DataFrame]:
+def reconstruct(
+    card=None,
+    n_cohorts: int = 1,
+    seed: int = DEFAULT_SEED,
+    quantile_type=None,
+    *,
+    rounding: str = "up_or_down",
+    decimals: int | None = None,
+    count_max: int = COUNT_MAX,
+    verify: bool = True,
+) -> list[pd.DataFrame]:
     """Draw ``n_cohorts`` patient-level cohorts that reproduce every statistic of the card jointly.
 
     Each cohort is a DataFrame in the loader schema (``sacro_kit.io.cohort.COHORT_COLUMNS``, nullable dtypes,
@@ -99,8 +118,9 @@ def reconstruct(card=None, n_cohorts: int = 1, seed: int = DEFAULT_SEED, quantil
         if cached is not None:
             _MEMORY[key] = cached
             return [c.copy() for c in cached]
-    cohorts = _reconstruct(card, n_cohorts, seed, method, rounding=rounding, decimals=decimals,
-                           count_max=count_max, verify=verify)
+    cohorts = _reconstruct(
+        card, n_cohorts, seed, method, rounding=rounding, decimals=decimals, count_max=count_max, verify=verify
+    )
     if key is not None:
         _MEMORY[key] = [c.copy() for c in cohorts]
         folder = _cache_dir()
@@ -118,9 +138,17 @@ def reconstruct(card=None, n_cohorts: int = 1, seed: int = DEFAULT_SEED, quantil
     return cohorts
 
 
-def _reconstruct(card, n_cohorts: int = 1, seed: int = DEFAULT_SEED, method=None, *,
-                 rounding: str = "up_or_down", decimals: int | None = None, count_max: int = COUNT_MAX,
-                 verify: bool = True) -> list[pd.DataFrame]:
+def _reconstruct(
+    card,
+    n_cohorts: int = 1,
+    seed: int = DEFAULT_SEED,
+    method=None,
+    *,
+    rounding: str = "up_or_down",
+    decimals: int | None = None,
+    count_max: int = COUNT_MAX,
+    verify: bool = True,
+) -> list[pd.DataFrame]:
     """The uncached :func:`reconstruct`."""
     card = _load_card(card)
     seed = _check_seed(seed)
@@ -137,14 +165,22 @@ def _reconstruct(card, n_cohorts: int = 1, seed: int = DEFAULT_SEED, method=None
     for index in range(int(n_cohorts)):
         chain.run(THIN_PER_PATIENT * plan.n_treated)
         cohort = chain.frame()
-        cohort.attrs.update(source="reconstructed (not real patients)", seed=seed, cohort_index=index,
-                            quantile_method=plan.method, rounding=rounding, decimals=plan.decimals,
-                            card=str(card.path))
+        cohort.attrs.update(
+            source="reconstructed (not real patients)",
+            seed=seed,
+            cohort_index=index,
+            quantile_method=plan.method,
+            rounding=rounding,
+            decimals=plan.decimals,
+            card=str(card.path),
+        )
         if verify:
             table = verify_cohort(cohort, card, quantile_type=plan.method, rounding=rounding, decimals=plan.decimals)
             if not table["ok"].all():
                 failed = table.loc[table["ok"].eq(False), ["claim", "statistic"]].to_records(index=False)
-                raise RuntimeError(f"reconstructed cohort {index} (seed {seed}) fails {list(failed)}; "
-                                   "this is a bug in sacro_kit.forensics.reconstruction")
+                raise RuntimeError(
+                    f"reconstructed cohort {index} (seed {seed}) fails {list(failed)}; "
+                    "this is a bug in sacro_kit.forensics.reconstruction"
+                )
         cohorts.append(cohort)
     return cohorts

@@ -49,12 +49,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     The CSV goes to standard output unless ``--out`` names a file: the command never writes over anything by
     default (the shipped cohort is regenerated with ``--out data/cohort_reconstructed.csv``).
     """
-    parser = argparse.ArgumentParser(prog="python -m sacro_kit.forensics.reconstruction",
-                                     description="Write a reconstructed (not real) patient-level cohort that "
-                                                 "reproduces every statistic of a reported card.")
+    parser = argparse.ArgumentParser(
+        prog="python -m sacro_kit.forensics.reconstruction",
+        description="Write a reconstructed (not real) patient-level cohort that "
+        "reproduces every statistic of a reported card.",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="output CSV file (default: standard output; nothing is written otherwise)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output CSV file (default: standard output; nothing is written otherwise)",
+    )
     parser.add_argument("--card", type=Path, default=None, help="reported card YAML (default: the Dougherty card)")
     parser.add_argument("--method", default=None, help="quantile definition 1-9 or tukey (default: first that fits)")
     args = parser.parse_args(argv)
@@ -66,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(cohort_csv(cohort), encoding="utf-8", newline="")
-    print(f"wrote {len(cohort)} reconstructed patients (seed {args.seed}, quantile type "
-          f"{cohort.attrs['quantile_method']}) to {args.out}", file=sys.stderr)
+    print(
+        f"wrote {len(cohort)} reconstructed patients (seed {args.seed}, quantile type "
+        f"{cohort.attrs['quantile_method']}) to {args.out}",
+        file=sys.stderr,
+    )
     return 0

@@ -52,7 +52,7 @@ def _z_window_of(text: str, relation: str, decimals: int) -> tuple[float, float]
         return float(stats.norm.isf(value / 2)), math.inf
     if relation in (">", ">="):
         return 0.0, float(stats.norm.isf(value / 2))
-    half = 0.5 * 10.0 ** -decimals
+    half = 0.5 * 10.0**-decimals
     low = float(stats.norm.isf(min(1.0, value + half) / 2))
     return low, (math.inf if value - half <= 0 else float(stats.norm.isf((value - half) / 2)))
 
@@ -82,13 +82,25 @@ def _signed_rank_z(pos: list[int], neg: list[int]) -> float:
 @lru_cache(maxsize=64)
 def _codes(top: int, count_r: bool, count_d: bool, num: int, den: int, kind) -> list:
     """code[a][b] = (responder, decreased, unchanged, increased, |a - b|, a > b); unconstrained counts are 0."""
-    return [[(int(count_r and (a - b) * den >= num * (a if kind == "relative" else 1)),
-              int(count_d and b < a), int(count_d and b == a), int(count_d and b > a), abs(a - b), a > b)
-             for b in range(top)] for a in range(top)]
+    return [
+        [
+            (
+                int(count_r and (a - b) * den >= num * (a if kind == "relative" else 1)),
+                int(count_d and b < a),
+                int(count_d and b == a),
+                int(count_d and b > a),
+                abs(a - b),
+                a > b,
+            )
+            for b in range(top)
+        ]
+        for a in range(top)
+    ]
 
 
-def _pair(pre: np.ndarray, post_sorted: np.ndarray, spec: _PairSpec, rng: np.random.Generator,
-          shuffle: bool = True) -> np.ndarray | None:
+def _pair(
+    pre: np.ndarray, post_sorted: np.ndarray, spec: _PairSpec, rng: np.random.Generator, shuffle: bool = True
+) -> np.ndarray | None:
     """Post values paired to ``pre`` so that the responder and direction counts hold and the signed-rank
     statistic lies where the reported p needs it: a chain of random swaps of two patients' post values that
     never moves away from the constraints (at most ``_DESCENT * n`` proposals), then keeps swapping within them
@@ -204,19 +216,29 @@ def _p_value(pre: np.ndarray, post: np.ndarray) -> float:
 def _draw_cohort(plan: _Plan, rng: np.random.Generator) -> pd.DataFrame | None:
     """One cohort, or None when this attempt cannot meet every constraint (the caller draws again)."""
     n = plan.n_treated
-    data = {name: np.full(n, np.nan) for name in
-            ("pain_weeks", "followup_weeks", "rest_pre", "rest_post", "activity_pre", "activity_post",
-             "opioids_pre", "opioids_post")}
+    data = {
+        name: np.full(n, np.nan)
+        for name in (
+            "pain_weeks",
+            "followup_weeks",
+            "rest_pre",
+            "rest_post",
+            "activity_pre",
+            "activity_post",
+            "opioids_pre",
+            "opioids_post",
+        )
+    }
     everyone = np.arange(n)
-    followed = np.sort(rng.permutation(n)[:plan.n_followed]) if plan.n_followed is not None else everyone
+    followed = np.sort(rng.permutation(n)[: plan.n_followed]) if plan.n_followed is not None else everyone
     if plan.followup is not None:
         data["followup_weeks"][followed] = rng.permutation(plan.followup.sample(rng))
     if plan.pain is not None:
-        members = everyone if plan.pain_n == n else np.sort(rng.permutation(n)[:plan.pain_n])
+        members = everyone if plan.pain_n == n else np.sort(rng.permutation(n)[: plan.pain_n])
         data["pain_weeks"][members] = rng.permutation(plan.pain.sample(rng))
     for spec in plan.pairs:
         pool = everyone if spec.pool == "treated" else followed
-        members = np.sort(rng.permutation(pool)[:spec.n])
+        members = np.sort(rng.permutation(pool)[: spec.n])
         # a pair's margins and pairing depend on nothing else drawn here, so redrawing them alone is the
         # same as redrawing the whole cohort
         for _ in range(_PAIR_ATTEMPTS):
@@ -248,7 +270,7 @@ def _draw_cohort(plan: _Plan, rng: np.random.Generator) -> pd.DataFrame | None:
         if score_down.size > k:
             return None
         others = members[~fell[members]]
-        descriptive = rng.permutation(others)[:k - score_down.size]
+        descriptive = rng.permutation(others)[: k - score_down.size]
         decreased[members] = 0.0
         decreased[score_down] = 1.0
         decreased[descriptive] = 1.0

@@ -36,9 +36,11 @@ from sacro_kit.forensics.reconstruction.counting import _SortedSampler
 from sacro_kit.stats.quantiles import check_method
 
 #: The law every reconstruction is drawn from, in one sentence (chapters and docs quote it).
-LAW = ("The reconstructed cohorts are drawn from the uniform law over the distinct joint cohorts (multisets of "
-       "patient rows) that reproduce every printed number of the card, under the assumptions documented in "
-       "sacro_kit.forensics.reconstruction.")
+LAW = (
+    "The reconstructed cohorts are drawn from the uniform law over the distinct joint cohorts (multisets of "
+    "patient rows) that reproduce every printed number of the card, under the assumptions documented in "
+    "sacro_kit.forensics.reconstruction."
+)
 
 
 RECONSTRUCTION_LAW = LAW
@@ -60,8 +62,10 @@ COUNT_MAX = 4
 P_TEST = {"zero_method": "wilcox", "method": "asymptotic", "correction": True}
 
 
-P_TEST_LABEL = ("Wilcoxon signed-rank, zeros dropped, normal approximation with tie and continuity correction "
-                "(R wilcox.test with ties)")
+P_TEST_LABEL = (
+    "Wilcoxon signed-rank, zeros dropped, normal approximation with tie and continuity correction "
+    "(R wilcox.test with ties)"
+)
 
 
 #: Paired pain scores whose decrease implies ``pain_decreased``.
@@ -90,12 +94,12 @@ class _PairSpec:
     key: str
     variables: tuple[str, str]
     n: int
-    pool: str                                   # "treated" or "followed"
+    pool: str  # "treated" or "followed"
     pre: _SortedSampler = field(repr=False)
     post: _SortedSampler = field(repr=False)
     responder: tuple[Fraction, str, int] | None  # threshold, kind, k
-    direction: tuple[int, int, int] | None       # decreased, unchanged, increased
-    p: object | None                             # the card's Printed p, when P_TEST can reach it
+    direction: tuple[int, int, int] | None  # decreased, unchanged, increased
+    p: object | None  # the card's Printed p, when P_TEST can reach it
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class _Plan:
     pain_n: int | None
     pain: _SortedSampler | None = field(repr=False)
     pairs: tuple[_PairSpec, ...]
-    decreased: tuple[int, int] | None           # k, n of pain_decreased
+    decreased: tuple[int, int] | None  # k, n of pain_decreased
     method: object
     decimals: int
     rounding: str
@@ -129,15 +133,21 @@ def _summary_sampler(n: int, summary, values, method, decimals: int, rounding: s
     if summary.center_label == "median":
         return _SortedSampler(n, values, _constraints(n, (q1, center, q3), method), rounding)
     constraints = [(q1, _pinned(n, Fraction(1, 4), method)), (q3, _pinned(n, Fraction(3, 4), method))]
-    half = Fraction(1, 2 * 10 ** center.decimals)
-    return _SortedSampler(n, values, constraints, rounding,
-                          sum_ok=lambda total: _prints_as(total / n, center.value, center.decimals, rounding),
-                          sum_max=n * (center.value + half))
+    half = Fraction(1, 2 * 10**center.decimals)
+    return _SortedSampler(
+        n,
+        values,
+        constraints,
+        rounding,
+        sum_ok=lambda total: _prints_as(total / n, center.value, center.decimals, rounding),
+        sum_max=n * (center.value + half),
+    )
 
 
 @lru_cache(maxsize=256)
 def _p_floor(n: int) -> float:
     from sacro_kit.stats.paired import min_attainable_p
+
     return min_attainable_p(n, "wilcoxon", "asymptotic", ties="any", correction=True)
 
 
@@ -161,8 +171,12 @@ def _decimal_prints(value: float, text: str, decimals: int, rounding: str) -> bo
     target = Decimal(text.strip().rstrip("%"))
     quantum = Decimal(1).scaleb(-decimals)
     exact = Decimal(value)
-    modes = {"up_or_down": (ROUND_HALF_UP, ROUND_HALF_DOWN), "half_up": (ROUND_HALF_UP,),
-             "half_down": (ROUND_HALF_DOWN,), "half_even": (ROUND_HALF_EVEN,)}[rounding]
+    modes = {
+        "up_or_down": (ROUND_HALF_UP, ROUND_HALF_DOWN),
+        "half_up": (ROUND_HALF_UP,),
+        "half_down": (ROUND_HALF_DOWN,),
+        "half_even": (ROUND_HALF_EVEN,),
+    }[rounding]
     return any(exact.quantize(quantum, rounding=mode) == target for mode in modes)
 
 
@@ -171,8 +185,9 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
     n_treated = int(card["treated"].n.value)
     followed = claims.get("followed_up")
     follow_summary = next((c for c in card if c.kind == "summary" and c.variable == "followup_weeks"), None)
-    n_followed = int(followed.n.value) if followed is not None else (
-        follow_summary.n if follow_summary is not None else None)
+    n_followed = (
+        int(followed.n.value) if followed is not None else (follow_summary.n if follow_summary is not None else None)
+    )
 
     followup = None
     if n_followed is not None:
@@ -194,8 +209,10 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
             raise ValueError(f"{pain_claim.key} cannot print as reported under {method!r}")
     for claim in card:
         if claim.kind == "summary" and claim.variable not in ("pain_weeks", "followup_weeks"):
-            raise ValueError(f"reconstruct supports summary claims on pain_weeks and followup_weeks only, "
-                             f"not {claim.variable!r} ({claim.key})")
+            raise ValueError(
+                f"reconstruct supports summary claims on pain_weeks and followup_weeks only, "
+                f"not {claim.variable!r} ({claim.key})"
+            )
 
     pool_followed = n_followed if n_followed is not None else n_treated
     pairs = []
@@ -205,10 +222,12 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
         scale = card.scales[claim.scale]
         if scale.type != "integer":
             raise ValueError(f"{claim.key}: reconstruct needs paired scores on an integer scale")
-        responder = next((c for c in card if c.kind == "responders" and tuple(c.variables) == tuple(claim.variables)),
-                         None)
-        direction = next((c for c in card if c.kind == "paired_direction"
-                          and tuple(c.variables) == tuple(claim.variables)), None)
+        responder = next(
+            (c for c in card if c.kind == "responders" and tuple(c.variables) == tuple(claim.variables)), None
+        )
+        direction = next(
+            (c for c in card if c.kind == "paired_direction" and tuple(c.variables) == tuple(claim.variables)), None
+        )
         if responder is not None and responder.n != claim.n:
             raise ValueError(f"{responder.key}: n = {responder.n} differs from {claim.key} n = {claim.n}")
         if direction is not None and direction.n != claim.n:
@@ -225,9 +244,11 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
             from sacro_kit.forensics.attainable import canonical_test
 
             if canonical_test(claim.test) != "wilcoxon":
-                raise ValueError(f"{claim.key}: the card names the test {claim.test!r}; reconstruct reproduces a "
-                                 "printed p under the Wilcoxon signed-rank test only (verify_cohort recomputes "
-                                 "the named test)")
+                raise ValueError(
+                    f"{claim.key}: the card names the test {claim.test!r}; reconstruct reproduces a "
+                    "printed p under the Wilcoxon signed-rank test only (verify_cohort recomputes "
+                    "the named test)"
+                )
         p = claim.p if claim.p is not None and _p_satisfied(_p_floor(claim.n), claim.p) else None
         if claim.n == n_treated:
             pool = "treated"
@@ -235,12 +256,21 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
             pool = "followed"
         else:
             pool = "treated"
-        pairs.append(_PairSpec(
-            claim.key, tuple(claim.variables), claim.n, pool, pre, post,
-            None if responder is None else (Fraction(repr(responder.threshold)), responder.threshold_kind,
-                                            responder.k),
-            None if direction is None else (direction.decreased.k, direction.unchanged.k, direction.increased.k),
-            p))
+        pairs.append(
+            _PairSpec(
+                claim.key,
+                tuple(claim.variables),
+                claim.n,
+                pool,
+                pre,
+                post,
+                None
+                if responder is None
+                else (Fraction(repr(responder.threshold)), responder.threshold_kind, responder.k),
+                None if direction is None else (direction.decreased.k, direction.unchanged.k, direction.increased.k),
+                p,
+            )
+        )
     decreased_claim = next((c for c in card if c.kind == "proportion" and c.variable == "pain_decreased"), None)
     decreased = None if decreased_claim is None else (decreased_claim.k, decreased_claim.n)
     if decreased is not None and decreased[1] > n_treated:
@@ -285,8 +315,9 @@ def _plan_for(card, method, rounding: str, decimals: int | None, count_max: int)
             return _build_plan(card, candidate, rounding, decimals, count_max)
         except ValueError as error:
             problems.append(f"{candidate}: {error}")
-    raise ValueError("no quantile definition reproduces every printed summary"
-                     + (": " + "; ".join(problems) if problems else ""))
+    raise ValueError(
+        "no quantile definition reproduces every printed summary" + (": " + "; ".join(problems) if problems else "")
+    )
 
 
 def _plan(card, method, rounding: str, decimals: int | None, count_max: int) -> _Plan:
@@ -302,6 +333,7 @@ def _plan(card, method, rounding: str, decimals: int | None, count_max: int) -> 
 def _load_card(card):
     if card is None or isinstance(card, (str, Path)):
         from sacro_kit.io.card import load_reported
+
         return load_reported(card)
     return card
 

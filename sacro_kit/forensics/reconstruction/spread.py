@@ -38,13 +38,22 @@ class ReconstructionRange:
 
     def __str__(self) -> str:
         q = self.quantiles
-        return (f"{self.name}: {self.min:.4g} to {self.max:.4g} across {self.n_cohorts} reconstructions "
-                f"(5-95%: {q.get(0.05, float('nan')):.4g} to {q.get(0.95, float('nan')):.4g})")
+        return (
+            f"{self.name}: {self.min:.4g} to {self.max:.4g} across {self.n_cohorts} reconstructions "
+            f"(5-95%: {q.get(0.05, float('nan')):.4g} to {q.get(0.95, float('nan')):.4g})"
+        )
 
 
-def reconstruction_range(card, statistic: Callable[[pd.DataFrame], float], n_cohorts: int = 200,
-                         seed: int = DEFAULT_SEED, method=None, *, name: str | None = None,
-                         probabilities: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> ReconstructionRange:
+def reconstruction_range(
+    card,
+    statistic: Callable[[pd.DataFrame], float],
+    n_cohorts: int = 200,
+    seed: int = DEFAULT_SEED,
+    method=None,
+    *,
+    name: str | None = None,
+    probabilities: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+) -> ReconstructionRange:
     """The range of an unreported statistic (a function cohort -> number) over ``n_cohorts`` reconstructions.
 
     Every cohort reproduces the paper, so the spread is what the published summaries leave undetermined
@@ -65,12 +74,27 @@ def reconstruction_range(card, statistic: Callable[[pd.DataFrame], float], n_coh
     probabilities = tuple(float(p) for p in probabilities)
     quantiles = {p: float(q) for p, q in zip(probabilities, np.quantile(values, probabilities))}
     label = name or getattr(statistic, "__name__", "statistic")
-    return ReconstructionRange(label, int(n_cohorts), _check_seed(seed), cohorts[0].attrs["quantile_method"],
-                               float(values.min()), float(values.max()), quantiles, tuple(values.tolist()))
+    return ReconstructionRange(
+        label,
+        int(n_cohorts),
+        _check_seed(seed),
+        cohorts[0].attrs["quantile_method"],
+        float(values.min()),
+        float(values.max()),
+        quantiles,
+        tuple(values.tolist()),
+    )
 
 
-def responder_band(card=None, variables: tuple[str, str] = ("rest_pre", "rest_post"), kind: str = "relative",
-                   thresholds=None, n_cohorts: int = 200, seed: int = DEFAULT_SEED, method=None) -> pd.DataFrame:
+def responder_band(
+    card=None,
+    variables: tuple[str, str] = ("rest_pre", "rest_post"),
+    kind: str = "relative",
+    thresholds=None,
+    n_cohorts: int = 200,
+    seed: int = DEFAULT_SEED,
+    method=None,
+) -> pd.DataFrame:
     """Responder proportion at each threshold across reconstructed cohorts: the band the paper leaves open.
 
     One row per threshold: ``threshold, min, p05, median, p95, max`` of the proportion of patients whose
@@ -91,18 +115,35 @@ def responder_band(card=None, variables: tuple[str, str] = ("rest_pre", "rest_po
     grid = np.asarray(thresholds, dtype=float).ravel()
     card = _load_card(card)
     cohorts = reconstruct(card, n_cohorts=n_cohorts, seed=seed, quantile_type=method)
-    curves = np.array([responder_curve(*_complete(c, variables), kind=kind, thresholds=grid)["proportion"].to_numpy()
-                       for c in cohorts])
-    band = pd.DataFrame({"threshold": grid, "min": curves.min(axis=0),
-                         "p05": np.quantile(curves, 0.05, axis=0), "median": np.median(curves, axis=0),
-                         "p95": np.quantile(curves, 0.95, axis=0), "max": curves.max(axis=0)})
-    band.attrs.update(variables=tuple(variables), kind=kind, n_cohorts=int(n_cohorts), seed=int(seed),
-                      quantile_method=cohorts[0].attrs["quantile_method"])
+    curves = np.array(
+        [
+            responder_curve(*_complete(c, variables), kind=kind, thresholds=grid)["proportion"].to_numpy()
+            for c in cohorts
+        ]
+    )
+    band = pd.DataFrame(
+        {
+            "threshold": grid,
+            "min": curves.min(axis=0),
+            "p05": np.quantile(curves, 0.05, axis=0),
+            "median": np.median(curves, axis=0),
+            "p95": np.quantile(curves, 0.95, axis=0),
+            "max": curves.max(axis=0),
+        }
+    )
+    band.attrs.update(
+        variables=tuple(variables),
+        kind=kind,
+        n_cohorts=int(n_cohorts),
+        seed=int(seed),
+        quantile_method=cohorts[0].attrs["quantile_method"],
+    )
     return band
 
 
-def chain_diagnostics(card=None, *, steps: int | None = None, record_every: int = 10, seed: int = DEFAULT_SEED,
-                      method=None) -> pd.DataFrame:
+def chain_diagnostics(
+    card=None, *, steps: int | None = None, record_every: int = 10, seed: int = DEFAULT_SEED, method=None
+) -> pd.DataFrame:
     """The mixing diagnostic of the reconstruction chain: autocorrelation times and acceptance rates.
 
     Runs the chain ``reconstruct`` uses (after its burn-in) for ``steps`` steps (default: 200 kept cohorts' worth),

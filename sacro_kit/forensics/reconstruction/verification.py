@@ -75,17 +75,23 @@ def _unreachable_note(n: int, printed) -> str:
 @lru_cache(maxsize=64)
 def _unreachable_note_of(n: int, printed) -> str:
     from sacro_kit.stats.paired import min_attainable_p
+
     floors = [min_attainable_p(n, **kwargs) for _, kwargs in _P_CANDIDATES]
     if not any(_p_satisfied(p, printed) for p in floors):
-        return (f"unattainable (see check_reported): no rank test on {n} pairs reaches {printed.text} "
-                f"(smallest possible p {min(floors):.3g}); recomputed p shown for reference")
-    return (f"unattainable by this test on {n} pairs (smallest p {_p_floor(n):.3g}; only an exact test could "
-            "reach it, see check_reported); recomputed p shown for reference")
+        return (
+            f"unattainable (see check_reported): no rank test on {n} pairs reaches {printed.text} "
+            f"(smallest possible p {min(floors):.3g}); recomputed p shown for reference"
+        )
+    return (
+        f"unattainable by this test on {n} pairs (smallest p {_p_floor(n):.3g}; only an exact test could "
+        "reach it, see check_reported); recomputed p shown for reference"
+    )
 
 
 @renamed_arguments(method="quantile_type")
-def verify_cohort(cohort: pd.DataFrame, card=None, *, quantile_type=None, rounding: str = "up_or_down",
-                  decimals: int | None = None) -> pd.DataFrame:
+def verify_cohort(
+    cohort: pd.DataFrame, card=None, *, quantile_type=None, rounding: str = "up_or_down", decimals: int | None = None
+) -> pd.DataFrame:
     """Recompute every reported statistic from a patient-level cohort and compare it with the card.
 
     Uses only the engine's plain public functions (``describe`` with the quantile ``method``, ``responders``,
@@ -122,8 +128,9 @@ def verify_cohort(cohort: pd.DataFrame, card=None, *, quantile_type=None, roundi
                 raise ValueError("no quantile definition fits the card; pass method=")
             method = fitting[0]
     method = check_method(method)
-    missing = sorted({v for c in card for v in (c.variables if hasattr(c, "variables") else (c.variable,))}
-                     - set(cohort.columns))
+    missing = sorted(
+        {v for c in card for v in (c.variables if hasattr(c, "variables") else (c.variable,))} - set(cohort.columns)
+    )
     if missing:
         raise ValueError(f"the cohort lacks columns the card refers to: {', '.join(missing)}")
     rows = _Rows(rounding, decimals)
@@ -176,19 +183,27 @@ def verify_cohort(cohort: pd.DataFrame, card=None, *, quantile_type=None, roundi
             pre, post = _complete(columns, claim.variables)
             result = responders(pre, post, claim.threshold, kind=claim.threshold_kind)
             rows.equal(key, "k", claim.k, result.k)
-            rows.equal(key, "n", claim.n, result.n,
-                       f"{result.n_zero_baseline} zero baselines excluded" if result.n_zero_baseline else "")
-            rows.printed(key, "percent", claim.percent, 100 * result.k / result.n if result.n else float("nan"),
-                         percent=True)
+            rows.equal(
+                key,
+                "n",
+                claim.n,
+                result.n,
+                f"{result.n_zero_baseline} zero baselines excluded" if result.n_zero_baseline else "",
+            )
+            rows.printed(
+                key, "percent", claim.percent, 100 * result.k / result.n if result.n else float("nan"), percent=True
+            )
 
         elif claim.kind == "paired_direction":
             pre, post = _complete(columns, claim.variables)
             result = sign_test(pre, post)
             rows.equal(key, "n", claim.n, result.n_used + result.n_unchanged)
             total = result.n_used + result.n_unchanged
-            for name, part, k in (("decreased", claim.decreased, result.n_decreased),
-                                  ("unchanged", claim.unchanged, result.n_unchanged),
-                                  ("increased", claim.increased, result.n_increased)):
+            for name, part, k in (
+                ("decreased", claim.decreased, result.n_decreased),
+                ("unchanged", claim.unchanged, result.n_unchanged),
+                ("increased", claim.increased, result.n_increased),
+            ):
                 rows.equal(key, name, part.k, k)
                 rows.printed(key, f"{name} percent", part.percent, 100 * k / total, percent=True)
 
@@ -224,8 +239,14 @@ def _p_row(rows: _Rows, key: str, claim, pre: np.ndarray, post: np.ndarray) -> N
         return
     if named == "sign":
         p = float(sign_test(pre, post).pvalue)
-        rows.add(key, "p (sign test, exact binomial)", claim.p.text, f"{p:.3g}", _p_satisfied(p, claim.p),
-                 f"the card names the test: {claim.test!r}")
+        rows.add(
+            key,
+            "p (sign test, exact binomial)",
+            claim.p.text,
+            f"{p:.3g}",
+            _p_satisfied(p, claim.p),
+            f"the card names the test: {claim.test!r}",
+        )
         return
     if named == "paired-t":
         try:
@@ -233,12 +254,24 @@ def _p_row(rows: _Rows, key: str, claim, pre: np.ndarray, post: np.ndarray) -> N
         except ValueError as error:
             rows.add(key, "p (paired t-test)", claim.p.text, "", pd.NA, f"unverifiable: {error}")
             return
-        rows.add(key, "p (paired t-test)", claim.p.text, f"{p:.3g}", _p_satisfied(p, claim.p),
-                 f"the card names the test: {claim.test!r}")
+        rows.add(
+            key,
+            "p (paired t-test)",
+            claim.p.text,
+            f"{p:.3g}",
+            _p_satisfied(p, claim.p),
+            f"the card names the test: {claim.test!r}",
+        )
         return
-    rows.add(key, f"p ({claim.test})", claim.p.text, "", pd.NA,
-             f"unverifiable: the card names {claim.test!r} ({named}), not a test of paired scores that "
-             "verify_cohort recomputes (Wilcoxon signed-rank, sign test, paired t-test)")
+    rows.add(
+        key,
+        f"p ({claim.test})",
+        claim.p.text,
+        "",
+        pd.NA,
+        f"unverifiable: the card names {claim.test!r} ({named}), not a test of paired scores that "
+        "verify_cohort recomputes (Wilcoxon signed-rank, sign test, paired t-test)",
+    )
 
 
 def _method_label(method) -> str:
@@ -253,14 +286,24 @@ def _logic_rows(rows: _Rows, columns: dict[str, np.ndarray], card) -> None:
         fell |= columns[post_name] < columns[pre_name]
     if "pain_decreased" in card:
         bad = int((fell & ~(columns["pain_decreased"] == 1)).sum())
-        rows.add("pain_decreased", "a rest or activity score decrease has pain_decreased True",
-                 "implied", f"{bad} patients violate it", bad == 0,
-                 "a numerical decrease is a decrease; pain_decreased False means no score fell")
+        rows.add(
+            "pain_decreased",
+            "a rest or activity score decrease has pain_decreased True",
+            "implied",
+            f"{bad} patients violate it",
+            bad == 0,
+            "a numerical decrease is a decrease; pain_decreased False means no score fell",
+        )
     if "followed_up" in card:
         followed = ~np.isnan(columns["followup_weeks"])
         for claim in card:
             if claim.kind == "paired_summary" and tuple(claim.variables) in PAIN_SCORE_PAIRS:
                 post = columns[claim.variables[1]]
                 outside = int((~np.isnan(post) & ~followed).sum())
-                rows.add(claim.key, "post-procedure scores only among followed-up patients", "implied",
-                         f"{outside} without follow-up", outside == 0)
+                rows.add(
+                    claim.key,
+                    "post-procedure scores only among followed-up patients",
+                    "implied",
+                    f"{outside} without follow-up",
+                    outside == 0,
+                )

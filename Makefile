@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUILD := _build
 
-.PHONY: install book test check lint unit nbval browser labtest chromium notebooks lab bench clean
+.PHONY: install book test check lint unit nbval browser labtest chromium notebooks lab launch bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -82,6 +82,10 @@ lab: $(STAMP)
 	@echo "JupyterLab: open the http://127.0.0.1:... URL printed below (it carries the access token); Ctrl-C stops it."
 	$(BIN)/jupyter lab --notebook-dir=book --ip=127.0.0.1 --port=$(LAB_PORT) \
 	  $$([ "$$(id -u)" = 0 ] && echo --allow-root) $$([ -z "$$DISPLAY" ] && echo --no-browser)
+
+## launch: write _config.yml's repository url/branch into every chapter's first cell (the Colab install fallback)
+launch: $(STAMP)
+	$(BIN)/python book/booksupport/launch.py book/0*.ipynb
 
 ## bench: timings (never part of pass/fail)
 bench: $(STAMP)

@@ -56,7 +56,8 @@ PAIRED_VARIABLES: dict[str, tuple[str, str]] = {
 BAND_COLUMNS = ("threshold", "min", "p05", "median", "p95", "max")
 
 
-def _palette() -> dict[str, tuple]:
+def palette() -> dict[str, tuple]:
+    """The kit's colour roles (cohort, band, reported, ...) from seaborn's colour-blind-safe palette."""
     pal = sns.color_palette("colorblind")
     return {
         "cohort": pal[0],
@@ -80,7 +81,7 @@ def _figure(figsize, ncols: int = 1, **kwargs) -> tuple[Figure, np.ndarray]:
     return fig, axes
 
 
-def _pair(cohort: pd.DataFrame, variables: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def complete_pairs(cohort: pd.DataFrame, variables: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Complete (pre, post) pairs of two cohort columns as float arrays."""
     if len(variables) != 2:
         raise ValueError(f"variables must name a pre and a post column, got {variables!r}")
@@ -152,7 +153,7 @@ def min_p_plot(
     'reported: p < 0.0001 at n = 13'
     """
     table = min_p_table(ns)
-    colours = _palette()
+    colours = palette()
     fig, (ax,) = _figure((6.8, 4.0))
     styles = {
         "exact": (colours["exact"], "-", "o"),
@@ -225,7 +226,7 @@ def wilcoxon_table(cohort: pd.DataFrame, variables: Mapping[str, Sequence[str]] 
     variables = dict(PAIRED_VARIABLES if variables is None else variables)
     rows = []
     for name, columns in variables.items():
-        pre, post = _pair(cohort, columns)
+        pre, post = complete_pairs(cohort, columns)
         if pre.size == 0 or np.all(pre == post):
             continue
         d = np.round(pre - post, 9)
@@ -301,10 +302,10 @@ def differences_plot(
     variables = dict({k: v for k, v in PAIRED_VARIABLES.items() if k != "opioids"} if variables is None else variables)
     if not variables:
         raise ValueError("variables must name at least one (pre, post) pair")
-    colours = _palette()
+    colours = palette()
     fig, axes = _figure((3.6 * len(variables), 3.2), len(variables), sharey=False)
     for ax, (name, columns) in zip(axes, variables.items()):
-        pre, post = _pair(cohort, columns)
+        pre, post = complete_pairs(cohort, columns)
         d = pre - post
         values, counts = np.unique(d, return_counts=True)
         bars = ax.bar(values, counts, width=0.8, color=colours["cohort"])
@@ -352,7 +353,7 @@ def spread_plot(
     values = np.asarray(values, dtype=float)
     if values.size == 0 or not np.isfinite(values).all():
         raise ValueError("values must be a non-empty sequence of finite numbers")
-    colours = _palette()
+    colours = palette()
     fig, (ax,) = _figure((6.4, 2.2))
     jitter = np.random.default_rng(0).uniform(-0.12, 0.12, values.size)
     ax.boxplot(
@@ -412,7 +413,7 @@ def reported_responders(card, variables: Sequence[str], kind: str) -> list:
     ]
 
 
-def _x(kind: str, thresholds) -> np.ndarray:
+def display_thresholds(kind: str, thresholds) -> np.ndarray:
     """Thresholds in display units: percent for relative thresholds, points for absolute ones."""
     values = np.asarray(thresholds, dtype=float)
     return 100 * values if kind == "relative" else values
@@ -424,7 +425,7 @@ def _xlabel(kind: str) -> str:
     )
 
 
-def _check_band(band: pd.DataFrame | None) -> pd.DataFrame | None:
+def check_band(band: pd.DataFrame | None) -> pd.DataFrame | None:
     if band is None:
         return None
     missing = [c for c in BAND_COLUMNS if c not in band.columns]
@@ -466,13 +467,13 @@ def draw_responder_axes(
     The proportion responding at threshold t counts changes >= t, so the curve is left-continuous and is drawn
     with ``steps-pre`` over thresholds that include every observed change.
     """
-    colours = _palette()
+    colours = palette()
     curve = curve.sort_values("threshold", ignore_index=True)
-    x = _x(kind, curve["threshold"])
-    band = _check_band(band)
+    x = display_thresholds(kind, curve["threshold"])
+    band = check_band(band)
     band_outer = band_inner = band_median = None
     if band is not None:
-        bx = _x(kind, band["threshold"])
+        bx = display_thresholds(kind, band["threshold"])
         band_outer = ax.fill_between(
             bx,
             100 * band["min"],
@@ -523,7 +524,7 @@ def draw_responder_axes(
     reported_artists = []
     for claim in reported:
         (artist,) = ax.plot(
-            _x(kind, [claim.threshold]),
+            display_thresholds(kind, [claim.threshold]),
             [100 * claim.k / claim.n],
             marker="D",
             markersize=8,
@@ -535,9 +536,9 @@ def draw_responder_axes(
         reported_artists.append(artist)
     start = 0.0 if threshold is None else float(threshold)
     at = curve.iloc[int(np.argmin(np.abs(curve["threshold"].to_numpy() - start)))]
-    cursor = ax.axvline(_x(kind, [start])[0], color="0.3", linewidth=1.0, linestyle=":", animated=animated)
+    cursor = ax.axvline(display_thresholds(kind, [start])[0], color="0.3", linewidth=1.0, linestyle=":", animated=animated)
     (point_ci,) = ax.plot(
-        _x(kind, [start] * 2),
+        display_thresholds(kind, [start] * 2),
         [100 * at["ci_low"], 100 * at["ci_high"]],
         color="0.15",
         linewidth=2.0,
@@ -545,7 +546,7 @@ def draw_responder_axes(
         animated=animated,
     )
     (point,) = ax.plot(
-        _x(kind, [start]),
+        display_thresholds(kind, [start]),
         [100 * at["proportion"]],
         marker="o",
         markersize=7,
@@ -586,7 +587,7 @@ def responder_plot(
     >>> len(fig.axes)
     1
     """
-    pre, post = _pair(cohort, variables)
+    pre, post = complete_pairs(cohort, variables)
     curve = responder_curve(pre, post, kind)
     reported = reported_responders(card, variables, kind)
     if threshold is None and reported:
@@ -615,7 +616,7 @@ def paired_counts_plot(
     >>> len(fig.axes)
     1
     """
-    pre, post = _pair(cohort, variables)
+    pre, post = complete_pairs(cohort, variables)
     if pre.size == 0:
         raise ValueError(f"no complete {variables[0]}/{variables[1]} pairs to tabulate")
     levels = np.arange(int(min(pre.min(), post.min())), int(max(pre.max(), post.max())) + 1)
@@ -668,10 +669,10 @@ def paired_distributions_plot(
     >>> len(fig.axes)
     1
     """
-    pre, post = _pair(cohort, variables)
+    pre, post = complete_pairs(cohort, variables)
     if pre.size == 0:
         raise ValueError(f"no complete {variables[0]}/{variables[1]} pairs to plot")
-    colours = _palette()
+    colours = palette()
     levels = np.arange(int(min(pre.min(), post.min())), int(max(pre.max(), post.max())) + 1)
     fig, (ax,) = _figure((5.6, 3.6))
     width = 0.4

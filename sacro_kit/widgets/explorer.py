@@ -37,10 +37,10 @@ from PIL import Image as PILImage
 
 from sacro_kit.plotting.paired_figures import (
     PAIRED_VARIABLES,
-    _check_band,
-    _pair,
-    _palette,
-    _x,
+    check_band,
+    complete_pairs,
+    palette,
+    display_thresholds,
     draw_responder_axes,
     reported_responders,
 )
@@ -130,7 +130,7 @@ class ResponderExplorer(widgets.VBox):
         self._card = card
         self._static = bool(static)
         self._pairs = {
-            name: _pair(cohort, PAIRED_VARIABLES[name])
+            name: complete_pairs(cohort, PAIRED_VARIABLES[name])
             for name in _EXPLORED
             if set(PAIRED_VARIABLES[name]) <= set(cohort.columns)
         }
@@ -189,7 +189,7 @@ class ResponderExplorer(widgets.VBox):
         self.text = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
 
-        colours = _palette()
+        colours = palette()
         self._colours = colours
         self._figure = Figure(figsize=(8.6, 3.7), dpi=dpi, layout="constrained")
         self._canvas = FigureCanvasAgg(self._figure)
@@ -227,7 +227,7 @@ class ResponderExplorer(widgets.VBox):
         for name in available:
             for kind in _GRIDS:
                 if (name, kind) in given:
-                    bands[(name, kind)] = _check_band(given[(name, kind)])
+                    bands[(name, kind)] = check_band(given[(name, kind)])
                 elif band is None and card is not None:
                     if computed is None:
                         computed = responder_bands(card, variables=tuple(available), n_cohorts=n_cohorts, seed=seed)
@@ -443,7 +443,7 @@ class ResponderExplorer(widgets.VBox):
 
     def _move_artists(self, state: ExplorerState) -> None:
         a = self.artists
-        x = _x(state.kind, [state.threshold])[0]
+        x = display_thresholds(state.kind, [state.threshold])[0]
         y, low, high = 100 * state.proportion, 100 * state.ci_low, 100 * state.ci_high
         a["cursor"].set_xdata([x, x])
         a["point"].set_data([x], [y])
@@ -552,7 +552,7 @@ def responder_bands(
     bands = {}
     for name in variables:
         for kind, grid in grids.items():
-            pairs = [_pair(c, PAIRED_VARIABLES[name]) for c in cohorts]
+            pairs = [complete_pairs(c, PAIRED_VARIABLES[name]) for c in cohorts]
             if any(pre.size == 0 for pre, _ in pairs):
                 bands[(name, kind)] = None
                 continue

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from sacro_kit.plotting.paired_figures import PAIRED_VARIABLES, _check_band, _palette, reported_responders
+from sacro_kit.plotting.paired_figures import PAIRED_VARIABLES, check_band, palette, reported_responders
 from sacro_kit.stats.responders import TOLERANCE
 
 __all__ = [
@@ -235,7 +235,7 @@ def _band_rows(bands: dict, variables) -> list:
     for (name, kind), frame in bands.items():
         if name not in variables or frame is None:
             continue
-        frame = _check_band(frame)
+        frame = check_band(frame)
         n_cohorts = frame.attrs.get("n_cohorts")
         for row in frame.itertuples(index=False):
             x = _display(kind, row.threshold)
@@ -378,7 +378,7 @@ def static_responder_explorer(
         if lo <= first["x"] <= hi and float(first["x"]).is_integer():
             start[first["kind"]] = int(first["x"])
 
-    colours = {name: _hex(rgb) for name, rgb in _palette().items()}
+    colours = {name: _hex(rgb) for name, rgb in palette().items()}
     z = float(ndtri(0.5 + 0.5 * conf_level))
     params = [
         alt.param(

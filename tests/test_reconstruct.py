@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from sacro_kit.io.card import load_reported
 from sacro_kit.io.cohort import COHORT_COLUMNS, load_cohort
 from sacro_kit.io.resources import DATA_DIR
 from sacro_kit.forensics.consistency import _constraints, _lattice, _read_triple, quartile_types

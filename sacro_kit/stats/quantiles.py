@@ -91,6 +91,27 @@ def order_statistic(n: int, p: float, quantile_type: Method = 7) -> OrderStatist
 
     Implements Hyndman & Fan's Q(p) = (1 - gamma) x_j + gamma x_(j+1) with exact arithmetic.
 
+    Parameters
+    ----------
+    n : int
+        Sample size.
+    p : float
+        Probability in [0, 1]; a float stands for the decimal it prints as.
+    quantile_type : int 1-9 or "tukey", default 7
+        Hyndman-Fan definition (7 is R's and numpy's default, 6 SPSS's and Minitab's, 2 SAS's default) or Tukey's
+        hinges (R's ``fivenum``).
+
+    Returns
+    -------
+    OrderStatistic
+        ``lo`` and ``hi``, the 1-based ranks of the order statistics, and ``gamma``, the exact weight of ``hi``.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y (1996). Sample quantiles in statistical packages. Am Stat 50(4):361-365.
+
+    Examples
+    --------
     >>> order_statistic(29, 0.75, quantile_type=6)
     OrderStatistic(lo=22, hi=23, gamma=Fraction(1, 2))
     """
@@ -169,7 +190,7 @@ def _finite(x: Iterable[float]) -> np.ndarray:
 
 @renamed_arguments(method="quantile_type")
 def quantile(x: Iterable[float], p, quantile_type: Method = 7):
-    """The ``p``-quantile(s) of ``x`` under Hyndman-Fan type ``method`` (1-9) or ``"tukey"`` hinges.
+    """The ``p``-quantile(s) of ``x`` under Hyndman-Fan type ``quantile_type`` (1-9) or ``"tukey"`` hinges.
 
     Missing values (NaN) are ignored; use :func:`describe` to see how many there were.
     The discontinuous types 1-3 and Tukey's hinges (R's ``fivenum``) are computed in exact arithmetic
@@ -177,6 +198,28 @@ def quantile(x: Iterable[float], p, quantile_type: Method = 7):
     order statistics as R, whose ``quantile`` adds a 4-ulp fuzz for the same reason; the continuous
     types 4-9 are numpy's interpolation, equal to the exact rule to rounding.
 
+    Parameters
+    ----------
+    x : array_like
+        The sample; None, NaN and pd.NA mean missing (ignored).
+    p : float or array_like
+        Probability or probabilities in [0, 1].
+    quantile_type : int 1-9 or "tukey", default 7
+        Hyndman-Fan definition (7 is R's and numpy's default, 6 SPSS's and Minitab's, 2 SAS's default) or Tukey's
+        hinges (R's ``fivenum``).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The quantile (a float for a scalar ``p``, an array otherwise).
+
+    References
+    ----------
+    Hyndman RJ, Fan Y (1996). Sample quantiles in statistical packages. Am Stat 50(4):361-365.
+    Tukey JW (1977). Exploratory Data Analysis. Addison-Wesley (hinges).
+
+    Examples
+    --------
     >>> quantile([1, 2, 3, 4, 5, 6], 0.25, quantile_type=6)
     1.75
     >>> quantile([1, 2, 3, 4, 5, 6], 0.25, quantile_type="tukey")
@@ -229,6 +272,25 @@ class Description:
 def describe(x: Iterable[float], quantile_type: Method = 7) -> Description:
     """Median, quartiles, range and counts of ``x`` under one quantile definition.
 
+    Parameters
+    ----------
+    x : array_like
+        The sample; None, NaN and pd.NA mean missing (counted in ``n_missing``).
+    quantile_type : int 1-9 or "tukey", default 7
+        Hyndman-Fan definition (7 is R's and numpy's default, 6 SPSS's and Minitab's, 2 SAS's default) or Tukey's
+        hinges (R's ``fivenum``).
+
+    Returns
+    -------
+    Description
+        ``n, n_missing, median, q1, q3, min, max`` and the definition used.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y (1996). Sample quantiles in statistical packages. Am Stat 50(4):361-365.
+
+    Examples
+    --------
     >>> describe([7, 8, None, 4], quantile_type=6)
     Description(n=3, n_missing=1, median=7.0, q1=4.0, q3=8.0, min=4.0, max=8.0, method=6)
     """

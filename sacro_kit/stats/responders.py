@@ -142,6 +142,31 @@ def proportion_ci(k: int, n: int, ci_method: str = "wilson", conf_level: float =
     normal intervals, clipped to [0, 1] as statsmodels clips them.
     k = 0 and k = n are valid; n = 0 gives NaN proportion and limits (nothing was observed).
 
+    Parameters
+    ----------
+    k : int
+        Number of events (responders), 0 <= k <= n.
+    n : int
+        Number of patients.
+    ci_method : {"wilson", "clopper-pearson", "jeffreys", "agresti-coull", "wald"}, default "wilson"
+        The interval method.
+    conf_level : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    ProportionCI
+        ``k, n, proportion, low, high``, the method and the level.
+
+    References
+    ----------
+    Brown LD, Cai TT, DasGupta A (2001). Interval estimation for a binomial proportion. Stat Sci 16(2):101-133.
+    Wilson EB (1927). Probable inference, the law of succession, and statistical inference. JASA 22(158):209-212.
+    Clopper CJ, Pearson ES (1934). The use of confidence or fiducial limits illustrated in the case of the
+    binomial. Biometrika 26(4):404-413.
+
+    Examples
+    --------
     >>> print(proportion_ci(22, 29))
     22/29 = 75.9% (95% CI 57.9-87.8%, wilson)
     """
@@ -187,6 +212,19 @@ def percent_change(pre, post) -> np.ndarray:
     NaN where a value is missing or the baseline is 0 (a relative change from 0 is undefined).
     Negative values are increases.
 
+    Parameters
+    ----------
+    pre, post : array_like
+        Baseline and follow-up scores of each patient, of equal length; None, NaN and pd.NA mean missing (the
+        patient is counted in ``n_missing``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(pre - post) / pre`` per patient, float, NaN where undefined.
+
+    Examples
+    --------
     >>> percent_change([10, 8, 0, 5], [7, 8, 3, None]).tolist()
     [0.3, 0.0, nan, nan]
     """
@@ -261,6 +299,34 @@ def responders(
     ``kind="absolute"``: threshold is in scale points of decrease. Boundary cases count (see the
     module docstring). Negative thresholds are allowed (e.g. -0.2: "worsened by at most 20 %").
 
+    Parameters
+    ----------
+    pre, post : array_like
+        Baseline and follow-up scores of each patient, of equal length; None, NaN and pd.NA mean missing (the
+        patient is counted in ``n_missing``).
+    threshold : float
+        Smallest decrease that counts as a response: a fraction of baseline (``kind="relative"``) or scale points
+        (``kind="absolute"``).
+    kind : {"relative", "absolute"}, default "relative"
+        How ``threshold`` is read.
+    ci_method : {"wilson", "clopper-pearson", "jeffreys", "agresti-coull", "wald"}, default "wilson"
+        The interval for the proportion (:func:`proportion_ci`).
+    conf_level : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    ResponderResult
+        ``k`` responders of ``n``, the proportion and its interval (``ci_low``, ``ci_high``), and the patients left
+        out for a missing score (``n_missing``) or, for a relative threshold, a zero baseline (``n_zero_baseline``).
+
+    References
+    ----------
+    Farrar JT et al. (2001). Clinical importance of changes in chronic pain intensity measured on an 11-point
+    numerical pain rating scale. Pain 94(2):149-158 (the 30 % decrease as a responder definition).
+
+    Examples
+    --------
     >>> r = responders([10, 8, 6, 0, 7], [7, 6, 6, 2, None], 0.30)
     >>> (r.k, r.n, r.n_zero_baseline, r.n_missing)
     (1, 3, 1, 1)
@@ -309,6 +375,31 @@ def responder_curve(
     The changes are sorted once and counted with ``searchsorted``, so 10^6 pairs take well under a
     second. ``df.attrs`` records kind, ci_method, conf_level, n_missing and n_zero_baseline.
 
+    Parameters
+    ----------
+    pre, post : array_like
+        Baseline and follow-up scores of each patient, of equal length; None, NaN and pd.NA mean missing (the
+        patient is counted in ``n_missing``).
+    kind : {"relative", "absolute"}, default "relative"
+        Thresholds as fractions of baseline or as scale points.
+    thresholds : array_like, optional
+        The thresholds to tabulate; default a grid plus every observed change (see above).
+    ci_method : {"wilson", "clopper-pearson", "jeffreys", "agresti-coull", "wald"}, default "wilson"
+        The interval for the proportion (:func:`proportion_ci`).
+    conf_level : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per threshold: ``threshold, k, n, proportion, ci_low, ci_high``; ``attrs`` as above.
+
+    References
+    ----------
+    Farrar JT et al. (2001). Pain 94(2):149-158 (cumulative proportion of responders by percent change).
+
+    Examples
+    --------
     >>> responder_curve([10, 8, 6], [7, 6, 6], thresholds=[0.25, 0.3, 0.5])[["threshold", "k", "n"]]
        threshold  k  n
     0       0.25  2  3

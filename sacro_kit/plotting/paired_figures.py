@@ -536,7 +536,9 @@ def draw_responder_axes(
         reported_artists.append(artist)
     start = 0.0 if threshold is None else float(threshold)
     at = curve.iloc[int(np.argmin(np.abs(curve["threshold"].to_numpy() - start)))]
-    cursor = ax.axvline(display_thresholds(kind, [start])[0], color="0.3", linewidth=1.0, linestyle=":", animated=animated)
+    cursor = ax.axvline(
+        display_thresholds(kind, [start])[0], color="0.3", linewidth=1.0, linestyle=":", animated=animated
+    )
     (point_ci,) = ax.plot(
         display_thresholds(kind, [start] * 2),
         [100 * at["ci_low"], 100 * at["ci_high"]],

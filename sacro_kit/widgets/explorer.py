@@ -39,9 +39,9 @@ from sacro_kit.plotting.paired_figures import (
     PAIRED_VARIABLES,
     check_band,
     complete_pairs,
-    palette,
     display_thresholds,
     draw_responder_axes,
+    palette,
     reported_responders,
 )
 from sacro_kit.stats.responders import responder_curve, responders

@@ -107,6 +107,7 @@ def verify_cohort(
     "everything reproducible is reproduced". ``method=None`` takes ``cohort.attrs["quantile_method"]`` or else
     the first definition that fits the card.
 
+    >>> from sacro_kit.forensics.reconstruction import reconstruct
     >>> table = verify_cohort(reconstruct(seed=1)[0])
     >>> bool(table["ok"].all()), sorted(table.loc[table["ok"].isna(), "claim"])
     (True, ['activity_pain', 'pain_duration'])

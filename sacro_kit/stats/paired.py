@@ -42,6 +42,7 @@ from functools import lru_cache
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from sacro_kit._results import Result
@@ -67,8 +68,14 @@ def _choice(value: str, allowed: tuple[str, ...], name: str) -> str:
 def _vector(values, name: str) -> np.ndarray:
     try:
         arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numeric (None/NaN mark a missing value)") from exc
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None:  # pd.NA inside a list or an object array: None, NaN and pd.NA all mean missing
+        try:
+            arr = pd.array(values if np.ndim(values) else [values], dtype="Float64").to_numpy(dtype=float,
+                                                                                          na_value=np.nan)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} must be numeric (None, NaN or pd.NA mark a missing value)") from exc
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:
@@ -883,7 +890,12 @@ def _signed_z(ranked: _Ranked, n: int, zero_method: str, correction: bool, alter
 
 
 def _resolve_wilcoxon_method(d: np.ndarray, method: str, ties: bool | None = None) -> str:
-    """Mirror scipy's ``method="auto"`` (scipy 1.17, _wilcoxon.py) to report the method used."""
+    """The kit's own choice for ``method="auto"``, which :func:`wilcoxon` then passes to scipy explicitly.
+
+    The rule (exact below 51 pairs without zeros or ties; a permutation test up to 13 pairs with them; the normal
+    approximation otherwise) matches scipy 1.17's documented default, but scipy is never asked to choose, so the
+    reported ``method`` is always the one that computed the p-value, whatever a later scipy's "auto" does.
+    """
     if method != "auto":
         return method
     if d.size > 50:

@@ -1,0 +1,47 @@
+"""API conventions of issue 11 that cut across modules (CONTRIBUTING.md, "API conventions")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import sacro_kit as sk
+
+
+@pytest.mark.parametrize("pre, post", [
+    ([5, 6, 7, 8, 9, 10, 4], [1, 1, 2, 2, 3, 1, 3]),          # ties, no zeros, n = 7
+    ([5, 6, 7, 8, 9, 10, 11], [1, 2, 3, 4, 5, 6, 7.5]),      # untied
+    (list(range(60)), [v - 1 - (v % 3) * 0.1 for v in range(60)]),  # n > 50
+])
+def test_auto_reports_the_method_it_passed_to_scipy(pre, post):
+    res = sk.wilcoxon(pre, post)  # method="auto"
+    d = np.round(np.asarray(pre, float) - np.asarray(post, float), 9)
+    scipy_method = stats.PermutationMethod() if res.method == "permutation" else res.method
+    if res.method != "exact" or np.unique(np.abs(d[d != 0])).size == d[d != 0].size:
+        ref = stats.wilcoxon(d, method=scipy_method)
+        assert res.pvalue == pytest.approx(ref.pvalue, rel=1e-12)
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
+def test_none_nan_and_pd_na_all_mean_missing_in_wilcoxon(missing):
+    pre = pd.array([5, 6, 7, 8, 9, 10], dtype="object")
+    pre[5] = missing
+    post = [1, 1, 2, 2, 3, 1]
+    res = sk.wilcoxon(list(pre), post)
+    ref = sk.wilcoxon([5, 6, 7, 8, 9], [1, 1, 2, 2, 3])
+    assert (res.statistic, res.pvalue) == (ref.statistic, ref.pvalue)
+
+
+def test_r_spelling_of_two_sided_is_accepted():
+    pre, post = [5, 6, 7, 8, 9], [1, 1, 2, 2, 3]
+    assert sk.wilcoxon(pre, post, alternative="two.sided").pvalue == sk.wilcoxon(pre, post).pvalue
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
+def test_meta_analysis_names_a_missing_effect_whatever_its_spelling(missing):
+    yi = pd.array([0.1, 0.2, 0.3, 0.4], dtype="object")
+    yi[2] = missing
+    with pytest.raises(ValueError, match=r"yi contains missing .* positions \[2\]"):
+        sk.meta_analysis(list(yi), [0.01, 0.02, 0.01, 0.02])

@@ -693,6 +693,26 @@ def load_reported(path: str | Path | None = None) -> ReportedCard:
     Raises FileNotFoundError for a missing file and :class:`CardError` for any problem with its contents.
     For checking any paper's card use :func:`sacro_kit.io.card_schema.load_card`, which needs no cohort columns.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The file; default ``$SACRO_KIT_CARD`` if set, else the shipped
+        Dougherty 2014 card (``data/reported/dougherty2014.yaml``, package data).
+
+    Returns
+    -------
+    ReportedCard
+        The claims, by key (``card["rest_pain"]``), each number a :class:`Printed` that keeps its printed text.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    CardError
+        A problem with the contents, naming the file, line and key.
+
+    Examples
+    --------
     >>> load_reported()["rest_responders"].percent.text
     '76%'
     """
@@ -734,7 +754,28 @@ def check_card_against_cohort(card: ReportedCard, cohort: pd.DataFrame) -> pd.Da
     impossible and raises :class:`CardError` listing every such claim. Claims without n (``pain_duration``)
     are listed with status "n not reported". Returns the comparison table.
 
-    >>> check_card_against_cohort(load_reported(), load_cohort())   # doctest: +SKIP
+    Parameters
+    ----------
+    card : ReportedCard
+        A card as :func:`load_reported` returns it.
+    cohort : pandas.DataFrame
+        A cohort as :func:`load_cohort` returns it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim: ``key, kind, variables, reported_n, available_n, status``.
+
+    Raises
+    ------
+    CardError
+        Some claim's n is larger than the cohort rows that could support it (every such claim listed).
+
+    Examples
+    --------
+    >>> table = check_card_against_cohort(sk.load_reported(), sk.load_cohort())
+    >>> table["status"].value_counts().to_dict()
+    {'equal': 9, 'n not reported': 1}
     """
     needed = {v for claim in card for v in _claim_variables(claim)}
     absent = sorted(needed - set(cohort.columns))

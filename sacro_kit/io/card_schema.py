@@ -747,6 +747,23 @@ def load_card(path: str | Path | None = None) -> Card:
     A version-1 card is converted (``card.converted_from == "sacro_kit.reported-card/1"``); anything else raises
     :class:`~sacro_kit.io.card.CardError` naming the file, line and key.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The file; default ``$SACRO_KIT_CARD`` if set, else the shipped Dougherty 2014 card (package data).
+
+    Returns
+    -------
+    Card
+        The schema-2 card: study, scales, outcomes, groups, time points and summary cells.
+
+    Raises
+    ------
+    CardError
+        Any problem, naming the file, line and key.
+
+    Examples
+    --------
     >>> load_card().study.id
     'dougherty2014'
     """

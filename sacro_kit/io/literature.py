@@ -173,6 +173,27 @@ def load_studies(path: str | Path | None = None) -> pd.DataFrame:
     never dropped. ``label`` is safe to print: rows whose authors are unverified are labelled without
     any author name.
 
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The studies table; default the shipped ``data/literature/studies.csv`` (package data).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every row of the file with ``row_id``, ``line``, ``label`` and the flag columns added.
+
+    Raises
+    ------
+    StudiesError
+        Every problem at once, naming file, line and column.
+
+    References
+    ----------
+    The studies and their sources are listed in ``data/literature/provenance.md``.
+
+    Examples
+    --------
     >>> studies = load_studies()
     >>> len(studies), studies.loc[0, "study_id"], int(studies.loc[0, "n"])
     (25, 'Dougherty 2014', 29)
@@ -327,6 +348,41 @@ def pooling_table(
     ``reason`` says why. ``exclude_flags`` (any of ``FLAG_COLUMNS``) marks flagged rows not eligible too,
     for sensitivity analyses. Rows are never silently dropped.
 
+    Parameters
+    ----------
+    studies : pandas.DataFrame, optional
+        As :func:`load_studies` returns it; default the shipped table.
+    timepoint : "first", "last" or float, default "first"
+        Which time point of each arm: the first, the last, or the one closest to this many weeks.
+    r : float, default 0.5
+        Assumed correlation of pre and post scores, for the variance of the mean change.
+    mean_method : str, default "luo"
+        How a median and IQR become a mean (:func:`estimate_mean_sd`).
+    sd_method : str, optional
+        How they become an SD; default the method :func:`estimate_mean_sd` chooses.
+    xi_eta : {"formula", "table"}, default "formula"
+        Wan's closed-form divisors or their table (:func:`estimate_mean_sd`).
+    default_scale : (float, float) or None, default (0, 10)
+        The score range assumed where a row states none (said so in ``conversion``).
+    exclude_flags : iterable of str, default ()
+        Rows with any of these flags (``FLAG_COLUMNS``) are not eligible.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per study arm and outcome with the means, SDs, effect (pre minus post), its variance,
+        ``eligible``, ``reason`` and ``conversion``.
+
+    References
+    ----------
+    Wan X et al. (2014). Estimating the sample mean and standard deviation from the sample size, median, range
+    and/or interquartile range. BMC Med Res Methodol 14:135. Luo D et al. (2018). Optimally estimating the
+    sample mean from the sample size, median, mid-range, and/or mid-quartile range. Stat Methods Med Res
+    27(6):1785-1805. Borenstein M et al. (2009). Introduction to Meta-Analysis, ch. 4 (the variance of a mean
+    change from an assumed pre/post correlation).
+
+    Examples
+    --------
     >>> table = pooling_table()
     >>> int(table["eligible"].sum()), len(table)
     (9, 13)

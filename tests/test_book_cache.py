@@ -56,7 +56,7 @@ def _tiny_book(root: Path, log: Path) -> None:
         exclude_patterns: [_build, pkg]
         execute:
           execute_notebooks: cache
-          cache: _build/.jupyter_cache
+          cache: {root / "_build" / ".jupyter_cache"}
         sphinx:
           local_extensions:
             cache_stamp: {EXT}
@@ -74,8 +74,9 @@ def _tiny_book(root: Path, log: Path) -> None:
 
 def _executions(root: Path, log: Path, env: dict[str, str]) -> int:
     before = len(log.read_text().splitlines()) if log.exists() else 0
+    # cwd is the tiny book: a relative cache path would otherwise land in the repository's own _build/
     result = subprocess.run([str(JUPYTER_BOOK), "build", str(root), "--path-output", str(root)],
-                            capture_output=True, text=True, env=env, timeout=300)
+                            capture_output=True, text=True, env=env, timeout=300, cwd=root)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return len(log.read_text().splitlines()) - before
 
@@ -86,6 +87,8 @@ def test_cached_build_reexecutes_exactly_when_inputs_change(tmp_path):
     root.mkdir()
     _tiny_book(root, log)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SACRO_KIT_")}
+    repo_cache = REPO / "_build" / ".jupyter_cache"
+    repo_cache_before = sorted(repo_cache.rglob("*")) if repo_cache.exists() else None
     assert _executions(root, log, env) == 1, "a cold build executes the chapter"
     assert _executions(root, log, env) == 0, "a warm build with no change executes nothing"
     (root / "pkg" / "model.py").write_text("ANSWER = 2\n")
@@ -95,3 +98,6 @@ def test_cached_build_reexecutes_exactly_when_inputs_change(tmp_path):
     cohort.write_text("id\n1\n")
     assert _executions(root, log, {**env, "SACRO_KIT_COHORT": str(cohort)}) == 1, \
         "a different cohort setting must invalidate the cached execution"
+    assert (root / "_build" / ".jupyter_cache").is_dir(), "the tiny book keeps its own cache"
+    after = sorted(repo_cache.rglob("*")) if repo_cache.exists() else None
+    assert after == repo_cache_before, "the test must not touch the repository's own execution cache"

@@ -45,3 +45,17 @@ def test_meta_analysis_names_a_missing_effect_whatever_its_spelling(missing):
     yi[2] = missing
     with pytest.raises(ValueError, match=r"yi contains missing .* positions \[2\]"):
         sk.meta_analysis(list(yi), [0.01, 0.02, 0.01, 0.02])
+
+
+def test_every_result_class_is_a_result():
+    import dataclasses
+
+    from sacro_kit._results import Result
+
+    data_containers = {"ReportedCard", "Printed", "Card", "StaticExplorer"}  # loaded inputs and views, not results
+    classes = {n: getattr(sk, n) for n in sk._API if isinstance(getattr(sk, n), type)}
+    results = {n: c for n, c in classes.items() if dataclasses.is_dataclass(c) and n not in data_containers}
+    assert not [n for n, c in results.items() if not issubclass(c, Result)]
+    low, high = sk.proportion_ci(22, 29)
+    assert (low, high) == (sk.proportion_ci(22, 29).low, sk.proportion_ci(22, 29).high)
+    assert sk.proportion_ci(22, 29).to_frame().shape[0] == 1

@@ -27,8 +27,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 from scipy.stats import norm
+
+from sacro_kit._results import Result
 
 __all__ = [
     "MeanSD",
@@ -167,7 +170,7 @@ def wan_eta(n: int) -> float:
 
 
 @dataclass(frozen=True)
-class MeanSD:
+class MeanSD(Result):
     """An estimated mean and SD, how they were obtained, and why they may mislead.
 
     ``xi`` and ``eta`` are the range and IQR divisors actually used (None when not used), and
@@ -176,6 +179,8 @@ class MeanSD:
     ``skewness_critical`` its 5% critical value. ``warnings`` lists, in words, every reason to doubt
     the normal-theory conversion; nothing is printed or raised as a Python warning.
     """
+
+    _unpack: ClassVar[tuple[str, ...]] = ("mean", "sd")
 
     mean: float
     sd: float

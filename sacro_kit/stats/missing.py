@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sacro_kit._results import Result
 from sacro_kit._compat import renamed_arguments
 from sacro_kit.stats.paired import sign_test, wilcoxon
 from sacro_kit.stats.responders import TOLERANCE, percent_change, proportion_ci
@@ -48,7 +49,7 @@ _PAIRED_KINDS = ("paired_summary", "responders", "paired_direction")
 
 
 @dataclass(frozen=True)
-class BinaryOutcome:
+class BinaryOutcome(Result):
     """A yes/no outcome in a cohort: k successes among ``n_observed`` patients, ``n_missing`` unknown.
 
     ``n_excluded`` counts patients for whom the outcome cannot exist (a relative responder with a
@@ -201,7 +202,7 @@ def best_worst_case(
 
 
 @dataclass(frozen=True)
-class TippingPoint:
+class TippingPoint(Result):
     """Tipping-point analysis of a yes/no outcome over every split of the missing patients.
 
     ``table`` has one row per ``m`` = number of missing patients assumed to have improved

@@ -18,11 +18,12 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Union
+from typing import ClassVar, Union
 
 import numpy as np
 import pandas as pd
 
+from sacro_kit._results import Result
 from sacro_kit._compat import renamed_arguments
 
 Method = Union[int, str]
@@ -245,8 +246,10 @@ def quantile(x: Iterable[float], p, quantile_type: Method = 7):
 
 
 @dataclass(frozen=True)
-class Description:
+class Description(Result):
     """Five-number summary of one variable, with the count of missing values shown, not hidden."""
+
+    _unpack: ClassVar[tuple[str, ...]] = ("median", "q1", "q3")
 
     n: int
     n_missing: int

@@ -27,12 +27,14 @@ Brown LD, Cai TT, DasGupta A. Interval estimation for a binomial proportion. Sta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 from scipy.special import ndtri
 
+from sacro_kit._results import Result
 from sacro_kit._compat import renamed_arguments
 
 #: Tolerance for "at least the threshold" (threshold units: a fraction, or scale points).
@@ -101,8 +103,10 @@ def _ci_arrays(k: np.ndarray, n: np.ndarray, method: str, conf_level: float) -> 
 
 
 @dataclass(frozen=True)
-class ProportionCI:
+class ProportionCI(Result):
     """A proportion k/n with a two-sided confidence interval."""
+
+    _unpack: ClassVar[tuple[str, ...]] = ("low", "high")
 
     k: int
     n: int
@@ -236,12 +240,14 @@ def percent_change(pre, post) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class ResponderResult:
+class ResponderResult(Result):
     """Responders among complete pairs: k of n with a confidence interval.
 
     For ``kind="relative"``, baseline-0 pairs cannot be responders and are excluded from ``n``
     (counted in ``n_zero_baseline``); incomplete pairs are counted in ``n_missing``.
     """
+
+    _unpack: ClassVar[tuple[str, ...]] = ("proportion", "ci_low", "ci_high")
 
     k: int
     n: int

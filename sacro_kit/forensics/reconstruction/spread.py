@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sacro_kit._results import Result
 from sacro_kit.forensics.reconstruction.drawing import reconstruct
 from sacro_kit.forensics.reconstruction.planning import COUNT_MAX, DEFAULT_SEED, _check_seed, _load_card, _plan
 from sacro_kit.forensics.reconstruction.verification import _complete
 
 
 @dataclass(frozen=True)
-class ReconstructionRange:
+class ReconstructionRange(Result):
     """How an unreported statistic varies across reconstructed cohorts (all consistent with the paper).
 
     ``quantiles`` maps a probability to the quantile of ``values`` (numpy's default linear definition).

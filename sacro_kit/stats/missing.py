@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sacro_kit._results import Result
 from sacro_kit._compat import renamed_arguments
+from sacro_kit._results import Result
 from sacro_kit.stats.paired import sign_test, wilcoxon
 from sacro_kit.stats.responders import TOLERANCE, percent_change, proportion_ci
 

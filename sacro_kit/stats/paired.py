@@ -72,8 +72,9 @@ def _vector(values, name: str) -> np.ndarray:
         arr = None
     if arr is None:  # pd.NA inside a list or an object array: None, NaN and pd.NA all mean missing
         try:
-            arr = pd.array(values if np.ndim(values) else [values], dtype="Float64").to_numpy(dtype=float,
-                                                                                          na_value=np.nan)
+            arr = pd.array(values if np.ndim(values) else [values], dtype="Float64").to_numpy(
+                dtype=float, na_value=np.nan
+            )
         except (TypeError, ValueError) as exc:
             raise ValueError(f"{name} must be numeric (None, NaN or pd.NA mark a missing value)") from exc
     if arr.ndim == 0:

@@ -23,8 +23,8 @@ from typing import ClassVar, Union
 import numpy as np
 import pandas as pd
 
-from sacro_kit._results import Result
 from sacro_kit._compat import renamed_arguments
+from sacro_kit._results import Result
 
 Method = Union[int, str]
 

@@ -34,8 +34,8 @@ import pandas as pd
 from scipy import stats
 from scipy.special import ndtri
 
-from sacro_kit._results import Result
 from sacro_kit._compat import renamed_arguments
+from sacro_kit._results import Result
 
 #: Tolerance for "at least the threshold" (threshold units: a fraction, or scale points).
 TOLERANCE = 1e-9

@@ -1598,6 +1598,27 @@ def mean_change(m_pre, sd_pre, m_post, sd_post, n, r=0.5) -> pd.DataFrame:
     hence assumed) within-person correlation of the pre and post scores. Inputs broadcast; the result
     has one row per study with columns ``yi``, ``vi``, ``sd_change``.
 
+    Parameters
+    ----------
+    m_pre, sd_pre, m_post, sd_post : float or array_like
+        Means and SDs before and after, per study.
+    n : int or array_like
+        Number of patients with both scores.
+    r : float or array_like, default 0.5
+        Assumed correlation of pre and post scores.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per study: ``yi``, ``vi``, ``sd_change``.
+
+    References
+    ----------
+    Viechtbauer W (2010). Conducting meta-analyses in R with the metafor package. J Stat Softw 36(3):1-48
+    (``escalc(measure = "MC")``). Borenstein M et al. (2009). Introduction to Meta-Analysis, Wiley, ch. 4.
+
+    Examples
+    --------
     >>> mean_change(7.5, 0.8, 3.3, 1.0, 16, r=0.5).round(4).to_dict("records")
     [{'yi': 4.2, 'vi': 0.0525, 'sd_change': 0.9165}]
     """

@@ -95,6 +95,23 @@ def binary_outcome(cohort: pd.DataFrame, card, outcome: str = "pain_decreased") 
     ``responders`` claim defines success as a decrease of at least its threshold between its two
     columns (missing = either score absent; relative thresholds exclude baseline-0 patients).
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        A cohort as :func:`sacro_kit.load_cohort` returns it.
+    card : ReportedCard or mapping
+        The card whose claim ``outcome`` defines the outcome (a mapping of claim key to claim also works).
+    outcome : str, default "pain_decreased"
+        Key of a ``proportion`` or ``responders`` claim.
+
+    Returns
+    -------
+    BinaryOutcome
+        ``key, label, k`` (successes), ``n_observed``, ``n_missing`` and ``n_excluded`` (baseline 0 under a relative
+        threshold).
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> from types import SimpleNamespace
     >>> claim = SimpleNamespace(kind="proportion", variable="improved")
@@ -157,6 +174,31 @@ def best_worst_case(
     Intervals come from :func:`sacro_kit.proportion_ci` (``method``: "wilson" by default,
     Brown, Cai & DasGupta 2001).
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        A cohort as :func:`sacro_kit.load_cohort` returns it.
+    card : ReportedCard or mapping
+        The card whose claim ``outcome`` defines the outcome (a mapping of claim key to claim also works).
+    outcome : str, default "pain_decreased"
+        Key of a ``proportion`` or ``responders`` claim.
+    ci_method : str, default "wilson"
+        Interval method of :func:`sacro_kit.proportion_ci`.
+    conf_level : float, default 0.95
+        Level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by scenario, as described above.
+
+    References
+    ----------
+    Gamble C, Hollis S (2005). Uncertainty method improved on best-worst case analysis in a binary
+    meta-analysis. J Clin Epidemiol 58(6):579-588.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> from types import SimpleNamespace
     >>> card = {"better": SimpleNamespace(kind="proportion", variable="better")}
@@ -288,6 +330,34 @@ def tipping_point(
     interval: "wilson" (score test; Wilson 1927) or "clopper-pearson" (exact binomial test), the
     two whose limit-versus-test duality is exact, so table and p-values never disagree.
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        A cohort as :func:`sacro_kit.load_cohort` returns it.
+    card : ReportedCard or mapping
+        The card whose claim ``outcome`` defines the outcome (a mapping of claim key to claim also works).
+    outcome : str, default "pain_decreased"
+        Key of a ``proportion`` or ``responders`` claim.
+    null : float, default 0.5
+        The proportion the lower confidence limit must exceed.
+    method : {"wilson", "clopper-pearson"}, default "wilson"
+        The interval.
+    conf_level : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    TippingPoint
+        ``table`` (one row per m with ``m, k, n`` and whether the conclusion ``holds``) and ``tipping_point``, the
+        smallest m for which it holds.
+
+    References
+    ----------
+    Gamble C, Hollis S (2005). Uncertainty method improved on best-worst case analysis in a binary
+    meta-analysis. J Clin Epidemiol 58(6):579-588.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> from types import SimpleNamespace
     >>> card = {"better": SimpleNamespace(kind="proportion", variable="better")}
@@ -362,6 +432,31 @@ def no_change_sensitivity(
     analysed, zeros included: the imputation drags it towards 0 even where a test does not move).
     ``method`` and ``alternative`` go to :func:`sacro_kit.wilcoxon`.
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        A cohort as :func:`sacro_kit.load_cohort` returns it.
+    card : ReportedCard or mapping
+        The card whose claim ``outcome`` defines the outcome (a mapping of claim key to claim also works).
+    outcome : str, default "rest_pain"
+        Key of a ``paired_summary`` claim (its two columns are the pre and post scores).
+    method : {"auto", "exact", "asymptotic"}, default "auto"
+        Passed to :func:`sacro_kit.wilcoxon`.
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        Passed to the tests.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per analysis, columns as described above.
+
+    References
+    ----------
+    Wilcoxon F (1945). Biometrics Bulletin 1(6):80-83. Pratt JW (1959). Remarks on zeros and ties in the
+    Wilcoxon signed rank procedures. JASA 54(287):655-667.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> from types import SimpleNamespace
     >>> card = {"pain": SimpleNamespace(kind="paired_summary", variables=("pre", "post"))}

@@ -10,7 +10,7 @@ The plain-number checks behind the rows live in :mod:`sacro_kit.forensics.consis
 (GRIM, GRIMMER, DEBIT, quartile lattices, percentages, smallest attainable p); this module only decides which
 checks a card's claims permit and words the verdicts.
 
->>> table = check_card(load_card())
+>>> table = check_card(sk.load_card())
 >>> row = table[(table.claim == "activity_pain") & table.check.str.startswith("p-value")].iloc[0]
 >>> row.verdict
 'inconsistent'
@@ -666,7 +666,7 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
     an integer reads every centre and quartile at least at that many decimals (a sensitivity reading, never the
     default).
 
-    >>> table = check_card(load_card())
+    >>> table = check_card(sk.load_card())
     >>> sorted(set(table.status))
     ['consistent', 'inconsistent', 'unverifiable']
     """

@@ -44,6 +44,7 @@ class Column:
     missing: str | None  # meaning of an empty cell; None = empty cells are not allowed
 
 
+#: The cohort schema: column name -> :class:`Column` (type, range, dtype, what a missing cell means).
 COHORT_COLUMNS: dict[str, Column] = {
     c.name: c
     for c in (

@@ -103,7 +103,7 @@ def min_p_table(ns: Sequence[int] = range(5, 31)) -> pd.DataFrame:
 
     Columns: ``n``; ``exact`` (exact signed-rank test = exact sign test = 2/2^n, also the exact permutation
     test of tied data); ``asymptotic`` (normal approximation, no ties); ``asymptotic_tied`` (normal approximation
-    with its tie correction in the most favourable case, all |differences| tied); ``asymptotic_tied_cc`` (the
+    with its tie correction in the most favourable case, all ``|differences|`` tied); ``asymptotic_tied_cc`` (the
     same with the continuity correction R applies by default). Values from :func:`sacro_kit.min_attainable_p`.
 
     >>> print(min_p_table([13]).to_string(index=False, float_format="{:.3g}".format))
@@ -212,7 +212,7 @@ def wilcoxon_table(cohort: pd.DataFrame, variables: Mapping[str, Sequence[str]] 
     ``untied table``, ``asymptotic``, ``asymptotic`` with continuity correction), from
     :func:`sacro_kit.wilcoxon`. Columns: variable, zero_method, method (requested), correction, method_used,
     distribution (the null distribution behind the p-value, as :class:`sacro_kit.WilcoxonResult` names it),
-    n_used, n_zero, ties (a tied |difference| among the non-zero ones), statistic, pvalue, valid.
+    n_used, n_zero, ties (a tied ``|difference|`` among the non-zero ones), statistic, pvalue, valid.
     ``exact`` is sacro_kit's: with ties or zeros it is the exact distribution conditional on them (coin,
     exactRankTests). ``untied table`` is what ``scipy.stats.wilcoxon(method="exact")`` computes: the
     distribution of untied ranks whatever the data; ``valid`` is False where that table is applied to data with

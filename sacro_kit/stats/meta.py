@@ -1052,8 +1052,8 @@ class Influence(Result):
     Per study (tuples in study order): externally studentized residual ``rstudent``, ``dffits``, Cook's
     distance ``cook_d``, covariance ratio ``cov_r``, ``tau2_del`` and ``q_del`` (tau^2 and QE with the study
     left out), ``hat`` value, ``weight`` (%), ``dfbetas`` (one tuple per coefficient, in ``names`` order) and
-    ``influential``, metafor's rule: |DFFITS| > 3 sqrt(p / (k - p)), or pchisq(Cook's D, p) > 0.5, or
-    hat > 3 p / k, or any |DFBETAS| > 1. ``to_frame()`` has one row per study. Unpacking gives
+    ``influential``, metafor's rule: ``|DFFITS| > 3 sqrt(p / (k - p))``, or pchisq(Cook's D, p) > 0.5, or
+    hat > 3 p / k, or any ``|DFBETAS| > 1``. ``to_frame()`` has one row per study. Unpacking gives
     ``rstudent, influential``.
     """
 

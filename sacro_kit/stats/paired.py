@@ -168,8 +168,8 @@ def _doubled_midranks(values: np.ndarray) -> np.ndarray:
 def _signed_rank_scores(d: np.ndarray, zero_method: str) -> tuple[np.ndarray, int, int]:
     """(doubled scores of the non-zero differences, doubled R+, doubled constant from zeros).
 
-    ``wilcox``: mid-ranks of |d| among the non-zero differences (zeros dropped first).
-    ``pratt`` and ``zsplit``: mid-ranks of |d| among all differences, zeros included, then the zeros'
+    ``wilcox``: mid-ranks of ``|d|`` among the non-zero differences (zeros dropped first).
+    ``pratt`` and ``zsplit``: mid-ranks of ``|d|`` among all differences, zeros included, then the zeros'
     ranks are set aside (Pratt 1959; coin's ``zero.method = "Pratt"``); zsplit adds half of them to R+,
     a constant that shifts the statistic and leaves every p-value equal to Pratt's.
     """
@@ -208,7 +208,7 @@ def _conditional_cdf(scores2: np.ndarray) -> np.ndarray:
     """P(T <= t), t = 0..sum(scores2), for T = sum of the scores whose sign is + under the symmetry null.
 
     Each non-zero difference is + or - with probability 1/2 independently, conditionally on its
-    |d| (Pratt 1959): the generating function is prod_i (1 + t^(s_i)) / 2 over the doubled mid-rank
+    ``|d|`` (Pratt 1959): the generating function is prod_i (1 + t^(s_i)) / 2 over the doubled mid-rank
     scores s_i (integers), built one score at a time -- the dynamic programme behind the shift algorithm
     of Streitberg & Roehmel (1986) that coin's ``exact()`` and exactRankTests' ``cperm`` use.
     """
@@ -239,7 +239,7 @@ def _conditional_pvalue(cdf: np.ndarray, t2: int, alternative: str) -> float:
 def exact_signed_rank_p(d, *, zero_method: str = "wilcox", alternative: str = "two-sided") -> float:
     """Exact conditional p-value of the Wilcoxon signed-rank test of the differences ``d``, ties and zeros allowed.
 
-    Conditional on the observed |d| (mid-ranks for ties), the 2^n sign patterns are equally likely under
+    Conditional on the observed ``|d|`` (mid-ranks for ties), the 2^n sign patterns are equally likely under
     the null of a distribution symmetric about 0; this is their exact distribution, by dynamic programming
     over doubled mid-ranks (polynomial: about n^3/2 additions; n = 57 takes well under a millisecond).
     It equals coin's ``wilcoxsign_test(..., distribution = "exact")`` (``zero_method="pratt"`` is coin's
@@ -785,7 +785,7 @@ class WilcoxonResult(Result):
 
     ``zstatistic`` is the signed standardised statistic (R+ - E[R+]) / sd(R+), continuity-corrected
     when ``correction``: positive when the differences lean positive (coin's sign convention; scipy
-    returns -|z| for two-sided tests); None for the exact and permutation methods.
+    returns ``-|z|`` for two-sided tests); None for the exact and permutation methods.
 
     ``hodges_lehmann``, ``ci_low``, ``ci_high`` come from :func:`hodges_lehmann` on ``d`` (zeros of
     ``d`` removed, whatever ``zero_method``; result shifted back by ``mu``) with ``ci_method`` its method:

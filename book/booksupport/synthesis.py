@@ -40,7 +40,7 @@ from sacro_kit.io.card import PairedSummaryClaim, ReportedCard
 from sacro_kit.io.literature import FLAG_COLUMNS, STUDIES_COLUMNS, load_studies, pooling_table
 from sacro_kit.stats.meansd import estimate_mean_sd
 from sacro_kit.stats.meta import MetaResult, meta_analysis
-from sacro_kit.plotting.style import new_figure
+from sacro_kit.plotting.style import FIGURE_WIDTH, SMALL, TITLE, new_figure, styled
 
 __all__ = ["card_study_row", "guidance_group", "GUIDANCE_GROUPS", "synthesis_table", "pool_eligible", "sensitivity_analyses", "conversion_table",
            "conversion_plot", "correlation_plot", "CARD_SOURCE", "sd_rule", "sd_sensitivity", "SD_FLOOR", "k_requirements"]
@@ -326,7 +326,8 @@ def conversion_table(card: ReportedCard, claims: Optional[Sequence[str]] = None,
     return pd.DataFrame(rows)
 
 
-def conversion_plot(table: pd.DataFrame, *, ncols: int = 2) -> Figure:
+@styled
+def conversion_plot(table: pd.DataFrame, *, ncols: int = 1) -> Figure:
     """One panel per row of :func:`conversion_table`: the normal curve the conversion assumes, the printed
     quartiles (ticks), the scale's bounds (grey lines) and, shaded, the part of the curve outside the scale.
 
@@ -339,7 +340,7 @@ def conversion_plot(table: pd.DataFrame, *, ncols: int = 2) -> Figure:
     pal = sns.color_palette("colorblind")
     k = len(table)
     nrows = math.ceil(k / ncols)
-    fig = new_figure((4.2 * ncols, 2.3 * nrows + 0.4))
+    fig = new_figure((FIGURE_WIDTH * ncols, 2.1 * nrows + 0.4))  # one column: legible on a phone
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, (_, row) in zip(axes, table.iterrows()):
         lo = row["scale_min"] if pd.notna(row["scale_min"]) else row["mean_luo"] - 4 * row["sd"]
@@ -359,8 +360,8 @@ def conversion_plot(table: pd.DataFrame, *, ncols: int = 2) -> Figure:
         ax.set_ylim(0, 1.2 * top)
         ax.set_yticks([])
         ax.set_title(f"{row['claim']}, {row['side']} (n = {int(row['n'])}): "
-                     f"{row['outside_scale']:.0%} outside", fontsize="medium")
-        ax.set_xlabel(f"mean {row['mean_luo']:.2f}, SD {row['sd']:.2f}", fontsize="small")
+                     f"{row['outside_scale']:.0%} outside", fontsize=TITLE)
+        ax.set_xlabel(f"mean {row['mean_luo']:.2f}, SD {row['sd']:.2f}", fontsize=SMALL)
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
     for ax in axes[k:]:
@@ -368,6 +369,7 @@ def conversion_plot(table: pd.DataFrame, *, ncols: int = 2) -> Figure:
     return fig
 
 
+@styled
 def correlation_plot(sensitivity: pd.DataFrame, *, kh_sensitivity: Optional[pd.DataFrame] = None,
                      mark_r: Optional[float] = None, ax=None) -> Figure:
     """Pooled estimate (points) and its CI (bars) against the assumed within-person correlation r, from
@@ -386,7 +388,7 @@ def correlation_plot(sensitivity: pd.DataFrame, *, kh_sensitivity: Optional[pd.D
             raise ValueError(f"{name} needs columns {needed}; use correlation_sensitivity()")
     pal = sns.color_palette("colorblind")
     if ax is None:
-        fig = new_figure((6.4, 4.2))
+        fig = new_figure((FIGURE_WIDTH, 4.2))
         ax = fig.add_subplot()
     else:
         fig = ax.get_figure()
@@ -404,9 +406,9 @@ def correlation_plot(sensitivity: pd.DataFrame, *, kh_sensitivity: Optional[pd.D
     ax.set_xlabel("assumed correlation r between pre and post scores")
     ax.set_ylabel("pooled mean change (points)")
     if ax.get_figure() is fig and fig.get_layout_engine() is not None:
-        fig.legend(loc="outside lower center", ncols=2, fontsize="small", frameon=False)
+        fig.legend(loc="outside lower center", ncols=2, fontsize=SMALL, frameon=False)
     else:
-        ax.legend(loc="best", fontsize="small", frameon=False)
+        ax.legend(loc="best", fontsize=SMALL, frameon=False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return fig

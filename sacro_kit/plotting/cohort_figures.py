@@ -16,6 +16,8 @@ data as one line per subject).
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -25,7 +27,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from sacro_kit._compat import renamed_arguments
 from sacro_kit.io.cohort import attrition
-from sacro_kit.plotting.style import new_figure
+from sacro_kit.plotting.style import FIGURE_WIDTH, SMALL, TEXT, TITLE, new_figure, styled
 from sacro_kit.stats.quantiles import Method, describe
 
 __all__ = ["attrition_figure", "slope_plot", "tipping_point_plot", "note_figure"]
@@ -55,6 +57,7 @@ def _lost_label(stage: str) -> str:
     return "not followed up" if stage == "followed up" else f"without {stage}"
 
 
+@styled
 def attrition_figure(cohort: pd.DataFrame, card=None, *, ax=None) -> Figure:
     """Flow diagram of the cohort from treated patients to each analysed subgroup, with counts and losses.
 
@@ -78,11 +81,11 @@ def attrition_figure(cohort: pd.DataFrame, card=None, *, ax=None) -> Figure:
     pal = sns.color_palette("colorblind")
     fill, edge, loss_fill = (*pal[0], 0.13), pal[0], "0.94"
     k = len(table)
-    fig, ax = _figure_and_axes(ax, (7.2, 1.45 * k + 0.3))
+    fig, ax = _figure_and_axes(ax, (FIGURE_WIDTH, 1.6 * k + 0.3))
     total = int(table["n"].iloc[0])
 
-    x_main, width, height, step = 0.30, 0.52, 0.72, 1.25
-    x_side, side_width = 0.80, 0.36
+    x_main, width, height, step = 0.32, 0.62, 0.8, 1.25
+    x_side, side_width = 0.825, 0.33
     for i, row in enumerate(table.itertuples(index=False)):
         y = -i * step
         n = int(row.n)
@@ -103,7 +106,8 @@ def attrition_figure(cohort: pd.DataFrame, card=None, *, ax=None) -> Figure:
         if reported is not None:
             agree = "matches" if reported == n else f"cohort differs by {n - reported:+d}"
             lines.append(f"paper reports n = {reported} ({agree})")
-        ax.text(x_main, y + 0.08, "\n".join(lines), ha="center", va="center", fontsize=9.5, linespacing=1.35)
+        text = "\n".join(textwrap.fill(line, 34) for line in lines)
+        ax.text(x_main, y + 0.06, text, ha="center", va="center", fontsize=SMALL, linespacing=1.3)
         bar = (width - 0.08) * n / total
         ax.add_patch(
             FancyBboxPatch(
@@ -134,7 +138,8 @@ def attrition_figure(cohort: pd.DataFrame, card=None, *, ax=None) -> Figure:
             xytext=(x_main, y_mid),
             arrowprops=dict(arrowstyle="-|>", color="0.45", lw=1.0, linestyle="--", shrinkA=0, shrinkB=0),
         )
-        side_height = 0.22 + 0.2 * len(side)
+        side = [textwrap.fill(line, 18) for line in side]
+        side_height = 0.16 + 0.15 * sum(line.count("\n") + 1 for line in side)
         ax.add_patch(
             FancyBboxPatch(
                 (x_side - side_width / 2, y_mid - side_height / 2),
@@ -147,7 +152,7 @@ def attrition_figure(cohort: pd.DataFrame, card=None, *, ax=None) -> Figure:
                 linestyle="--",
             )
         )
-        ax.text(x_side, y_mid, "\n".join(side), ha="center", va="center", fontsize=8.5, color="0.15")
+        ax.text(x_side, y_mid, "\n".join(side), ha="center", va="center", fontsize=SMALL, color="0.15")
     ax.set_xlim(0.0, 1.0)
     ax.set_ylim(-(k - 1) * step - height / 2 - 0.05, height / 2 + 0.05)
     ax.set_axis_off()
@@ -169,6 +174,7 @@ def _paired_columns(cohort: pd.DataFrame, outcome: str) -> tuple[str, str]:
 
 
 @renamed_arguments(method="quantile_type")
+@styled
 def slope_plot(
     cohort: pd.DataFrame,
     outcome: str = "rest",
@@ -207,7 +213,7 @@ def slope_plot(
 
     pal = sns.color_palette("colorblind")
     styles = {"decreased": (pal[0], "-"), "unchanged": (pal[7], ":"), "increased": (pal[1], "--")}
-    fig, ax = _figure_and_axes(ax, (6.4, 5.2))
+    fig, ax = _figure_and_axes(ax, (FIGURE_WIDTH, 5.6))
     for row in groups.itertuples(index=False):
         color, style = styles[row.direction]
         ax.plot(
@@ -235,7 +241,7 @@ def slope_plot(
             zorder=3,
         )
         for score, count in at_score.items():
-            ax.text(x + offset, score, f"{count}", ha=ha, va="center", fontsize=8.5, color="0.25")
+            ax.text(x + offset, score, f"{count}", ha=ha, va="center", fontsize=SMALL, color="0.25")
 
     med_pre = describe(pairs[pre], quantile_type=method).median
     med_post = describe(pairs[post], quantile_type=method).median
@@ -264,12 +270,13 @@ def slope_plot(
     )
     ax.legend(
         handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.06),  # below the axes: the figure stays narrow enough for a phone
+        ncols=2,
         frameon=False,
-        fontsize=9,
+        fontsize=SMALL,
         title=f"patients (n = {n})",
-        title_fontsize=9,
+        title_fontsize=SMALL,
     )
 
     label = "score"
@@ -289,12 +296,14 @@ def slope_plot(
     ax.set_xlim(-0.3, 1.3)
     ax.set_xticks([0, 1], ["before", "after"])
     ax.set_ylabel(label)
-    ax.set_title(title if title is not None else f"{pre} and {post}: {n} patients with both scores", fontsize=10.5)
+    ax.set_title(textwrap.fill(title if title is not None else f"{pre} and {post}: {n} patients with both scores", 52),
+                 fontsize=TITLE)
     sns.despine(ax=ax, bottom=True)
     ax.tick_params(axis="x", length=0)
     return fig
 
 
+@styled
 def tipping_point_plot(result, *, ax=None, title: str | None = None) -> Figure:
     """The proportion improved among all patients, with its interval, for every number m of missing patients improved.
 
@@ -312,7 +321,7 @@ def tipping_point_plot(result, *, ax=None, title: str | None = None) -> Figure:
     """
     table = result.table
     pal = sns.color_palette("colorblind")
-    fig, ax = _figure_and_axes(ax, (7.0, 4.2))
+    fig, ax = _figure_and_axes(ax, (FIGURE_WIDTH, 3.9))
     m = table["m"].to_numpy()
     pct = 100 * table["proportion"].to_numpy()
     low, high = 100 * table["ci_low"].to_numpy(), 100 * table["ci_high"].to_numpy()
@@ -355,26 +364,26 @@ def tipping_point_plot(result, *, ax=None, title: str | None = None) -> Figure:
             98,
             f"tipping point m = {result.tipping_point}",
             color="0.2",
-            fontsize=8.5,
+            fontsize=SMALL,
             va="top",
         )
     ax.set_ylim(0, 100)
     ax.set_xlim(-0.7, result.n_missing + 0.7)
     if result.n_missing <= 30:
-        ax.set_xticks(m)
-        if result.n_missing > 15:
-            ax.tick_params(axis="x", labelsize=7.5)
+        ax.set_xticks(m[:: -(-result.n_missing // 12)])  # at most about 13 ticks: they stay legible on a phone
     ax.set_xlabel(f"m = patients without the outcome assumed improved (of {result.n_missing})")
     ax.set_ylabel(f"improved among all {int(table['n'].iloc[0])} patients (%)")
     method = {"wilson": "Wilson", "clopper-pearson": "Clopper-Pearson"}.get(result.method, result.method)
     level = f"{100 * result.conf_level:g}% {method} interval"
-    ax.set_title(title if title is not None else f"{result.outcome}: proportion improved and {level}", fontsize=10.5)
-    ax.legend(loc="lower right", fontsize=8.5, frameon=True, framealpha=0.9)
+    ax.set_title(textwrap.fill(title if title is not None else f"{result.outcome}: proportion improved and {level}", 52),
+                 fontsize=TITLE)
+    ax.legend(loc="lower right", fontsize=SMALL, frameon=True, framealpha=0.9)
     sns.despine(ax=ax)
     return fig
 
 
-def note_figure(message: str, *, figsize=(6.0, 1.2)) -> Figure:
+@styled
+def note_figure(message: str, *, figsize=(FIGURE_WIDTH, 1.2)) -> Figure:
     """A figure holding only ``message``: what a chapter shows where its data have nothing to draw.
 
     A book chapter refers to each figure by name, so a section skipped for want of data (a claim the
@@ -387,6 +396,6 @@ def note_figure(message: str, *, figsize=(6.0, 1.2)) -> Figure:
         raise ValueError("note_figure needs a non-empty message")
     fig = new_figure(figsize)
     ax = fig.add_subplot()
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color="0.25", wrap=True)
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=TEXT, color="0.25", wrap=True)
     ax.set_axis_off()
     return fig

@@ -25,7 +25,7 @@ from matplotlib.patches import Polygon
 from matplotlib.transforms import blended_transform_factory, offset_copy
 from scipy import stats
 
-from sacro_kit.plotting.style import new_figure
+from sacro_kit.plotting.style import FIGURE_WIDTH, SMALL, TITLE, new_figure, styled
 from sacro_kit.stats.meta import MetaResult, TrimFill
 
 __all__ = ["forest_plot", "funnel_plot"]
@@ -69,6 +69,7 @@ def _figure_and_axes(ax, figsize):
     return ax.get_figure(), ax
 
 
+@styled
 def forest_plot(
     result: MetaResult,
     labels: Sequence[str] | None = None,
@@ -78,7 +79,7 @@ def forest_plot(
     xlabel: str = "Effect size",
     reference: float | None = 0.0,
     decimals: int = 2,
-    label_width: int = 44,
+    label_width: int = 20,
 ) -> Figure:
     """Forest plot: one square per study (area proportional to its weight) with its CI, the pooled
     diamond, the prediction interval, and a text column with each estimate, CI and weight.
@@ -100,7 +101,7 @@ def forest_plot(
     marked = _highlighted(highlight, labels)
     colors = _palette()
     frame = result.studies()
-    fig, ax = _figure_and_axes(ax, (10.0, 1.6 + 0.45 * (k + 3)))
+    fig, ax = _figure_and_axes(ax, (FIGURE_WIDTH + 0.4, 1.8 + 0.5 * (k + 3)))  # its text is all >= 10 pt
 
     ys = np.arange(k, 0, -1, dtype=float)
     w = frame["weight"].to_numpy()
@@ -126,10 +127,10 @@ def forest_plot(
     )
     ax.add_patch(diamond)
     if result.method == "FE":
-        model = "Common-effect model"
+        model = "Common-effect"
     else:
-        model = f"Random-effects model ({result.method}{', Knapp-Hartung' if result.knapp_hartung else ''})"
-    tick_labels = [textwrap.fill(lab, width=label_width, max_lines=2, placeholder="...") for lab in labels] + [model]
+        model = f"Random-effects ({result.method}{', Knapp-Hartung' if result.knapp_hartung else ''})"
+    tick_labels = [textwrap.fill(lab, width=label_width, max_lines=2, placeholder="...") for lab in labels] + [textwrap.fill(model, width=label_width)]
     tick_pos = list(ys) + [y_pool]
     y_pi = None
     if result.pi_low is not None:
@@ -150,7 +151,7 @@ def forest_plot(
         elif i == k:
             tick.set_fontweight("bold")
     ax.tick_params(axis="y", length=0)
-    bottom = (y_pi if y_pi is not None else y_pool) - 0.7
+    bottom = (y_pi if y_pi is not None else y_pool) - 1.0
     ax.set_ylim(bottom, k + 1.0)
     ax.set_xlabel(xlabel)
     for side in ("top", "right", "left"):
@@ -161,8 +162,8 @@ def forest_plot(
 
     edge = blended_transform_factory(ax.transAxes, ax.transData)
     # Text columns sit a fixed number of points right of the axes, so layout engines can make room for them.
-    est_tf = offset_copy(edge, fig=fig, x=12, units="points")
-    wt_tf = offset_copy(edge, fig=fig, x=12 + 8.2 * (2 * decimals + 12), units="points")
+    est_tf = offset_copy(edge, fig=fig, x=4, units="points")
+    wt_tf = offset_copy(edge, fig=fig, x=4 + 6.2 * (2 * decimals + 13), units="points")
     ci_name = f"{result.conf_level:.0%} CI"
 
     def column(x_tf, y, text, **kw):
@@ -183,13 +184,14 @@ def forest_plot(
     if y_pi is not None:
         column(est_tf, y_pi, f"[{fmt(result.pi_low)}, {fmt(result.pi_high)}]")
     het = (
-        f"Heterogeneity: tau$^2$ = {result.tau2:.3f}, I$^2$ = {result.i2:.1f}%, "
+        f"Heterogeneity: tau$^2$ = {result.tau2:.3f}, I$^2$ = {result.i2:.1f}%,\n"
         f"Q({result.q_df}) = {result.q:.2f}, p = {result.q_pvalue:.3g}"
     )
-    ax.text(0.0, bottom + 0.05, het, transform=edge, ha="left", va="bottom", fontsize="small", color="0.3")
+    ax.text(0.0, bottom + 0.05, het, transform=edge, ha="left", va="bottom", color="0.3")
     return fig
 
 
+@styled
 def funnel_plot(
     result: MetaResult | TrimFill, ax=None, *, xlabel: str = "Effect size", highlight: Highlight = None
 ) -> Figure:
@@ -212,7 +214,7 @@ def funnel_plot(
     frame = result.studies()
     n_obs = result.k - (filled.k0 if filled is not None else 0)
     marked = _highlighted(highlight, list(result.labels[:n_obs]))
-    fig, ax = _figure_and_axes(ax, (6.0, 4.8))
+    fig, ax = _figure_and_axes(ax, (FIGURE_WIDTH, 5.0))
     se_max = float(frame["se"].max()) * 1.1
     crit = stats.norm.isf((1 - result.conf_level) / 2)
     se_grid = np.array([0.0, se_max])
@@ -271,7 +273,7 @@ def funnel_plot(
     ax.set_ylim(se_max, 0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Standard error")
-    ax.legend(loc="best", fontsize="small", frameon=True, framealpha=0.9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=SMALL, frameon=False)  # below: narrow figure
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return fig

@@ -17,6 +17,8 @@ U.S. Food and Drug Administration. Guidance for industry. Patient-reported outco
 
 from __future__ import annotations
 
+import textwrap
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -29,7 +31,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
-from sacro_kit.plotting.style import new_figure
+from sacro_kit.plotting.style import FIGURE_WIDTH, SMALL, TITLE, new_figure, styled
 from sacro_kit.stats.paired import min_attainable_p, wilcoxon
 from sacro_kit.stats.responders import responder_curve
 
@@ -75,9 +77,9 @@ def palette() -> dict[str, tuple]:
     }
 
 
-def _figure(figsize, ncols: int = 1, **kwargs) -> tuple[Figure, np.ndarray]:
+def _figure(figsize, nrows: int = 1, **kwargs) -> tuple[Figure, np.ndarray]:
     fig = new_figure(figsize)  # not registered with pyplot; shows as a PNG in a notebook
-    axes = fig.subplots(1, ncols, squeeze=False, **kwargs)[0]
+    axes = fig.subplots(nrows, 1, squeeze=False, **kwargs)[:, 0]  # panels stack: a phone is narrow
     return fig, axes
 
 
@@ -134,6 +136,7 @@ _MIN_P_LABELS = {
 }
 
 
+@styled
 def min_p_plot(
     ns: Sequence[int] = range(5, 31),
     *,
@@ -154,7 +157,7 @@ def min_p_plot(
     """
     table = min_p_table(ns)
     colours = palette()
-    fig, (ax,) = _figure((6.8, 4.0))
+    fig, (ax,) = _figure((FIGURE_WIDTH, 3.6))
     styles = {
         "exact": (colours["exact"], "-", "o"),
         "asymptotic": (colours["asym"], "--", None),
@@ -191,7 +194,7 @@ def min_p_plot(
     ax.set_xlim(table["n"].min(), table["n"].max())
     ax.set_xlabel("number of non-zero paired differences, n")
     ax.set_ylabel("smallest attainable two-sided p")
-    ax.legend(fontsize="small", loc="lower left", frameon=True)
+    ax.legend(fontsize=SMALL, loc="lower left", frameon=True)
     ax.grid(True, which="major", linewidth=0.4, alpha=0.5)
     return fig
 
@@ -283,6 +286,7 @@ def wilcoxon_table(cohort: pd.DataFrame, variables: Mapping[str, Sequence[str]] 
     )
 
 
+@styled
 def differences_plot(
     cohort: pd.DataFrame,
     variables: Mapping[str, Sequence[str]] | None = None,
@@ -303,7 +307,7 @@ def differences_plot(
     if not variables:
         raise ValueError("variables must name at least one (pre, post) pair")
     colours = palette()
-    fig, axes = _figure((3.6 * len(variables), 3.2), len(variables), sharey=False)
+    fig, axes = _figure((FIGURE_WIDTH, 0.4 + 2.7 * len(variables)), len(variables), sharey=False)
     for ax, (name, columns) in zip(axes, variables.items()):
         pre, post = complete_pairs(cohort, columns)
         d = pre - post
@@ -314,7 +318,7 @@ def differences_plot(
                 bar.set(facecolor=colours["zero"], hatch="//", edgecolor="white")
         ax.axvline(0, color="0.4", linewidth=0.8)
         title = (titles or {}).get(name, name)
-        ax.set_title(f"{title} (n = {d.size} pairs)", fontsize="medium")
+        ax.set_title(f"{title} (n = {d.size} pairs)", fontsize=TITLE)
         ax.set_xlabel("pre - post (points; > 0 = pain decreased)")
         ax.set_ylabel("patients")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -324,7 +328,7 @@ def differences_plot(
             Patch(facecolor=colours["cohort"], label="non-zero difference"),
             Patch(facecolor=colours["zero"], hatch="//", edgecolor="white", label="zero difference"),
         ],
-        fontsize="small",
+        fontsize=SMALL,
         loc="outside upper center",
         ncols=2,
         frameon=False,
@@ -332,6 +336,7 @@ def differences_plot(
     return fig
 
 
+@styled
 def spread_plot(
     values: Sequence[float],
     *,
@@ -354,7 +359,7 @@ def spread_plot(
     if values.size == 0 or not np.isfinite(values).all():
         raise ValueError("values must be a non-empty sequence of finite numbers")
     colours = palette()
-    fig, (ax,) = _figure((6.4, 2.2))
+    fig, (ax,) = _figure((FIGURE_WIDTH, 2.9))
     jitter = np.random.default_rng(0).uniform(-0.12, 0.12, values.size)
     ax.boxplot(
         values,
@@ -393,8 +398,8 @@ def spread_plot(
         ax.set_xscale("log")
     ax.set_yticks([])
     ax.set_ylim(-0.5, 0.5)
-    ax.set_xlabel(xlabel)
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.set_xlabel(textwrap.fill(xlabel, 60))
+    ax.legend(fontsize=SMALL, loc="upper center", bbox_to_anchor=(0.5, -0.5), ncols=2, frameon=False)
     return fig
 
 
@@ -568,6 +573,7 @@ def draw_responder_axes(
     return ResponderAxes(line, ci, band_outer, band_inner, band_median, reported_artists, cursor, point, point_ci)
 
 
+@styled
 def responder_plot(
     cohort: pd.DataFrame,
     card=None,
@@ -594,11 +600,11 @@ def responder_plot(
     reported = reported_responders(card, variables, kind)
     if threshold is None and reported:
         threshold = reported[0].threshold
-    fig, (ax,) = _figure((7.0, 4.2))
+    fig, (ax,) = _figure((FIGURE_WIDTH, 3.8))
     draw_responder_axes(ax, curve, kind, band=band, reported=reported, threshold=threshold)
     if title:
-        ax.set_title(title, fontsize="medium")
-    ax.legend(fontsize="small", loc="lower left", frameon=True)
+        ax.set_title(title, fontsize=TITLE)
+    ax.legend(fontsize=SMALL, loc="lower left", frameon=True)
     return fig
 
 
@@ -606,6 +612,7 @@ def responder_plot(
 # Chapter 6: paired counts
 
 
+@styled
 def paired_counts_plot(
     cohort: pd.DataFrame, variables: Sequence[str] = ("opioids_pre", "opioids_post"), *, unit: str = "opioids"
 ) -> Figure:
@@ -627,7 +634,7 @@ def paired_counts_plot(
         pd.Categorical(post.astype(int), categories=levels),
         dropna=False,
     )
-    fig, (ax,) = _figure((5.2, 4.4))
+    fig, (ax,) = _figure((FIGURE_WIDTH, 4.2))
     sns.heatmap(
         table,
         ax=ax,
@@ -638,7 +645,7 @@ def paired_counts_plot(
         linewidths=0.5,
         linecolor="white",
         square=True,
-        annot_kws={"fontsize": "small"},
+        annot_kws={"fontsize": SMALL},
     )
     for i in range(levels.size):
         ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor="0.2", linewidth=1.5))
@@ -647,13 +654,14 @@ def paired_counts_plot(
     ax.set_ylabel(f"{unit} before (pre)")
     ax.set_title(
         f"decreased {decreased} (left of diagonal), unchanged {unchanged} (outlined), increased {increased}",
-        fontsize="small",
+        fontsize=SMALL,
     )
     ax.tick_params(length=0)
     ax.tick_params(axis="y", labelrotation=0)
     return fig
 
 
+@styled
 def paired_distributions_plot(
     cohort: pd.DataFrame,
     variables: Sequence[str] = ("opioids_pre", "opioids_post"),
@@ -676,7 +684,7 @@ def paired_distributions_plot(
         raise ValueError(f"no complete {variables[0]}/{variables[1]} pairs to plot")
     colours = palette()
     levels = np.arange(int(min(pre.min(), post.min())), int(max(pre.max(), post.max())) + 1)
-    fig, (ax,) = _figure((5.6, 3.6))
+    fig, (ax,) = _figure((FIGURE_WIDTH, 3.4))
     width = 0.4
     top = 0
     for offset, values, label, colour in (
@@ -688,12 +696,12 @@ def paired_distributions_plot(
         bars = ax.bar(
             levels + offset, counts, width=width, color=colour, label=f"{label} (median {np.median(values):g})"
         )
-        ax.bar_label(bars, fontsize="x-small", padding=1)
+        ax.bar_label(bars, fontsize=SMALL, padding=1)
     for offset, values, colour in ((-width / 2, pre, colours["pre"]), (width / 2, post, colours["post"])):
         ax.plot([np.median(values) + offset], [top * 1.12], marker="v", markersize=9, color=colour, linestyle="none")
     ax.set_ylim(0, top * 1.22)
     ax.set_xticks(levels)
     ax.set_xlabel(f"{unit} per patient")
     ax.set_ylabel("patients")
-    ax.legend(fontsize="small", title="triangles mark the medians", title_fontsize="x-small", frameon=False)
+    ax.legend(fontsize=SMALL, title="triangles mark the medians", title_fontsize=SMALL, frameon=False)
     return fig

@@ -4,7 +4,10 @@ The stored outputs come from one run (`make notebooks`), the build's from anothe
 `make book`); nbval is a third. Equal text outputs across independent runs mean seeds are explicit and nothing volatile
 (timings, memory addresses, random ids) reaches a reader. Images are compared by presence only: PNG bytes depend on
 the Matplotlib build, not on the analysis. Widget views carry random model ids, so only their presence is compared.
-Glue records are compared through what they display; myst-nb keeps them apart from the executed copy.
+Prose numbers are MyST ``{eval}`` roles: the build evaluates them in cells it injects after each Markdown cell
+(``booksupport.myst_eval``), and the committed chapters store the results in ``metadata.user_expressions`` for
+JupyterLab. The injected cells are left out of the output comparison, and their results are compared with the stored
+ones instead.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from booksupport.myst_eval import INJECTED, METADATA, collect
 
 ROOT = Path(__file__).resolve().parents[2]
 STORED = sorted((ROOT / "book").glob("*.ipynb"))
@@ -26,7 +30,7 @@ def _outputs(path: Path) -> list:
     nb = nbformat.read(path, as_version=4)
     cells = []
     for cell in nb.cells:
-        if cell.cell_type != "code":
+        if cell.cell_type != "code" or cell.metadata.get(INJECTED):
             continue
         outs = []
         for out in cell.get("outputs", []):
@@ -52,26 +56,22 @@ def test_build_reproduces_stored_outputs(stored):
     assert _outputs(executed) == _outputs(stored), f"{stored.name}: outputs differ between two runs"
 
 
-def _glued(path: Path) -> dict:
-    nb = nbformat.read(path, as_version=4)
-    prefix = "application/papermill.record/"
-    def key(k: str) -> str:
-        return k[len(prefix):] if k.startswith(prefix) else k
-
-    return {out["metadata"]["scrapbook"]["name"]: {key(k): VOLATILE.sub("0x", str(v))
-                                                   for k, v in out["data"].items() if key(k) not in SKIP}
-            for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
-            if out.get("metadata", {}).get("scrapbook")}
+def _prose_numbers(notebook: nbformat.NotebookNode) -> list:
+    """(cell index, expression, displayed text) for every {eval} result stored in the Markdown cells."""
+    numbers = []
+    for index, cell in enumerate(notebook.cells):
+        for entry in cell.metadata.get(METADATA, []):
+            data = entry["result"].get("data", {})
+            numbers.append((index, entry["expression"], entry["result"].get("status"),
+                            VOLATILE.sub("0x", str(data.get("text/plain")))))
+    return numbers
 
 
 @pytest.mark.parametrize("stored", STORED, ids=[p.stem for p in STORED])
 def test_build_reproduces_every_number_in_the_prose(stored):
-    # every number in the prose is a glued value; the build keeps them in <chapter>.glue.json
-    import json
-
-    glue_file = EXECUTED / f"{stored.stem}.glue.json"
-    if not glue_file.exists():
-        pytest.fail(f"{glue_file} is missing: run `make book` first")
-    built = {name: {k: VOLATILE.sub("0x", str(v)) for k, v in out["data"].items() if k not in SKIP}
-             for name, out in json.loads(glue_file.read_text()).items()}
-    assert built == _glued(stored)
+    executed = EXECUTED / stored.name
+    if not executed.exists():
+        pytest.fail(f"{executed} is missing: run `make book` first")
+    built = _prose_numbers(collect(nbformat.read(executed, as_version=4)))
+    kept = _prose_numbers(nbformat.read(stored, as_version=4))
+    assert built == kept, f"{stored.name}: a number in the prose differs between the build and the stored chapter"

@@ -296,8 +296,10 @@ def slope_plot(
     ax.set_xlim(-0.3, 1.3)
     ax.set_xticks([0, 1], ["before", "after"])
     ax.set_ylabel(label)
-    ax.set_title(textwrap.fill(title if title is not None else f"{pre} and {post}: {n} patients with both scores", 52),
-                 fontsize=TITLE)
+    ax.set_title(
+        textwrap.fill(title if title is not None else f"{pre} and {post}: {n} patients with both scores", 52),
+        fontsize=TITLE,
+    )
     sns.despine(ax=ax, bottom=True)
     ax.tick_params(axis="x", length=0)
     return fig
@@ -375,8 +377,10 @@ def tipping_point_plot(result, *, ax=None, title: str | None = None) -> Figure:
     ax.set_ylabel(f"improved among all {int(table['n'].iloc[0])} patients (%)")
     method = {"wilson": "Wilson", "clopper-pearson": "Clopper-Pearson"}.get(result.method, result.method)
     level = f"{100 * result.conf_level:g}% {method} interval"
-    ax.set_title(textwrap.fill(title if title is not None else f"{result.outcome}: proportion improved and {level}", 52),
-                 fontsize=TITLE)
+    ax.set_title(
+        textwrap.fill(title if title is not None else f"{result.outcome}: proportion improved and {level}", 52),
+        fontsize=TITLE,
+    )
     ax.legend(loc="lower right", fontsize=SMALL, frameon=True, framealpha=0.9)
     sns.despine(ax=ax)
     return fig

@@ -25,7 +25,7 @@ from matplotlib.patches import Polygon
 from matplotlib.transforms import blended_transform_factory, offset_copy
 from scipy import stats
 
-from sacro_kit.plotting.style import FIGURE_WIDTH, SMALL, TITLE, new_figure, styled
+from sacro_kit.plotting.style import FIGURE_WIDTH, SMALL, new_figure, styled
 from sacro_kit.stats.meta import MetaResult, TrimFill
 
 __all__ = ["forest_plot", "funnel_plot"]
@@ -130,7 +130,9 @@ def forest_plot(
         model = "Common-effect"
     else:
         model = f"Random-effects ({result.method}{', Knapp-Hartung' if result.knapp_hartung else ''})"
-    tick_labels = [textwrap.fill(lab, width=label_width, max_lines=2, placeholder="...") for lab in labels] + [textwrap.fill(model, width=label_width)]
+    tick_labels = [textwrap.fill(lab, width=label_width, max_lines=2, placeholder="...") for lab in labels] + [
+        textwrap.fill(model, width=label_width)
+    ]
     tick_pos = list(ys) + [y_pool]
     y_pi = None
     if result.pi_low is not None:

@@ -18,7 +18,6 @@ U.S. Food and Drug Administration. Guidance for industry. Patient-reported outco
 from __future__ import annotations
 
 import textwrap
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 

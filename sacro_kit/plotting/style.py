@@ -95,11 +95,7 @@ def smallest_text_px(fig: Figure, display_width_px: float = DISPLAY_WIDTH_PX) ->
 
     buffer.seek(0)
     width_px = Image.open(buffer).size[0]
-    sizes = [
-        text.get_fontsize()
-        for text in fig.findobj(Text)
-        if text.get_visible() and text.get_text().strip()
-    ]
+    sizes = [text.get_fontsize() for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()]
     if not sizes:
         raise ValueError("the figure has no visible text")
     return min(sizes) / 72 * fig.dpi * display_width_px / width_px

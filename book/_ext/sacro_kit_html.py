@@ -118,6 +118,9 @@ def _copy_assets(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
+    # Sphinx 7.4 never overwrites an existing static file: copy this extension's own, so an edited stylesheet
+    # reaches a warm build too
+    shutil.copytree(STATIC, static, dirs_exist_ok=True)
     source = _mathjax_source()
     target = static / "mathjax"
     for part in MATHJAX_PARTS:

@@ -41,6 +41,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from sacro_kit.forensics._exact import round_exact  # one exact rounding for every check
 from sacro_kit.stats.quantiles import QUANTILE_METHODS, OrderStatistic, check_method, order_statistic
 
 #: Rounding conventions a printed number may have come from ("up_or_down": either tie direction).
@@ -111,32 +112,6 @@ def _check_rounding(rounding: str) -> str:
     if rounding not in ROUNDING_RULES:
         raise ValueError(f"rounding must be one of {', '.join(map(repr, ROUNDING_RULES))}; got {rounding!r}")
     return rounding
-
-
-def round_exact(value: Fraction, decimals: int, rule: str) -> Fraction:
-    """``value`` rounded to ``decimals`` places under ``rule`` ("half_up": ties away from zero, "half_down":
-    ties toward zero, "half_even"), exactly.
-
-    >>> round_exact(Fraction(27, 4), 1, "half_up"), round_exact(Fraction(9, 4), 1, "half_even")
-    (Fraction(34, 5), Fraction(11, 5))
-    """
-    scale = 10**decimals
-    scaled = Fraction(value) * scale
-    floor = math.floor(scaled)
-    rest = scaled - floor
-    if rest > Fraction(1, 2):
-        result = floor + 1
-    elif rest < Fraction(1, 2):
-        result = floor
-    elif rule == "half_even":
-        result = floor if floor % 2 == 0 else floor + 1
-    elif rule == "half_up":
-        result = floor + 1 if value >= 0 else floor
-    elif rule == "half_down":
-        result = floor if value >= 0 else floor + 1
-    else:
-        raise ValueError(f"unknown rounding rule {rule!r}")
-    return Fraction(result, scale)
 
 
 def _prints_as(value: Fraction, target: Fraction, decimals: int, rounding: str) -> bool:

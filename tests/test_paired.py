@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sacro_kit.stats import paired
+from sacro_kit.stats import _walsh, paired
 from sacro_kit.stats.paired import (hodges_lehmann, min_attainable_p, paired_t, sign_test, wilcoxon)
 
 # R ?wilcox.test example (Hollander & Wolfe 1973, p. 29f: depression scale factor IV, x first visit, y second)
@@ -528,16 +528,34 @@ def test_walsh_selection_equals_sorting(monkeypatch):
     reference = all_intervals()
     monkeypatch.setattr(paired, "_DISTINCT_LIMIT", 1500)  # counting over pairs of distinct values
     assert all_intervals() == reference
-    monkeypatch.setattr(paired, "_DISTINCT_LIMIT", 0)  # sampled bracketing with exact counting, tiny brackets
+    monkeypatch.setattr(paired, "_DISTINCT_LIMIT", 0)  # compiled selection: exact counting, tiny brackets
     monkeypatch.setattr(paired, "_WALSH_SORT_LIMIT", 0)
-    monkeypatch.setattr(paired, "_EXTRACT_LIMIT", 300)
-    monkeypatch.setattr(paired, "_SAMPLE_SIZE", 500)
+    monkeypatch.setattr(_walsh, "COLLECT_LIMIT", 300)
+    monkeypatch.setattr(_walsh, "SAMPLE_SIZE", 500)
     assert all_intervals() == reference
     d = np.sort(samples[2])
     i, j = np.triu_indices(d.size)
     walsh = np.sort((d[i] + d[j]) / 2.0)
     ranks = [1, 2, 1000, walsh.size // 2, walsh.size // 2 + 1, walsh.size - 1, walsh.size]
-    assert paired._walsh_select(d, ranks) == {r: walsh[r - 1] for r in ranks}
+    assert _walsh.select(d, ranks) == {r: walsh[r - 1] for r in ranks}
+
+
+@pytest.mark.parametrize("collect_limit", [100_000, 50, 1])
+def test_walsh_selection_is_exact_on_hard_samples(monkeypatch, collect_limit):
+    """Ties by the thousand, 300 orders of magnitude in one sample, and brackets forced down to single values."""
+    rng = np.random.default_rng(77)
+    monkeypatch.setattr(_walsh, "COLLECT_LIMIT", collect_limit)
+    samples = [rng.normal(size=3000), rng.normal(size=2500).round(1), rng.integers(-3, 4, 2200) * 0.5,
+               np.r_[rng.normal(size=2500) * 1e-300, rng.normal(size=500) * 1e6], np.full(2100, 7.25)]
+    for d in samples:
+        d = np.sort(d)
+        i, j = np.triu_indices(d.size)
+        walsh = np.sort((d[i] + d[j]) / 2.0)
+        ranks = [1, 2, walsh.size // 3, walsh.size // 2, walsh.size // 2 + 1, walsh.size - 1, walsh.size]
+        ranks += [int(r) for r in rng.integers(1, walsh.size + 1, 10)]
+        assert _walsh.select(d, ranks) == {r: walsh[r - 1] for r in ranks}
+    with pytest.raises(ValueError, match="ranks must lie in"):
+        _walsh.select(np.arange(3.0), [7])
 
 
 def test_large_sample_is_feasible():

@@ -260,3 +260,19 @@ def test_curve_on_a_million_pairs():
 def test_empty_curve():
     curve = responder_curve([0, 0], [1, 2])  # only zero baselines: nothing evaluable
     assert (curve["n"] == 0).all() and (curve["k"] == 0).all() and curve["proportion"].isna().all()
+
+
+def test_benchmark_baseline_computes_the_same_curve():
+    """benchmarks/bench_ranks.py times responder_curve against a minimal numpy version: it must be the same curve."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_ranks.py"
+    spec = importlib.util.spec_from_file_location("bench_ranks", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rng = np.random.default_rng(10)
+    pre, post = rng.integers(0, 11, 5000), rng.integers(0, 11, 5000)
+    ours = responder_curve(pre, post)
+    table = bench.minimal_responder_table(pre, post)
+    pd.testing.assert_frame_equal(ours, table, check_exact=False, rtol=1e-12, check_dtype=False)

@@ -444,136 +444,6 @@ _WALSH_SORT_LIMIT = 2000
 _EXACT_TABLE_LIMIT = 1000
 
 
-def _float_key(value: float) -> int:
-    """An integer that orders doubles like their values (IEEE-754 bit trick)."""
-    bits = int(np.array(value, dtype=np.float64).view(np.int64))
-    return bits if bits >= 0 else -(bits & 0x7FFFFFFFFFFFFFFF)
-
-
-def _key_float(key: int) -> float:
-    if key >= 0:
-        return float(np.array(key, dtype=np.int64).view(np.float64))
-    return -float(np.array(-key, dtype=np.int64).view(np.float64))
-
-
-def _walsh_count_le(d: np.ndarray, t: float) -> int:
-    """#{i <= j : (d_i + d_j)/2 <= t} for ascending d, with the same floating-point sums as the sort path."""
-    n = d.size
-    lo = np.arange(n)  # per row i: the first j >= i with (d_i + d_j)/2 > t lies in [lo, hi]
-    hi = np.full(n, n)
-    while True:
-        active = lo < hi
-        if not active.any():
-            break
-        mid = np.minimum((lo + hi) // 2, n - 1)
-        above = (d + d[mid]) / 2.0 > t
-        hi = np.where(active & above, mid, hi)
-        lo = np.where(active & ~above, mid + 1, lo)
-    return int((lo - np.arange(n)).sum())
-
-
-def _row_ends(d: np.ndarray, t: float) -> np.ndarray:
-    """For ascending ``d``: e_i = the end of row i, i.e. #{j < e_i} with fl((d_i + d_j)/2) <= t for i <= j < e_i.
-
-    A floating-point sum is monotone in d_j, so each row's qualifying j form a run starting at i; its end is
-    found by ``searchsorted`` on 2t - d_i and corrected, block of equal values by block, until the very
-    floating-point averages the sort path would compute decide it. O(n log n), exact.
-    """
-    n = d.size
-    rows = np.arange(n)
-    e = np.maximum(np.searchsorted(d, (2.0 * t - d)[::-1], side="right")[::-1], rows)  # ascending keys: faster
-    while True:  # too short: the next average still qualifies -> skip its whole block of equal d_j
-        m = np.flatnonzero(e < n)
-        grow = m[(d[m] + d[e[m]]) / 2.0 <= t]
-        if grow.size == 0:
-            break
-        e[grow] = np.searchsorted(d, d[e[grow]], side="right")
-    while True:  # too long: the last average does not qualify -> drop its block (never below i)
-        m = np.flatnonzero(e > rows)
-        shrink = m[(d[m] + d[e[m] - 1]) / 2.0 > t]
-        if shrink.size == 0:
-            break
-        e[shrink] = np.maximum(np.searchsorted(d, d[e[shrink] - 1], side="left"), shrink)
-    return e
-
-
-#: Candidates at most this many are materialised and partitioned; above, the bracket is narrowed by sampling.
-_EXTRACT_LIMIT = 500_000
-_SAMPLE_SIZE = 100_000
-
-
-def _bracket(
-    d: np.ndarray, a: np.ndarray, b: np.ndarray, k_lo: int, k_hi: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Narrow the per-row runs [a_i, b_i) (the Walsh averages in a bracket (L, U]) around ranks k_lo..k_hi."""
-    n = d.size
-    rows = np.arange(n)
-    for _ in range(64):
-        lengths = b - a
-        total = int(lengths.sum())
-        if total <= _EXTRACT_LIMIT:
-            break
-        below = int((a - rows).sum())
-        ends = np.cumsum(lengths)
-        pos = np.sort(rng.integers(0, total, _SAMPLE_SIZE))
-        row = np.searchsorted(ends, pos, side="right")
-        j = a[row] + (pos - (ends[row] - lengths[row]))
-        sample = np.sort((d[row] + d[j]) / 2.0)
-        m = sample.size
-        spread = 4.0 * math.sqrt(m)
-        i_low = int(math.floor((k_lo - below - 1) / total * m - spread))
-        i_high = int(math.ceil((k_hi - below) / total * m + spread))
-        if i_high - i_low > m // 2:
-            break  # the bracket is about as narrow as the span of the ranks wanted
-        for i in (i_low, i_high):
-            if not 0 <= i < m:
-                continue
-            e = np.minimum(np.maximum(_row_ends(d, float(sample[i])), a), b)
-            count = int((e - rows).sum())  # #{W <= sample[i]}
-            if count < k_lo:  # every wanted rank lies above: raise the floor
-                a = e
-            elif count >= k_hi:  # every wanted rank lies at or below: lower the ceiling
-                b = e
-            # otherwise the guess splits the wanted ranks: it cannot move either side
-    return a, b
-
-
-def _walsh_select(d: np.ndarray, ranks: list[int]) -> dict[int, float]:
-    """The Walsh averages of ascending ``d`` at the 1-based ``ranks``, exactly, without building them all.
-
-    Randomised bracketing in the spirit of Monahan (1984): keep, per row i, the run [a_i, b_i) of partners j
-    whose averages lie in a bracket (L, U]; sample averages uniformly from the bracket, take sample quantiles
-    around the target ranks as the new L and U, and verify them by exact O(n log n) counting (a failed guess
-    still narrows the bracket from the other side). Each round shrinks the bracket about 100-fold; first for
-    all the ranks together, then around each (adjacent ranks, as the two middle ones of a median, together);
-    once a bracket holds a few million averages they are materialised and partitioned. The sampler is seeded;
-    the result never depends on it, only the cost does.
-    """
-    n = d.size
-    rows = np.arange(n)
-    rng = np.random.default_rng(0)
-    wanted = sorted(set(ranks))
-    a0, b0 = _bracket(d, rows.copy(), np.full(n, n), wanted[0], wanted[-1], rng)
-    groups: list[list[int]] = []
-    for r in wanted:
-        if groups and r - groups[-1][-1] <= 1:
-            groups[-1].append(r)
-        else:
-            groups.append([r])
-    out: dict[int, float] = {}
-    for group in groups:
-        a, b = _bracket(d, a0, b0, group[0], group[-1], rng)
-        lengths = b - a
-        below = int((a - rows).sum())
-        starts = np.cumsum(lengths) - lengths
-        row = np.repeat(rows, lengths)
-        j = a[row] + (np.arange(row.size) - starts[row])
-        candidates = (d[row] + d[j]) / 2.0
-        at = np.asarray(group) - below - 1
-        out.update({r: float(v) for r, v in zip(group, np.partition(candidates, at)[at])})
-    return out
-
-
 def _walsh_order_statistics(
     d: np.ndarray, ranks: list[int], value_counts: tuple[np.ndarray, np.ndarray] | None = None
 ) -> list[float]:
@@ -582,8 +452,8 @@ def _walsh_order_statistics(
     Few distinct values (integer scores: at most ``_DISTINCT_LIMIT``): the averages of every pair of
     distinct values, weighted by how many pairs of differences give them, then cumulative counts --
     exact and O(K^2) for K distinct values, whatever n. Otherwise up to ``_WALSH_SORT_LIMIT`` differences
-    the averages are sorted (the tests' reference); above, :func:`_walsh_select` finds them by sampled
-    bracketing with exact O(n log n) counting.
+    the averages are sorted (the tests' reference); above, :func:`sacro_kit.stats._walsh.select` finds them
+    by exact O(n) counting and a narrowing bracket (compiled; imported only here).
     """
     values, counts = _value_counts(d) if value_counts is None else value_counts
     if values.size <= _DISTINCT_LIMIT:
@@ -599,7 +469,9 @@ def _walsh_order_statistics(
         i, j = np.triu_indices(d.size)
         walsh = np.sort((d[i] + d[j]) / 2.0)
         return [float(walsh[r - 1]) for r in ranks]
-    out = _walsh_select(d, list(ranks))
+    from sacro_kit.stats import _walsh  # numba: paid for only by samples this large
+
+    out = _walsh.select(d, list(ranks))
     return [out[r] for r in ranks]
 
 

@@ -269,18 +269,16 @@ def _changes(pre, post, kind: str) -> tuple[np.ndarray, int, int]:
     kind = kind.lower()
     a, b = _pair_arrays(pre, post)
     change = a - b  # NaN wherever either is missing
-    complete = ~np.isnan(change)
-    n_missing = int(a.size - np.count_nonzero(complete))
-    if n_missing:
-        a, change = a[complete], change[complete]
+    missing = np.isnan(change)
+    n_missing = int(np.count_nonzero(missing))
     if kind == "absolute":
-        return change, n_missing, 0
-    if (a < 0).any():
+        return (change[~missing] if n_missing else change), n_missing, 0
+    if (a < 0).any():  # NaN < 0 is False: only observed baselines can fail
         raise ValueError("a relative change needs non-negative baseline scores")
     zero = a == 0
-    n_zero = int(np.count_nonzero(zero))
-    if n_zero:
-        keep = ~zero
+    n_zero = int(np.count_nonzero(zero & ~missing))  # a zero baseline with a missing follow-up is missing
+    if n_missing or n_zero:
+        keep = ~(missing | zero)
         a, change = a[keep], change[keep]
     change /= a
     return change, n_missing, n_zero
@@ -357,16 +355,23 @@ def responders(
     )
 
 
+_GRIDS = {"relative": np.arange(101) / 100, "absolute": np.arange(21) / 2}
+for _grid in _GRIDS.values():
+    _grid.flags.writeable = False
+
+
 def _default_thresholds(kind: str, observed: np.ndarray) -> np.ndarray:
-    grid = np.arange(101) / 100 if kind == "relative" else np.arange(21) / 2
+    grid = _GRIDS[kind]
+    if not observed.size:
+        return grid.copy()
     # ``observed`` is sorted: its distinct values in one pass (np.unique would sort it again)
-    values = observed[np.r_[True, observed[1:] != observed[:-1]]] if observed.size else observed
+    values = observed[np.concatenate(([True], observed[1:] != observed[:-1]))]
     # an observed value within the tolerance of a grid value is that grid value
-    pos = np.clip(np.searchsorted(grid, values), 1, grid.size - 1)
+    pos = np.searchsorted(grid, values).clip(1, grid.size - 1)
     near = np.minimum(np.abs(values - grid[pos - 1]), np.abs(values - grid[pos])) <= TOLERANCE
     values = values[~near]
     if values.size > 1:  # and observed values equal up to rounding are one value
-        values = values[np.r_[True, np.diff(values) > TOLERANCE]]
+        values = values[np.concatenate(([True], np.diff(values) > TOLERANCE))]
     return np.sort(np.concatenate([grid, values]))
 
 
@@ -430,7 +435,8 @@ def responder_curve(
     else:
         low = high = proportion = np.full(grid.shape, np.nan)
     frame = pd.DataFrame(
-        {"threshold": grid, "k": k.astype(int), "n": n, "proportion": proportion, "ci_low": low, "ci_high": high}
+        {"threshold": grid, "k": k, "n": np.full(k.shape, n), "proportion": proportion, "ci_low": low, "ci_high": high},
+        copy=False,
     )
     frame.attrs.update(
         kind=kind, ci_method=ci_method, conf_level=conf_level, n_missing=n_missing, n_zero_baseline=n_zero

@@ -58,7 +58,7 @@ def run(n_cohorts: int, repeat: int) -> list[tuple]:
                  "clear error at once"))
     os.environ[R.CACHE_ENV] = "off"
     R._cached_plan.cache_clear()
-    _, wall, cpu = timed(lambda: R._plan(card, None, "up_or_down", None, R.COUNT_MAX))
+    _, wall, cpu = timed(lambda: R._plan(card, None, "up_or_down", None, R.RECONSTRUCTION_COUNT_MAX))
     rows.append(("reconstruction plan (counting tables of 8 margins, built once per card)", wall, cpu, ""))
     _, wall, cpu = timed(lambda: R._reconstruct(card, n_cohorts, 1, None, verify=False))
     rows.append((f"{n_cohorts} cohorts, chain only (thin {_chain.THIN_PER_PATIENT} x 57 steps)", wall, cpu, ""))

@@ -31,7 +31,8 @@ def test_old_keyword_warns_and_means_the_new_one(name, args, old, new, value):
 @pytest.mark.parametrize("name, old, new", [("reconstruct", "method", "quantile_type"),
                                             ("verify_cohort", "method", "quantile_type"),
                                             ("slope_plot", "method", "quantile_type"),
-                                            ("best_worst_case", "method", "ci_method")])
+                                            ("best_worst_case", "method", "ci_method"),
+                                            ("tipping_point", "method", "ci_method")])
 def test_renamed_signatures(name, old, new):
     import inspect
     fn = getattr(sk, name)
@@ -50,7 +51,8 @@ def test_changelog_lists_every_renamed_argument():
     from pathlib import Path
 
     changelog = (Path(__file__).resolve().parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
-    for name in [r[0] for r in RENAMED] + ["reconstruct", "verify_cohort", "slope_plot", "best_worst_case"]:
+    for name in [r[0] for r in RENAMED] + ["reconstruct", "verify_cohort", "slope_plot", "best_worst_case",
+                                                "tipping_point"]:
         renames = getattr(sk, name).__deprecated_arguments__
         for old, new in renames.items():
             assert f"| `sk.{name}` | `{old}=` | `{new}=` |" in changelog, name
@@ -59,3 +61,30 @@ def test_changelog_lists_every_renamed_argument():
 def test_count_samples_accepts_exact_floats():
     # issue 11: count_samples(8, 1.5, 3, 5) was refused although 1.5 is exact; it reads as "1.5"
     assert sk.count_samples(8, 1.5, 3, 5) == sk.count_samples(8, "1.5", "3", "5")
+
+
+@pytest.mark.parametrize("module, new, value", [("sacro_kit.forensics.consistency", "OPEN_SCALE_CHECK_MAX", 20),
+                                                ("sacro_kit.forensics.reconstruction", "RECONSTRUCTION_COUNT_MAX", 4)])
+def test_count_max_names_two_limits(module, new, value):
+    """COUNT_MAX meant 20 in one module and 4 in another: each limit has its own name; the old one warns."""
+    import importlib
+
+    mod = importlib.import_module(module)
+    assert getattr(mod, new) == value
+    with pytest.warns(DeprecationWarning, match=f"COUNT_MAX is deprecated; use {new}"):
+        assert mod.COUNT_MAX == value
+    with pytest.raises(AttributeError):
+        mod.NO_SUCH_NAME
+
+
+def test_tipping_point_result_names_its_interval():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    card = {"better": SimpleNamespace(kind="proportion", variable="better")}
+    cohort = pd.DataFrame({"better": pd.array([1] * 12 + [0] * 3 + [None] * 5, dtype="Int64")})
+    tp = sk.tipping_point(cohort, card, "better", ci_method="clopper-pearson")
+    assert tp.ci_method == "clopper-pearson"
+    with pytest.warns(DeprecationWarning, match="use ci_method"):
+        assert tp.method == "clopper-pearson"

@@ -165,7 +165,7 @@ def test_tipping_point_matches_statsmodels(card):
 
 
 def test_tipping_point_clopper_pearson_uses_exact_binomial_test(card):
-    tp = tipping_point(binary_cohort(20, 10, 8), card, method="clopper-pearson", null=0.6)
+    tp = tipping_point(binary_cohort(20, 10, 8), card, ci_method="clopper-pearson", null=0.6)
     assert tp.test == "exact binomial test"
     for row in tp.table.itertuples():
         low, _ = proportion_confint(row.k, row.n, alpha=0.05, method="beta")
@@ -180,7 +180,7 @@ def test_tipping_point_clopper_pearson_uses_exact_binomial_test(card):
 def test_tipping_point_interval_and_test_agree(yes, no, missing, null, method):
     if yes + no + missing == 0:
         return
-    tp = tipping_point(binary_cohort(yes, no, missing), CARD, null=null, method=method)
+    tp = tipping_point(binary_cohort(yes, no, missing), CARD, null=null, ci_method=method)
     # the interval inverts the one-sided test: lower limit above the null <=> p < alpha/2 (away from ties at 1e-9)
     for row in tp.table.itertuples():
         if abs(row.pvalue - 0.025) > 1e-9:

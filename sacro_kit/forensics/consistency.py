@@ -34,6 +34,7 @@ https://lhdjung.github.io/scrutiny/
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -49,7 +50,7 @@ ROUNDING_RULES = ("up_or_down", "half_up", "half_down", "half_even")
 
 #: Upper end assumed for a count scale the card leaves open (``max: null``). Quartile attainability does not
 #: depend on it once it reaches the largest printed quartile; check_reported says so in its detail.
-COUNT_MAX = 20
+OPEN_SCALE_CHECK_MAX = 20
 
 VERDICTS = ("consistent", "inconsistent", "unverifiable")  # statuses; a verdict is "unverifiable: <why>"
 _COLUMNS = ["claim", "check", "printed", "verdict", "detail"]
@@ -529,8 +530,6 @@ def check_reported(
     >>> table.loc[table.claim == "activity_pain", "verdict"].tolist()[0]
     'inconsistent'
     """
-    import warnings
-
     from sacro_kit.forensics.checking import check_card
 
     if count_max is not None:
@@ -545,7 +544,7 @@ def check_reported(
 
 
 def fitting_methods(
-    card, *, rounding: str = "up_or_down", decimals: int | None = None, count_max: int = COUNT_MAX
+    card, *, rounding: str = "up_or_down", decimals: int | None = None, count_max: int = OPEN_SCALE_CHECK_MAX
 ) -> tuple:
     """The quantile definitions that fit every integer-scale median/IQR of the card, in QUANTILE_METHODS order.
 
@@ -571,3 +570,14 @@ def fitting_methods(
         for s in summaries:
             common &= {v.method for v in _summary_types(claim.n, s, lattice, rounding, decimals) if v.fits}
     return tuple(m for m in QUANTILE_METHODS if m in common)
+
+
+def __getattr__(name: str):
+    if name == "COUNT_MAX":  # renamed in 0.2.0: two modules had one name for two different limits
+        warnings.warn(
+            "sacro_kit.forensics.consistency.COUNT_MAX is deprecated; use OPEN_SCALE_CHECK_MAX",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return OPEN_SCALE_CHECK_MAX
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

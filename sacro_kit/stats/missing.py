@@ -263,7 +263,7 @@ class TippingPoint(Result):
     outcome: str
     null: float
     conf_level: float
-    method: str
+    ci_method: str
     test: str
     k_observed: int
     n_observed: int
@@ -274,6 +274,12 @@ class TippingPoint(Result):
     @property
     def tipping_point(self) -> int | None:
         return self.m_needed if self.m_needed else None
+
+    @property
+    def method(self) -> str:
+        """Deprecated name of :attr:`ci_method` (the interval, not a test's computation)."""
+        warnings.warn("TippingPoint.method is deprecated; use ci_method", DeprecationWarning, stacklevel=2)
+        return self.ci_method
 
     @property
     def holds_worst_case(self) -> bool:
@@ -296,7 +302,7 @@ class TippingPoint(Result):
 
     def __repr__(self) -> str:
         return (
-            f"TippingPoint(outcome={self.outcome!r}, null={self.null:g}, {self.method} "
+            f"TippingPoint(outcome={self.outcome!r}, null={self.null:g}, {self.ci_method} "
             f"{100 * self.conf_level:g}% CI, k_observed={self.k_observed}, n_observed={self.n_observed}, "
             f"n_missing={self.n_missing}, m_needed={self.m_needed}: {self.verdict})"
         )
@@ -311,13 +317,14 @@ def _one_sided_pvalue(k: int, n: int, null: float, test: str) -> float:
     return float(stats.binomtest(k, n, null, alternative="greater").pvalue)
 
 
+@renamed_arguments(method="ci_method")
 def tipping_point(
     cohort: pd.DataFrame,
     card,
     outcome: str = "pain_decreased",
     *,
     null: float = 0.5,
-    method: str = "wilson",
+    ci_method: str = "wilson",
     conf_level: float = 0.95,
 ) -> TippingPoint:
     """How many of the patients without the outcome must have improved for "more than ``null`` improved" to hold.
@@ -326,7 +333,7 @@ def tipping_point(
     m = 0 is the worst case and m = n_missing the best case of :func:`best_worst_case`. The
     criterion is the lower confidence limit above ``null`` (default 50 %: "most patients
     improved"), rather than the point estimate above ``null``, so that the analysis asks whether
-    the data would still *support* the conclusion, not merely lean towards it. ``method`` is the
+    the data would still *support* the conclusion, not merely lean towards it. ``ci_method`` is the
     interval: "wilson" (score test; Wilson 1927) or "clopper-pearson" (exact binomial test), the
     two whose limit-versus-test duality is exact, so table and p-values never disagree.
 
@@ -340,8 +347,8 @@ def tipping_point(
         Key of a ``proportion`` or ``responders`` claim.
     null : float, default 0.5
         The proportion the lower confidence limit must exceed.
-    method : {"wilson", "clopper-pearson"}, default "wilson"
-        The interval.
+    ci_method : {"wilson", "clopper-pearson"}, default "wilson"
+        The interval (``method=`` before 0.2.0, still accepted with a DeprecationWarning).
     conf_level : float, default 0.95
         Level of the interval.
 
@@ -372,9 +379,10 @@ def tipping_point(
     3
     """
     conf_level = _check_conf(conf_level)
+    method = ci_method
     if not isinstance(method, str) or method.lower() not in TEST_FOR_INTERVAL:
         raise ValueError(
-            f"method must be one of {', '.join(map(repr, TEST_FOR_INTERVAL))} (intervals that "
+            f"ci_method must be one of {', '.join(map(repr, TEST_FOR_INTERVAL))} (intervals that "
             f"invert a one-sided test exactly); got {method!r}"
         )
     method = method.lower()

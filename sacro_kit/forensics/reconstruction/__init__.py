@@ -105,12 +105,12 @@ from sacro_kit.forensics.reconstruction.planning import (  # noqa: F401
     _MIXING,
     _PAIR_ATTEMPTS,
     _PATIENCE,
-    COUNT_MAX,
     DEFAULT_SEED,
     LAW,
     P_TEST,
     P_TEST_LABEL,
     PAIN_SCORE_PAIRS,
+    RECONSTRUCTION_COUNT_MAX,
     RECONSTRUCTION_LAW,
     WEEKS_LATTICE,
     _build_plan,
@@ -150,7 +150,7 @@ from sacro_kit.forensics.reconstruction.verification import (  # noqa: F401
 __all__ = [
     "CACHE_ENV",
     "COUNT_LIMIT",
-    "COUNT_MAX",
+    "RECONSTRUCTION_COUNT_MAX",
     "DEFAULT_SEED",
     "LAW",
     "PAIN_SCORE_PAIRS",
@@ -168,3 +168,16 @@ __all__ = [
     "responder_band",
     "verify_cohort",
 ]
+
+
+def __getattr__(name: str):
+    if name == "COUNT_MAX":  # renamed in 0.2.0: two modules had one name for two different limits
+        import warnings
+
+        warnings.warn(
+            "sacro_kit.forensics.reconstruction.COUNT_MAX is deprecated; use RECONSTRUCTION_COUNT_MAX",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return RECONSTRUCTION_COUNT_MAX
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

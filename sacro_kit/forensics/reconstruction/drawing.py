@@ -12,7 +12,13 @@ import pandas as pd
 
 from sacro_kit._compat import renamed_arguments
 from sacro_kit.forensics.lattice import check_rounding as _check_rounding
-from sacro_kit.forensics.reconstruction.planning import COUNT_MAX, DEFAULT_SEED, _check_seed, _load_card, _plan
+from sacro_kit.forensics.reconstruction.planning import (
+    DEFAULT_SEED,
+    RECONSTRUCTION_COUNT_MAX,
+    _check_seed,
+    _load_card,
+    _plan,
+)
 from sacro_kit.forensics.reconstruction.verification import verify_cohort
 
 #: Environment variable naming the on-disk cache of verified reconstructions ("off" disables it).
@@ -77,7 +83,7 @@ def reconstruct(
     *,
     rounding: str = "up_or_down",
     decimals: int | None = None,
-    count_max: int = COUNT_MAX,
+    count_max: int = RECONSTRUCTION_COUNT_MAX,
     verify: bool = True,
 ) -> list[pd.DataFrame]:
     """Draw ``n_cohorts`` patient-level cohorts that reproduce every statistic of the card jointly.
@@ -146,7 +152,7 @@ def _reconstruct(
     *,
     rounding: str = "up_or_down",
     decimals: int | None = None,
-    count_max: int = COUNT_MAX,
+    count_max: int = RECONSTRUCTION_COUNT_MAX,
     verify: bool = True,
 ) -> list[pd.DataFrame]:
     """The uncached :func:`reconstruct`."""

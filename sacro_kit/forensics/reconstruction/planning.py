@@ -54,8 +54,10 @@ DEFAULT_SEED = 2014
 WEEKS_LATTICE = (Fraction(1, 2), Fraction(26), Fraction(1, 2))
 
 
-#: Upper end of opioid counts per patient when the card leaves the count scale open.
-COUNT_MAX = 4
+#: Upper end of the counts drawn per patient (opioid doses) when the card leaves the count scale open. Not the
+#: consistency checks' ``OPEN_SCALE_CHECK_MAX``: a check must admit every count a paper could have, a reconstruction
+#: draws plausible ones.
+RECONSTRUCTION_COUNT_MAX = 4
 
 
 #: The test that reproduces a reported p: Wilcoxon signed-rank as R's wilcox.test computes it with ties.

@@ -13,7 +13,13 @@ import pandas as pd
 
 from sacro_kit._results import Result
 from sacro_kit.forensics.reconstruction.drawing import reconstruct
-from sacro_kit.forensics.reconstruction.planning import COUNT_MAX, DEFAULT_SEED, _check_seed, _load_card, _plan
+from sacro_kit.forensics.reconstruction.planning import (
+    DEFAULT_SEED,
+    RECONSTRUCTION_COUNT_MAX,
+    _check_seed,
+    _load_card,
+    _plan,
+)
 from sacro_kit.forensics.reconstruction.verification import _complete
 
 
@@ -167,7 +173,7 @@ def chain_diagnostics(
     )
 
     card = _load_card(card)
-    plan = _plan(card, method, "up_or_down", None, COUNT_MAX)
+    plan = _plan(card, method, "up_or_down", None, RECONSTRUCTION_COUNT_MAX)
     thin = THIN_PER_PATIENT * plan.n_treated
     steps = int(steps if steps is not None else 200 * thin)
     if isinstance(record_every, bool) or not isinstance(record_every, int) or record_every < 1:

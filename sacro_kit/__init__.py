@@ -26,6 +26,7 @@ _API = {
     "attrition": "io.cohort",
     # sacro_kit/io/card_schema.py
     "load_card": "io.card_schema",
+    "load_card_table": "io.card_table",
     "Card": "io.card_schema",
     # sacro_kit/io/literature.py
     "pooling_table": "io.literature",

@@ -10,217 +10,17 @@ with the proofs; ``sacro-kit check --csv claims.csv`` checks a table of many pap
 from __future__ import annotations
 
 import argparse
-import csv
 import html
-import io
-import re
 import sys
 import time
 from pathlib import Path
-from types import MappingProxyType
 
 import pandas as pd
 
 from sacro_kit.io.card import CardError
+from sacro_kit.io.card_table import CSV_COLUMNS, load_card_table
 
-#: The columns of a batch table (``--csv``); every one is optional except ``paper``.
-CSV_COLUMNS = (
-    "paper",
-    "outcome",
-    "group",
-    "n",
-    "q1",
-    "median",
-    "q3",
-    "mean",
-    "sd",
-    "min",
-    "max",
-    "percent",
-    "k",
-    "test",
-    "p",
-    "statistic",
-    "df",
-    "scale_min",
-    "scale_max",
-    "step",
-)
 _STATUS_LABEL = {"inconsistent": "INCONSISTENT", "unverifiable": "unverifiable", "consistent": "consistent"}
-
-
-# --------------------------------------------------------------------------------------------------------------------
-# Batch tables
-
-
-class _CsvSource:
-    """Stands in for a card's YAML source: maps a key path back to the CSV line and column it came from."""
-
-    def __init__(self, path: Path, data: dict, where: dict):
-        self.path, self.data, self.where = path, data, where
-
-    def line(self, keys):
-        return self.where.get(tuple(keys[:2]), (None,))[0]
-
-    def fail(self, keys, message, line=None):
-        line, columns = self.where.get(tuple(keys[:2]), (None, {}))
-        field = next((str(k) for k in reversed(keys) if isinstance(k, str) and k in columns), None)
-        column = columns.get(field, field) if field else None
-        where = f":{line}" if line is not None else ""
-        what = f"column {column}: " if column else ""
-        raise CardError(f"{self.path}{where}: {what}{message}")
-
-
-def _cell_text(row: dict, name: str) -> str | None:
-    value = (row.get(name) or "").strip()
-    return value or None
-
-
-_STATISTIC = re.compile(r"^\s*(t|F|chi2|χ2|χ²|z|r|Q|U)\s*[=:]?\s*(.+)$")
-
-
-def _csv_cards(path: Path) -> list:
-    """One schema-2 card per paper of a batch table (each row one claim; errors name the line and column)."""
-    from sacro_kit.io.card_schema import _V2, WITHIN_TESTS, Card, _claim2, _outcome, canonical_test
-
-    text = path.read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or "paper" not in [f.strip() for f in reader.fieldnames]:
-        raise CardError(f"{path}:1: the header must name the column 'paper' (columns: {', '.join(CSV_COLUMNS)})")
-    unknown = [f for f in reader.fieldnames if f.strip() not in CSV_COLUMNS]
-    if unknown:
-        raise CardError(
-            f"{path}:1: unknown column(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(CSV_COLUMNS)}"
-        )
-    papers: dict[str, list] = {}
-    for index, raw in enumerate(reader):
-        line = index + 2
-        row = {k.strip(): v for k, v in raw.items() if k is not None}
-        paper = _cell_text(row, "paper")
-        if paper is None:
-            raise CardError(f"{path}:{line}: column paper: empty; every row names its paper")
-        papers.setdefault(paper, []).append((line, row))
-    cards = []
-    from sacro_kit.io.card import Study
-
-    for paper, rows in papers.items():
-        outcomes, groups, claims, where = {}, {}, {}, {}
-        data = {"claims": {}}
-        source = _CsvSource(path, data, where)
-        v = _V2(source)
-        timepoints = {}
-        for line, row in rows:
-            key = f"line {line}"
-            name = f"r{line}"
-            columns = {c: c for c in CSV_COLUMNS}
-            columns.update({"median": "median", "min": "min", "max": "max", "type": "step", "step": "step"})
-            where[("claims", key)] = (line, columns)
-            where[("outcomes", name)] = (line, {"min": "scale_min", "max": "scale_max", "step": "step", "type": "step"})
-            scale = {}
-            low, high, step = (_cell_text(row, c) for c in ("scale_min", "scale_max", "step"))
-            if step is not None:
-                scale = {"type": "integer" if re.fullmatch(r"\d+", step) else "real", "step": step}
-            elif low is not None or high is not None:
-                scale = {"type": "real"}
-            if scale:
-                scale.update({"min": low, "max": high})
-            spec = {"label": _cell_text(row, "outcome") or "outcome"}
-            if scale:
-                spec["scale"] = scale
-            outcomes[name] = _outcome(v, name, spec, ("outcomes", name), {}, timepoints)
-            n_text = _cell_text(row, "n")
-            sizes = None
-            if n_text is not None and re.fullmatch(r"\d+\s*[+/]\s*\d+", n_text):
-                sizes = [int(x) for x in re.split(r"[+/]", n_text)]
-            elif n_text is not None and not re.fullmatch(r"\d+", n_text):
-                source.fail(("claims", key, "n"), f"{n_text!r} is not a whole number (or 'n1+n2' for two groups)")
-            n = None if n_text is None or sizes else int(n_text)
-            context = {"outcomes": outcomes, "groups": groups, "timepoints": timepoints}
-            stats = {c: _cell_text(row, c) for c in ("q1", "median", "q3", "mean", "sd", "min", "max")}
-            stats = {c: x for c, x in stats.items() if x is not None}
-            percent, k = _cell_text(row, "percent"), _cell_text(row, "k")
-            test, p = _cell_text(row, "test"), _cell_text(row, "p")
-            made = []
-            if stats:
-                made.append(
-                    (
-                        key if not (percent or p) else f"{key} summary",
-                        {"kind": "summary", "outcome": name, "n": n, "values": [stats], "quote": paper},
-                    )
-                )
-            if percent or k:
-                if k is not None and not re.fullmatch(r"\d+", k):
-                    source.fail(("claims", key, "k"), f"{k!r} is not a whole number")
-                if percent is not None and not percent.endswith("%"):
-                    percent += "%"
-                made.append(
-                    (
-                        key if not (stats or p) else f"{key} percentage",
-                        {
-                            "kind": "proportion",
-                            "outcome": name,
-                            "n": n,
-                            "k": None if k is None else int(k),
-                            "percent": percent,
-                            "quote": paper,
-                        },
-                    )
-                )
-            if p or _cell_text(row, "statistic"):
-                spec_test = {"name": test, "p": p}
-                statistic = _cell_text(row, "statistic")
-                if statistic is not None:
-                    match = _STATISTIC.match(statistic)
-                    if match is None:
-                        source.fail(
-                            ("claims", key, "statistic"),
-                            f"{statistic!r}: write the statistic as 't = 2.31', 'F = 4.1', 'chi2 = 3.9' or 'z = 2.0'",
-                        )
-                    label = {"χ2": "chi2", "χ²": "chi2"}.get(match[1], match[1])
-                    spec_test["statistic"] = {"name": label, "value": match[2].strip()}
-                if _cell_text(row, "df") is not None:
-                    spec_test["df"] = [x.strip() for x in _cell_text(row, "df").split(",")]
-                canonical = canonical_test(test)
-                if sizes is not None:
-                    for i, size in enumerate(sizes):
-                        groups.setdefault(f"{name}g{i + 1}", None)
-                        from sacro_kit.io.card_schema import Group
-
-                        groups[f"{name}g{i + 1}"] = Group(f"{name}g{i + 1}", f"group {i + 1}", size, None)
-                    spec_test["between"] = [f"{name}g{i + 1}" for i in range(len(sizes))]
-                elif canonical is None or canonical in WITHIN_TESTS:
-                    for point in ("t0", "t1"):
-                        from sacro_kit.io.card_schema import TimePoint
-
-                        timepoints.setdefault(point, TimePoint(point, point, None))
-                    spec_test["within"] = ["t0", "t1"]
-                made.append(
-                    (
-                        key if not (stats or percent or k) else f"{key} test",
-                        {"kind": "summary", "outcome": name, "n": n, "tests": [spec_test], "quote": paper},
-                    )
-                )
-            if not made:
-                source.fail(("claims", key), "the row holds no statistic, percentage or p-value")
-            for claim_key, spec in made:
-                where[("claims", claim_key)] = (line, columns)
-                spec = {k2: x for k2, x in spec.items() if x is not None}
-                claims[claim_key] = _claim2(v, claim_key, spec, context)
-        study = Study(paper, paper, None, None, "batch table", None, None, None, None)
-        cards.append(
-            Card(
-                path,
-                study,
-                MappingProxyType({}),
-                MappingProxyType(outcomes),
-                MappingProxyType(groups),
-                MappingProxyType(timepoints),
-                MappingProxyType(claims),
-                None,
-                None,
-            )
-        )
-    return cards
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -347,7 +147,7 @@ def check(
     for name in cards:
         loaded.append((name, load_card(name)))
     if csv_path is not None:
-        loaded += [(f"{csv_path} [{c.study.id}]", c) for c in _csv_cards(Path(csv_path))]
+        loaded += [(f"{csv_path} [{c.study.id}]", c) for c in load_card_table(csv_path)]
     if not loaded:
         raise CardError("nothing to check: name one or more cards, or a table with --csv")
     results, frames = [], []

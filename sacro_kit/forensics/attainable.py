@@ -240,6 +240,7 @@ def _kw_extreme(sizes: tuple[int, ...]) -> tuple[Fraction, int, int]:
     assignments = math.factorial(total)
     for m in sizes:
         assignments //= math.factorial(m)
+    assert best is not None  # at least one order of the blocks
     return best, count, assignments
 
 

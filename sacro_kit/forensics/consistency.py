@@ -137,7 +137,8 @@ def _read_triple(q1, median, q3, decimals: int | None) -> tuple[_Target, _Target
         text = _printed_text(printed, label)
         value, places = _plain_number(text, label)
         targets.append(_Target(label, text, value, max(places, decimals or 0)))
-    return tuple(targets)
+    q1_target, median_target, q3_target = targets
+    return q1_target, median_target, q3_target
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -556,6 +557,7 @@ def fitting_methods(
     if decimals is None:
         decimals = card_decimals(card)
     common = set(QUANTILE_METHODS)
+    summaries: tuple = ()
     for claim in card:
         if claim.kind == "paired_summary" and claim.pre.center_label == "median":
             summaries = (claim.pre, claim.post)

@@ -113,15 +113,16 @@ def _p_relation(p, alpha: float) -> tuple[str, float]:
 
 
 def _df_tuple(df, df2) -> tuple:
+    values: tuple = ()
     if df is None:
-        values = ()
+        pass
     elif isinstance(df, (tuple, list)):
         values = tuple(df)
     else:
         values = (df,)
     if df2 is not None:
         values = values + (df2,)
-    out = []
+    out: list = []
     for d in values:
         try:
             number = float(d.text if hasattr(d, "text") else d)
@@ -316,6 +317,7 @@ def recompute_p(
             lo = float(low_stat)
             hi = None if high_stat is None else float(high_stat)
             return [("", p_of(hi, sides), p_of(lo, sides))]
+        assert n is not None and n2 is not None  # a U statistic without both sizes returned above
         n1, m2 = int(n), int(n2)
         mu = n1 * m2 / 2
         sigma = math.sqrt(n1 * m2 * (n1 + m2 + 1) / 12)
@@ -363,6 +365,7 @@ def recompute_p(
     sides = 1 if one_tailed_kind else tails
     found, ok = judge(sides)
     if not found:
+        assert n is not None and n2 is not None  # only U has no range here, and U has both sizes
         return unverifiable_result(f"U = {stat_text} is outside 0..{n * n2} for groups of {n} and {n2}")
 
     def listing(rs):

@@ -24,7 +24,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -211,7 +211,9 @@ def check_percentage(
         last = math.ceil(100 * k / target.low) if target.low > 0 else None
         if last is None or last - first > n_max:
             stop = first + n_max
-            ns = [m for m in range(max(first, 1), stop + 1) if prints_as(Fraction(100 * k, m), target, rounding)]
+            ns: tuple[int, ...] = tuple(
+                m for m in range(max(first, 1), stop + 1) if prints_as(Fraction(100 * k, m), target, rounding)
+            )
             return result(
                 CONSISTENT if ns else INCONSISTENT,
                 f"{head}; {k} of n prints so for n = {_listing(ns)} (searched to {stop}; the range has no upper end).",
@@ -480,10 +482,11 @@ def _evaluate(n, pin_builder, targets, sc: _Scale, rounding, methods):
             f"statistic can exceed {show(high)} ({why})."
         )
     else:
+        assert sc.high is not None  # a closed scale states its maximum
         high = sc.high
         lattice_text = _describe(sc.low, high, sc.step)
     values = _lattice(sc.low, high, sc.step)
-    rows = []
+    rows: list[tuple[Any, bool, str, str, dict[Any, float] | None]] = []
     for method in methods:
         pins = pin_sets[method]
         formulas = "; ".join(f"{p.label} = {p.formula()}" for p in pins)
@@ -793,12 +796,12 @@ def check_parts(
         if counts is not None and len(counts) != len(targets):
             raise ValueError(f"{len(counts)} parts but {len(targets)} percentages")
         if exhaustive:
-            total = sum(t.value for t in targets)
-            slack = sum(t.half for t in targets)
-            within = abs(total - 100) <= slack
+            percent_total = sum((t.value for t in targets), Fraction(0))
+            slack = sum((t.half for t in targets), Fraction(0))
+            within = abs(percent_total - 100) <= slack
             ok &= within
             lines.append(
-                f"{' + '.join(t.text.rstrip('%').strip() for t in targets)} = {show(total)} %; rounding each "
+                f"{' + '.join(t.text.rstrip('%').strip() for t in targets)} = {show(percent_total)} %; rounding each "
                 f"part moves the sum from 100 by at most {show(slack)}, so "
                 f"{'it can' if within else 'it cannot'} add up to 100."
             )

@@ -508,7 +508,7 @@ def _fast_numbers(texts: np.ndarray, column: Column, markers: frozenset[str]) ->
             value, wrong = _number(text, column)
             if wrong is not None:
                 return None
-            values[index] = float(value)
+            values[index] = float(value)  # type: ignore[arg-type]  # a number: _number checked the cell
         return values[codes], missing[codes]
     if column.type != "real":
         return None

@@ -456,7 +456,8 @@ def _pool_row(
     scale = _scale_bounds(row["scale"])
     scale_note = ""
     if scale is None and default_scale is not None:
-        scale = tuple(float(x) for x in default_scale)
+        low, high = (float(x) for x in default_scale)
+        scale = (low, high)
         scale_note = f"; scale range not stated, {scale[0]:g}-{scale[1]:g} assumed"
     values = {"mean_pre": np.nan, "sd_pre": np.nan, "mean_post": np.nan, "sd_post": np.nan}
     warnings: list[str] = []

@@ -65,7 +65,7 @@ def read_yaml_text(path: Path, fail: Callable[[str], Exception], *, max_bytes: i
 
 def compose_yaml(
     path: Path, text: str, fail: Callable[[str], Exception], *, max_depth: int = MAX_DEPTH
-) -> tuple[yaml.Node | None, yaml.BaseLoader]:
+) -> tuple[yaml.Node | None, yaml.SafeLoader]:
     """The document's node tree (with line marks) and its loader; refuses aliases, anchors and deep nesting.
 
     The caller constructs values from the nodes (``loader.construct_object``) and must ``loader.dispose()``.

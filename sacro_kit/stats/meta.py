@@ -1114,7 +1114,7 @@ def influence(result) -> Influence:
     w = 1 / (v + result.tau2)
     wx = X * w[:, None]
     hat = np.einsum("ij,jk,ik->i", X, _inv(X.T @ wx), wx)
-    n = dict(rstudent=[], dffits=[], cook_d=[], cov_r=[], tau2_del=[], q_del=[])
+    n: dict[str, list[float]] = dict(rstudent=[], dffits=[], cook_d=[], cov_r=[], tau2_del=[], q_del=[])
     dfbs = np.full((k, p), np.nan)
     for i in range(k):
         keep = np.ones(k, dtype=bool)

@@ -482,7 +482,7 @@ def no_change_sensitivity(
     n_imputed = int((~complete).sum())
     d_complete = pre[complete] - post[complete]
     d_imputed = np.concatenate([d_complete, np.zeros(n_imputed)])
-    rows = []
+    rows: list[dict] = []
     for data, d, imputed in (("complete pairs", d_complete, 0), ("missing as no change", d_imputed, n_imputed)):
         zero_methods = ("wilcox",) if imputed == 0 else ("wilcox", "pratt", "zsplit")
         for zero_method in zero_methods:
@@ -506,7 +506,7 @@ def no_change_sensitivity(
                 }
             )
     for data, d, imputed in (("complete pairs", d_complete, 0), ("missing as no change", d_imputed, n_imputed)):
-        res = sign_test(d, alternative=alternative)
+        sign = sign_test(d, alternative=alternative)
         rows.append(
             {
                 "data": data,
@@ -514,10 +514,10 @@ def no_change_sensitivity(
                 "zero_method": "dropped",
                 "n_pairs": int(d.size),
                 "n_imputed": imputed,
-                "n_zero": res.n_unchanged,
-                "n_used": res.n_used,
-                "statistic": float(res.statistic),
-                "pvalue": res.pvalue,
+                "n_zero": sign.n_unchanged,
+                "n_used": sign.n_used,
+                "statistic": float(sign.statistic),
+                "pvalue": sign.pvalue,
                 "method": "exact",
                 "median_decrease": float(np.median(d)),
             }

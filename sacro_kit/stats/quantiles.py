@@ -32,7 +32,7 @@ Method = Union[int, str]
 QUANTILE_METHODS: tuple[Method, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 9, "tukey")
 
 #: numpy's name for each Hyndman-Fan type (numpy >= 1.22).
-NUMPY_METHOD = {
+NUMPY_METHOD: dict[Method, str] = {
     1: "inverted_cdf",
     2: "averaged_inverted_cdf",
     3: "closest_observation",
@@ -87,7 +87,7 @@ class OrderStatistic:
 
 
 @renamed_arguments(method="quantile_type")
-def order_statistic(n: int, p: float, quantile_type: Method = 7) -> OrderStatistic:
+def order_statistic(n: int, p: float | Fraction, quantile_type: Method = 7) -> OrderStatistic:
     """Which order statistics make the ``p``-quantile of a sample of size ``n``, and how they are weighted.
 
     Implements Hyndman & Fan's Q(p) = (1 - gamma) x_j + gamma x_(j+1) with exact arithmetic.
@@ -121,9 +121,9 @@ def order_statistic(n: int, p: float, quantile_type: Method = 7) -> OrderStatist
     if n < 1:
         raise ValueError("a quantile needs at least one observation")
     # A float p stands for the decimal the caller meant (0.1, not 0.1000000000000000055...).
-    p = Fraction(p).limit_denominator(10**6) if isinstance(p, float) else Fraction(p)
-    if not 0 <= p <= 1:
-        raise ValueError(f"p must lie in [0, 1], got {float(p)}")
+    p_exact = Fraction(p).limit_denominator(10**6) if isinstance(p, float) else Fraction(p)
+    if not 0 <= p_exact <= 1:
+        raise ValueError(f"p must lie in [0, 1], got {float(p_exact)}")
 
     def clamp(i: int) -> int:
         return min(max(i, 1), n)
@@ -137,15 +137,15 @@ def order_statistic(n: int, p: float, quantile_type: Method = 7) -> OrderStatist
             Fraction(3, 4): n + 1 - n4,
             Fraction(1): Fraction(n),
         }
-        if p not in depth:
+        if p_exact not in depth:
             raise ValueError("Tukey hinges define only p = 0, 0.25, 0.5, 0.75 and 1")
-        d = depth[p]
+        d = depth[p_exact]
         lo, hi = math.floor(d), math.ceil(d)
         return OrderStatistic(lo, hi, Fraction(0) if lo == hi else Fraction(1, 2))
 
     if method in (1, 2, 3):
         m = Fraction(-1, 2) if method == 3 else Fraction(0)
-        np_m = n * p + m
+        np_m = n * p_exact + m
         j = math.floor(np_m)
         g = np_m - j
         if method == 1:
@@ -162,9 +162,9 @@ def order_statistic(n: int, p: float, quantile_type: Method = 7) -> OrderStatist
             7: (Fraction(1), Fraction(1)),
             8: (Fraction(1, 3), Fraction(1, 3)),
             9: (Fraction(3, 8), Fraction(3, 8)),
-        }[method]
+        }[int(method)]
         # m = alpha + p (1 - alpha - beta): Hyndman & Fan, eq. (1) and Table 1.
-        np_m = n * p + alpha + p * (1 - alpha - beta)
+        np_m = n * p_exact + alpha + p_exact * (1 - alpha - beta)
         j = math.floor(np_m)
         gamma = np_m - j
     lo, hi = clamp(j), clamp(j + 1)
@@ -241,7 +241,7 @@ def quantile(x: Iterable[float], p, quantile_type: Method = 7):
         sorted_x = np.sort(values)
         out = np.array([order_statistic(values.size, float(q), method).value(sorted_x) for q in ps])
     else:
-        out = np.quantile(values, ps, method=NUMPY_METHOD[method])
+        out = np.quantile(values, ps, method=NUMPY_METHOD[method])  # type: ignore[call-overload]  # a str, not numpy's Literal
     return float(out[0]) if scalar else out
 
 

@@ -16,27 +16,64 @@ from matplotlib.patches import Polygon  # noqa: E402
 from scipy import optimize  # noqa: E402
 from statsmodels.stats.meta_analysis import combine_effects  # noqa: E402
 
-from sacro_kit.stats.meta import (MetaResult, correlation_sensitivity, egger_test, influence, leave_one_out,  # noqa: E402
-                            mean_change, meta_analysis, min_k, subgroup_analysis, trim_and_fill,  # noqa: E402
-                            standardized_mean_change)
 from sacro_kit.plotting.meta_figures import forest_plot, funnel_plot  # noqa: E402
+from sacro_kit.stats.meta import (  # noqa: E402
+    MetaResult,
+    correlation_sensitivity,
+    egger_test,
+    influence,
+    leave_one_out,
+    mean_change,
+    meta_analysis,
+    min_k,
+    standardized_mean_change,
+    subgroup_analysis,
+    trim_and_fill,
+)
 
 # ---------------------------------------------------------------- dat.bcg (Colditz et al. 1994)
 # 2x2 counts as printed by `dat.bcg` in metafor's README (github.com/wviechtb/metafor, README.md, "Example"),
 # the same data as metadat's dat.bcg (Colditz GA et al., JAMA 1994;271(9):698-702, doi:10.1001/jama.1994.03510330076038).
-BCG = pd.DataFrame({
-    "author": ["Aronson", "Ferguson & Simes", "Rosenthal et al", "Hart & Sutherland", "Frimodt-Moller et al",
-               "Stein & Aronson", "Vandiviere et al", "TPT Madras", "Coetzee & Berjak", "Rosenthal et al",
-               "Comstock et al", "Comstock & Webster", "Comstock et al"],
-    "year": [1948, 1949, 1960, 1977, 1973, 1953, 1973, 1980, 1968, 1961, 1974, 1969, 1976],
-    "tpos": [4, 6, 3, 62, 33, 180, 8, 505, 29, 17, 186, 5, 27],
-    "tneg": [119, 300, 228, 13536, 5036, 1361, 2537, 87886, 7470, 1699, 50448, 2493, 16886],
-    "cpos": [11, 29, 11, 248, 47, 372, 10, 499, 45, 65, 141, 3, 29],
-    "cneg": [128, 274, 209, 12619, 5761, 1079, 619, 87892, 7232, 1600, 27197, 2338, 17825],
-})
+BCG = pd.DataFrame(
+    {
+        "author": [
+            "Aronson",
+            "Ferguson & Simes",
+            "Rosenthal et al",
+            "Hart & Sutherland",
+            "Frimodt-Moller et al",
+            "Stein & Aronson",
+            "Vandiviere et al",
+            "TPT Madras",
+            "Coetzee & Berjak",
+            "Rosenthal et al",
+            "Comstock et al",
+            "Comstock & Webster",
+            "Comstock et al",
+        ],
+        "year": [1948, 1949, 1960, 1977, 1973, 1953, 1973, 1980, 1968, 1961, 1974, 1969, 1976],
+        "tpos": [4, 6, 3, 62, 33, 180, 8, 505, 29, 17, 186, 5, 27],
+        "tneg": [119, 300, 228, 13536, 5036, 1361, 2537, 87886, 7470, 1699, 50448, 2493, 16886],
+        "cpos": [11, 29, 11, 248, 47, 372, 10, 499, 45, 65, 141, 3, 29],
+        "cneg": [128, 274, 209, 12619, 5761, 1079, 619, 87892, 7232, 1600, 27197, 2338, 17825],
+    }
+)
 # escalc(measure = "RR") yi and vi as printed in the same README (4 decimals).
-BCG_YI = [-0.8893, -1.5854, -1.3481, -1.4416, -0.2175, -0.7861, -1.6209, 0.0120, -0.4694, -1.3713, -0.3394,
-          0.4459, -0.0173]
+BCG_YI = [
+    -0.8893,
+    -1.5854,
+    -1.3481,
+    -1.4416,
+    -0.2175,
+    -0.7861,
+    -1.6209,
+    0.0120,
+    -0.4694,
+    -1.3713,
+    -0.3394,
+    0.4459,
+    -0.0173,
+]
 BCG_VI = [0.3256, 0.1946, 0.4154, 0.0200, 0.0512, 0.0069, 0.2230, 0.0040, 0.0564, 0.0730, 0.0124, 0.5325, 0.0714]
 
 
@@ -50,7 +87,7 @@ def bcg_log_rr():
 
 def close(value, printed, decimals=4):
     """value rounds to the printed figure (half a unit of the last printed decimal)."""
-    return abs(value - printed) <= 0.5 * 10 ** -decimals + 1e-12
+    return abs(value - printed) <= 0.5 * 10**-decimals + 1e-12
 
 
 def test_bcg_effect_sizes_match_readme():
@@ -128,6 +165,7 @@ def test_kacker_q_and_dl_tau2_are_exact():
     # metafor's printed values (24.801897741835, 0.288049246973751) carry rounding error near the 11th digit;
     # hence the rel = 1e-10 tolerances against metafor above and below.
     from fractions import Fraction
+
     y = [Fraction(str(x)) for x in KACKER_Y]
     w = [1 / Fraction(str(x)) for x in KACKER_V]
     mu = sum(a * b for a, b in zip(w, y)) / sum(w)
@@ -169,6 +207,7 @@ def test_kacker_fe_matches_metafor():
 
 # ---------------------------------------------------------------- statsmodels on the same settings
 
+
 def test_dl_matches_statsmodels_chi2():
     yi, vi = bcg_log_rr()
     sm = combine_effects(yi, vi, method_re="chi2")
@@ -203,8 +242,9 @@ def test_reml_and_ml_maximise_their_likelihoods():
         return out + (0.5 * math.log(w.sum()) if restricted else 0.0)
 
     for method, restricted in (("REML", True), ("ML", False)):
-        opt = optimize.minimize_scalar(neg_loglik, bounds=(0, 5), args=(restricted,), method="bounded",
-                                       options={"xatol": 1e-12})
+        opt = optimize.minimize_scalar(
+            neg_loglik, bounds=(0, 5), args=(restricted,), method="bounded", options={"xatol": 1e-12}
+        )
         assert meta_analysis(yi, vi, method=method).tau2 == pytest.approx(opt.x, abs=1e-7), method
 
 
@@ -215,6 +255,7 @@ def test_reml_truncates_at_zero_when_homogeneous():
 
 
 # ---------------------------------------------------------------- edge cases and errors
+
 
 def test_single_study_follows_metafor():
     r = meta_analysis([0.5], [0.04], labels=["only"])
@@ -233,15 +274,18 @@ def test_two_studies_work_for_every_method():
             assert r.df == 1 and any("k = 2" in w for w in r.warnings)
 
 
-@pytest.mark.parametrize("args,kwargs,match", [
-    (([0.1, 0.2], [0.01]), {}, "differ in length"),
-    (([0.1, 0.2], [0.01, 0.0]), {}, "positive"),
-    (([0.1, np.nan], [0.01, 0.02]), {}, "missing"),
-    (([0.1, 0.2], [0.01, 0.02]), {"method": "GENQ"}, "method"),
-    (([0.1, 0.2], [0.01, 0.02]), {"conf_level": 95}, "conf_level"),
-    (([0.1, 0.2], [0.01, 0.02]), {"labels": ["a"]}, "labels"),
-    (([], []), {}, "empty"),
-])
+@pytest.mark.parametrize(
+    "args,kwargs,match",
+    [
+        (([0.1, 0.2], [0.01]), {}, "differ in length"),
+        (([0.1, 0.2], [0.01, 0.0]), {}, "positive"),
+        (([0.1, np.nan], [0.01, 0.02]), {}, "missing"),
+        (([0.1, 0.2], [0.01, 0.02]), {"method": "GENQ"}, "method"),
+        (([0.1, 0.2], [0.01, 0.02]), {"conf_level": 95}, "conf_level"),
+        (([0.1, 0.2], [0.01, 0.02]), {"labels": ["a"]}, "labels"),
+        (([], []), {}, "empty"),
+    ],
+)
 def test_bad_input_raises(args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         meta_analysis(*args, **kwargs)
@@ -266,6 +310,7 @@ def test_result_frame_and_text():
 
 # ---------------------------------------------------------------- effect sizes
 
+
 def test_mean_change_is_escalc_mc():
     # escalc(measure = "MC"): yi = m1i - m2i, vi = (sd1i^2 + sd2i^2 - 2 ri sd1i sd2i) / ni (metafor R/escalc.r),
     # with m1i = pre so that a decrease is positive; Cochrane Handbook v6 6.5.2.8 SD of the change.
@@ -287,18 +332,30 @@ def test_mean_change_is_escalc_mc():
 # control yi -0.2365 0.0958 0.0000 0.2667 -0.4250, vi 0.0544 0.0173 0.0511 0.0232 0.0864.
 # SMCC (sd1i = sd_post, sd2i = sd_pre): treatment yi 0.5417 1.0198 2.6619 1.9088 0.0765, vi 0.0573 0.0304 0.5048
 # 0.2822 0.0716.
-MORRIS_T = dict(m_pre=[30.6, 23.5, 0.5, 53.4, 35.6], m_post=[38.5, 26.8, 0.7, 75.9, 36.0],
-                sd_pre=[15.0, 3.1, 0.1, 14.5, 4.7], sd_post=[11.6, 4.1, 0.1, 4.4, 4.6],
-                n=[20, 50, 9, 10, 14], r=[.47, .64, .77, .89, .44])
-MORRIS_C = dict(m_pre=[23.1, 24.9, 0.6, 55.7, 34.8], m_post=[19.7, 25.3, 0.6, 60.7, 33.4],
-                sd_pre=[13.8, 4.1, 0.2, 17.3, 3.1], sd_post=[14.8, 3.3, 0.2, 17.9, 6.9],
-                n=[20, 42, 9, 11, 14], r=[.47, .64, .77, .89, .44])
+MORRIS_T = dict(
+    m_pre=[30.6, 23.5, 0.5, 53.4, 35.6],
+    m_post=[38.5, 26.8, 0.7, 75.9, 36.0],
+    sd_pre=[15.0, 3.1, 0.1, 14.5, 4.7],
+    sd_post=[11.6, 4.1, 0.1, 4.4, 4.6],
+    n=[20, 50, 9, 10, 14],
+    r=[0.47, 0.64, 0.77, 0.89, 0.44],
+)
+MORRIS_C = dict(
+    m_pre=[23.1, 24.9, 0.6, 55.7, 34.8],
+    m_post=[19.7, 25.3, 0.6, 60.7, 33.4],
+    sd_pre=[13.8, 4.1, 0.2, 17.3, 3.1],
+    sd_post=[14.8, 3.3, 0.2, 17.9, 6.9],
+    n=[20, 42, 9, 11, 14],
+    r=[0.47, 0.64, 0.77, 0.89, 0.44],
+)
 
 
 def test_smcr_matches_metafor_morris2008():
     # Our sign convention is pre minus post, the opposite of that test's post minus pre: yi flips, vi does not.
-    for data, yi, vi in ((MORRIS_T, [0.5056, 1.0481, 1.8054, 1.4181, 0.0801], [0.0594, 0.0254, 0.2322, 0.1225, 0.0802]),
-                         (MORRIS_C, [-0.2365, 0.0958, 0.0000, 0.2667, -0.4250], [0.0544, 0.0173, 0.0511, 0.0232, 0.0864])):
+    for data, yi, vi in (
+        (MORRIS_T, [0.5056, 1.0481, 1.8054, 1.4181, 0.0801], [0.0594, 0.0254, 0.2322, 0.1225, 0.0802]),
+        (MORRIS_C, [-0.2365, 0.0958, 0.0000, 0.2667, -0.4250], [0.0544, 0.0173, 0.0511, 0.0232, 0.0864]),
+    ):
         out = standardized_mean_change(data["m_pre"], data["sd_pre"], data["m_post"], None, data["n"], data["r"])
         assert all(close(-a, b) for a, b in zip(out["yi"], yi))
         assert all(close(a, b) for a, b in zip(out["vi"], vi))
@@ -306,8 +363,15 @@ def test_smcr_matches_metafor_morris2008():
 
 def test_smcc_matches_metafor_morris2008():
     # escalc SMCC uses sddi from sd1i = sd_post and sd2i = sd_pre; the formula is symmetric in the two SDs.
-    out = standardized_mean_change(MORRIS_T["m_pre"], MORRIS_T["sd_pre"], MORRIS_T["m_post"], MORRIS_T["sd_post"],
-                                   MORRIS_T["n"], MORRIS_T["r"], measure="SMCC")
+    out = standardized_mean_change(
+        MORRIS_T["m_pre"],
+        MORRIS_T["sd_pre"],
+        MORRIS_T["m_post"],
+        MORRIS_T["sd_post"],
+        MORRIS_T["n"],
+        MORRIS_T["r"],
+        measure="SMCC",
+    )
     assert all(close(-a, b) for a, b in zip(out["yi"], [0.5417, 1.0198, 2.6619, 1.9088, 0.0765]))
     assert all(close(a, b) for a, b in zip(out["vi"], [0.0573, 0.0304, 0.5048, 0.2822, 0.0716]))
     with pytest.raises(ValueError, match="sd_post"):
@@ -318,11 +382,19 @@ def test_smcc_matches_metafor_morris2008():
 
 # ---------------------------------------------------------------- correlation sensitivity
 
+
 def _toy_frame():
-    return pd.DataFrame({"label": ["A", "B", "C", "D"], "mean_pre": [7.5, 9.2, 8.8, 8.0],
-                         "sd_pre": [0.8, 1.1, 0.7, 1.9], "mean_post": [4.1, 1.9, 2.6, 4.0],
-                         "sd_post": [1.6, 1.7, 0.6, 1.4], "n": [16, 204, 25, 19],
-                         "eligible": [True, True, True, False]})
+    return pd.DataFrame(
+        {
+            "label": ["A", "B", "C", "D"],
+            "mean_pre": [7.5, 9.2, 8.8, 8.0],
+            "sd_pre": [0.8, 1.1, 0.7, 1.9],
+            "mean_post": [4.1, 1.9, 2.6, 4.0],
+            "sd_post": [1.6, 1.7, 0.6, 1.4],
+            "n": [16, 204, 25, 19],
+            "eligible": [True, True, True, False],
+        }
+    )
 
 
 def test_correlation_sensitivity_repeats_the_pooling_for_each_r():
@@ -342,6 +414,7 @@ def test_correlation_sensitivity_repeats_the_pooling_for_each_r():
 
 # ---------------------------------------------------------------- plots
 
+
 def test_forest_plot_draws_one_square_per_study_and_the_summary():
     yi, vi = bcg_log_rr()
     labels = [f"{a} {y}" for a, y in zip(BCG.author, BCG.year)]
@@ -355,12 +428,15 @@ def test_forest_plot_draws_one_square_per_study_and_the_summary():
     sizes = np.array([c.get_sizes()[0] for c in squares])
     assert np.argmax(sizes) == int(np.argmax(r.weights))  # the biggest square is the heaviest study
     assert sum(isinstance(p, Polygon) for p in ax.patches) == 1  # pooled diamond
-    ticks = [" ".join(t.get_text().split()) for t in ax.get_yticklabels()]  # long labels wrap: narrow figure
-    assert ticks[:13] == labels and "prediction interval" in ticks[-1] and "Random-effects" in ticks[13]
-    assert ax.get_yticklabels()[0].get_fontweight() == "bold"
-    texts = [t.get_text() for t in ax.texts]
-    assert "-0.71 [-1.07, -0.36]" in texts and "-0.89 [-2.01, 0.23]" in texts
-    assert sum(t.endswith("%") for t in texts) == 14  # 13 weights + the pooled 100%
+    # header, 13 studies, pooled, prediction interval; each label's last line carries its numbers (narrow figure)
+    ticks = [t.get_text().split("\n") for t in ax.get_yticklabels()]
+    assert len(ticks) == 16 and ticks[0] == ["Estimate [95% CI], weight"]
+    assert [" ".join(" ".join(t[:-1]).split()) for t in ticks[1:14]] == labels  # long labels wrap
+    assert "Random-effects" in ticks[14][0] and "prediction interval" in ticks[15][0]
+    assert ticks[1][-1].startswith("-0.89 [-2.01, 0.23], ")
+    assert ticks[14][-1] == "-0.71 [-1.07, -0.36], 100%"
+    assert sum(t[-1].endswith("%") for t in ticks[1:14]) == 13
+    assert ax.get_yticklabels()[1].get_fontweight() == "bold"  # highlighted
     fig.canvas.draw()
 
 
@@ -371,7 +447,7 @@ def test_forest_plot_on_given_axes_and_fixed_effect():
         fig = forest_plot(r, ax=ax, highlight=[0, "C"])
         assert fig is fig0
         ticks = [t.get_text() for t in ax.get_yticklabels()]
-        assert len(ticks) == 4 and "Common-effect" in ticks[-1]  # no prediction interval for FE
+        assert len(ticks) == 5 and "Common-effect" in ticks[-1]  # header, 3 studies, pooled: no PI for FE
         with pytest.raises(ValueError, match="matches no study"):
             forest_plot(r, highlight="Z")
         with pytest.raises(ValueError, match="labels"):
@@ -400,10 +476,20 @@ def test_meta_result_type():
 # ---------------------------------------------------------------- new methods: input checks and behaviour
 # (their numbers are checked against metafor in tests/test_meta_reference.py)
 
+
 def test_new_public_names_resolve():
     import sacro_kit as sk
-    for name in ("leave_one_out", "influence", "egger_test", "trim_and_fill", "subgroup_analysis", "min_k",
-                 "MetaRegressionResult", "HeterogeneityCI"):
+
+    for name in (
+        "leave_one_out",
+        "influence",
+        "egger_test",
+        "trim_and_fill",
+        "subgroup_analysis",
+        "min_k",
+        "MetaRegressionResult",
+        "HeterogeneityCI",
+    ):
         assert callable(getattr(sk, name)) or isinstance(getattr(sk, name), type), name
 
 
@@ -489,5 +575,5 @@ def test_funnel_plot_says_when_trim_and_fill_filled_nothing():
     tf = trim_and_fill(r, side="left")
     assert tf.k0 == 0 and tf.result is r and tf.filled_yi == ()
     labels = [t.get_text() for t in funnel_plot(tf).axes[0].get_legend().get_texts()]
-    assert any("none missing on the left side" in t for t in labels)
+    assert any("none missing on the left side" in " ".join(t.split()) for t in labels)
     plt.close("all")

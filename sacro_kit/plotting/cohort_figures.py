@@ -297,7 +297,7 @@ def slope_plot(
     ax.set_xticks([0, 1], ["before", "after"])
     ax.set_ylabel(label)
     ax.set_title(
-        textwrap.fill(title if title is not None else f"{pre} and {post}: {n} patients with both scores", 52),
+        textwrap.fill(title if title is not None else f"{pre} and {post}: {n} patients with both scores", 44),
         fontsize=TITLE,
     )
     sns.despine(ax=ax, bottom=True)
@@ -373,12 +373,12 @@ def tipping_point_plot(result, *, ax=None, title: str | None = None) -> Figure:
     ax.set_xlim(-0.7, result.n_missing + 0.7)
     if result.n_missing <= 30:
         ax.set_xticks(m[:: -(-result.n_missing // 12)])  # at most about 13 ticks: they stay legible on a phone
-    ax.set_xlabel(f"m = patients without the outcome assumed improved (of {result.n_missing})")
+    ax.set_xlabel(textwrap.fill(f"m = patients without the outcome assumed improved (of {result.n_missing})", 44))
     ax.set_ylabel(f"improved among all {int(table['n'].iloc[0])} patients (%)")
     method = {"wilson": "Wilson", "clopper-pearson": "Clopper-Pearson"}.get(result.method, result.method)
     level = f"{100 * result.conf_level:g}% {method} interval"
     ax.set_title(
-        textwrap.fill(title if title is not None else f"{result.outcome}: proportion improved and {level}", 52),
+        textwrap.fill(title if title is not None else f"{result.outcome}: proportion improved and {level}", 44),
         fontsize=TITLE,
     )
     ax.legend(loc="lower right", fontsize=SMALL, frameon=True, framealpha=0.9)

@@ -82,17 +82,20 @@ def forest_plot(
     label_width: int = 20,
 ) -> Figure:
     """Forest plot: one square per study (area proportional to its weight) with its CI, the pooled
-    diamond, the prediction interval, and a text column with each estimate, CI and weight.
+    diamond, the prediction interval, and under each label its estimate, CI and weight.
 
     ``labels`` overrides the labels stored in ``result``; ``highlight`` (a label, an index, or several)
     draws those studies in a contrasting colour with a bold label, e.g. the seed cohort. The study
     CIs are normal-theory (estimate +/- z * sqrt(v_i)) at ``result.conf_level``, as metafor draws them.
     Labels longer than ``label_width`` characters wrap onto a second line (and are cut after it).
 
+    metafor's ``forest()`` prints the numbers in a column right of the plot; on a figure narrow enough to read on a
+    phone that column leaves the plot no room, so each row's label carries them on its last line instead.
+
     >>> from sacro_kit.stats.meta import meta_analysis
     >>> fig = forest_plot(meta_analysis([0.2, 0.5, 0.9], [0.04, 0.05, 0.06], labels=["A", "B", "C"]), highlight="A")
-    >>> type(fig).__name__
-    'Figure'
+    >>> [t.get_text().splitlines() for t in fig.axes[0].get_yticklabels()][:2]
+    [['Estimate [95% CI], weight'], ['A', '0.20 [-0.19, 0.59], 36%']]
     """
     k = result.k
     labels = list(result.labels if labels is None else labels)
@@ -101,7 +104,10 @@ def forest_plot(
     marked = _highlighted(highlight, labels)
     colors = _palette()
     frame = result.studies()
-    fig, ax = _figure_and_axes(ax, (FIGURE_WIDTH + 0.4, 1.8 + 0.5 * (k + 3)))  # its text is all >= 10 pt
+    fig, ax = _figure_and_axes(ax, (FIGURE_WIDTH, 2.0 + 0.62 * (k + 3)))
+
+    def fmt(x: float) -> str:
+        return _fixed(x, decimals)
 
     ys = np.arange(k, 0, -1, dtype=float)
     w = frame["weight"].to_numpy()
@@ -130,16 +136,27 @@ def forest_plot(
         model = "Common-effect"
     else:
         model = f"Random-effects ({result.method}{', Knapp-Hartung' if result.knapp_hartung else ''})"
-    tick_labels = [textwrap.fill(lab, width=label_width, max_lines=2, placeholder="...") for lab in labels] + [
-        textwrap.fill(model, width=label_width)
+    ci_name = f"{result.conf_level:.0%} CI"
+    y_head = k + 0.8
+    tick_labels = [f"Estimate [{ci_name}], weight"]
+    tick_labels += [
+        textwrap.fill(lab, width=label_width, max_lines=2, placeholder="...")
+        + f"\n{fmt(frame['yi'][i])} [{fmt(frame['ci_low'][i])}, {fmt(frame['ci_high'][i])}], {w[i]:.0f}%"
+        for i, lab in enumerate(labels)
     ]
-    tick_pos = list(ys) + [y_pool]
+    tick_labels.append(
+        textwrap.fill(model, width=label_width) + f"\n{fmt(result.estimate)} [{fmt(result.ci_low)}, "
+        f"{fmt(result.ci_high)}], 100%"
+    )
+    tick_pos = [y_head, *ys, y_pool]
     y_pi = None
     if result.pi_low is not None:
-        y_pi = -1.0
+        y_pi = -1.3
         ax.hlines(y_pi, result.pi_low, result.pi_high, color=colors["pi"], lw=1.6, zorder=2)
         ax.vlines([result.pi_low, result.pi_high], y_pi - 0.15, y_pi + 0.15, color=colors["pi"], lw=1.6)
-        tick_labels.append(f"{result.conf_level:.0%} prediction interval")
+        tick_labels.append(
+            f"{result.conf_level:.0%} prediction interval\n[{fmt(result.pi_low)}, {fmt(result.pi_high)}]"
+        )
         tick_pos.append(y_pi)
     if reference is not None:
         ax.axvline(reference, color=colors["ref"], lw=0.9, ls="--", zorder=1)
@@ -147,49 +164,33 @@ def forest_plot(
     ax.set_yticks(tick_pos)
     ax.set_yticklabels(tick_labels)
     for i, tick in enumerate(ax.get_yticklabels()):
-        if i in marked:
+        if i - 1 in marked:
             tick.set_color(colors["highlight"])
             tick.set_fontweight("bold")
-        elif i == k:
+        elif i in (0, k + 1):
             tick.set_fontweight("bold")
     ax.tick_params(axis="y", length=0)
-    bottom = (y_pi if y_pi is not None else y_pool) - 1.0
-    ax.set_ylim(bottom, k + 1.0)
-    ax.set_xlabel(xlabel)
+    bottom = (y_pi if y_pi is not None else y_pool) - 1.9
+    ax.set_ylim(bottom, k + 1.3)
+    ax.set_xlabel(xlabel if len(xlabel) <= 34 else textwrap.fill(xlabel, 34))
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
 
-    def fmt(x: float) -> str:
-        return _fixed(x, decimals)
-
     edge = blended_transform_factory(ax.transAxes, ax.transData)
-    # Text columns sit a fixed number of points right of the axes, so layout engines can make room for them.
-    est_tf = offset_copy(edge, fig=fig, x=4, units="points")
-    wt_tf = offset_copy(edge, fig=fig, x=4 + 6.2 * (2 * decimals + 13), units="points")
-    ci_name = f"{result.conf_level:.0%} CI"
-
-    def column(x_tf, y, text, **kw):
-        ax.text(1.0, y, text, transform=x_tf, ha="left", va="center", **kw)
-
-    column(est_tf, k + 0.6, f"Estimate [{ci_name}]", fontweight="bold")
-    column(wt_tf, k + 0.6, "Weight", fontweight="bold")
-    for i, y in enumerate(ys):
-        column(
-            est_tf,
-            y,
-            f"{fmt(frame['yi'][i])} [{fmt(frame['ci_low'][i])}, {fmt(frame['ci_high'][i])}]",
-            color=colors["highlight"] if i in marked else "black",
-        )
-        column(wt_tf, y, f"{w[i]:.1f}%")
-    column(est_tf, y_pool, f"{fmt(result.estimate)} [{fmt(result.ci_low)}, {fmt(result.ci_high)}]", fontweight="bold")
-    column(wt_tf, y_pool, "100%", fontweight="bold")
-    if y_pi is not None:
-        column(est_tf, y_pi, f"[{fmt(result.pi_low)}, {fmt(result.pi_high)}]")
     het = (
-        f"Heterogeneity: tau$^2$ = {result.tau2:.3f}, I$^2$ = {result.i2:.1f}%,\n"
-        f"Q({result.q_df}) = {result.q:.2f}, p = {result.q_pvalue:.3g}"
+        f"Heterogeneity: I$^2$ = {result.i2:.1f}%\n"
+        f"tau$^2$ = {result.tau2:.3f}, Q({result.q_df}) = {result.q:.2f}\n"
+        f"p = {result.q_pvalue:.3g}"
     )
-    ax.text(0.0, bottom + 0.05, het, transform=edge, ha="left", va="bottom", color="0.3")
+    ax.text(
+        0.0,
+        bottom + 0.05,
+        het,
+        transform=offset_copy(edge, fig=fig, x=2, units="points"),
+        ha="left",
+        va="bottom",
+        color="0.3",
+    )
     return fig
 
 
@@ -233,7 +234,7 @@ def funnel_plot(
     if filled is None:
         pooled_label = "pooled estimate"
     elif filled.k0 == 0:
-        pooled_label = f"pooled estimate (trim-and-fill: none missing on the {filled.side} side)"
+        pooled_label = f"pooled estimate (trim-and-fill: none missing\non the {filled.side} side)"
     else:
         pooled_label = "pooled estimate after filling"
     ax.axvline(result.estimate, color=colors["pooled"], lw=1.2, label=pooled_label)

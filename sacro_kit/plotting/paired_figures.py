@@ -397,7 +397,7 @@ def spread_plot(
         ax.set_xscale("log")
     ax.set_yticks([])
     ax.set_ylim(-0.5, 0.5)
-    ax.set_xlabel(textwrap.fill(xlabel, 60))
+    ax.set_xlabel(textwrap.fill(xlabel, 48))
     ax.legend(fontsize=SMALL, loc="upper center", bbox_to_anchor=(0.5, -0.5), ncols=2, frameon=False)
     return fig
 
@@ -652,7 +652,7 @@ def paired_counts_plot(
     ax.set_xlabel(f"{unit} after (post)")
     ax.set_ylabel(f"{unit} before (pre)")
     ax.set_title(
-        f"decreased {decreased} (left of diagonal), unchanged {unchanged} (outlined), increased {increased}",
+        f"decreased {decreased} (left of diagonal),\nunchanged {unchanged} (outlined), increased {increased}",
         fontsize=SMALL,
     )
     ax.tick_params(length=0)

@@ -11,17 +11,25 @@ fails on
   at its box's right edge where the box clips instead of scrolling (the theme clips inline formulas and solutions);
 - a broken image, an image without alt text, a figure without a rendered image or a caption;
 - a responder explorer that did not start.
+
+On the 390 px phone every figure of every page must also be legible (issue 10 §5): the smallest text of each image
+is shown at its size in the image (each Matplotlib PNG records it, sacro_kit.plotting.style.PNG_TEXT_KEY) times
+the displayed width over the natural width, and each chart drawn as SVG (the responder explorer) at its font size
+times the SVG's screen scale; both must be at least ``style.MIN_TEXT_PX`` = 10 CSS px.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 import yaml
-
 from browsing import DESKTOP, HTML, PHONE, ROOT, SHOTS, open_offline
+from PIL import Image
+
+from sacro_kit.plotting import style
 
 
 def _toc_pages() -> list[str]:
@@ -105,26 +113,105 @@ def test_page_reads_offline(browser, page_path, viewport):
         assert not empty, f"{page_path}: empty output areas: {empty}"
         if viewport is PHONE:
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, (f"{page_path}: the page is {overflow} px wider than a 390 px phone: "
-                                   f"{page.evaluate(OVERFLOWING)}")
+            assert overflow <= 0, (
+                f"{page_path}: the page is {overflow} px wider than a 390 px phone: {page.evaluate(OVERFLOWING)}"
+            )
             clipped = page.evaluate(CLIPPED)
             assert not clipped, f"{page_path}: content cut off on a 390 px phone: {clipped}"
         images = page.eval_on_selector_all(
-            "article img", "els => els.map(e => ({src: e.currentSrc.slice(0, 80), ok: e.complete && e.naturalWidth > 0,"
-            " alt: e.alt}))")
+            "article img",
+            "els => els.map(e => ({src: e.currentSrc.slice(0, 80), ok: e.complete && e.naturalWidth > 0, alt: e.alt}))",
+        )
         broken = [i["src"] for i in images if not i["ok"]]
         assert not broken, f"{page_path}: images not rendered: {broken}"
         no_alt = [i["src"] for i in images if not i["alt"].strip()]
         assert not no_alt, f"{page_path}: images without alt text: {no_alt}"
         figures = page.eval_on_selector_all(
-            "article figure", "els => els.map(f => { const i = f.querySelector('img'); "
-            "return {ok: !!i && i.complete && i.naturalWidth > 0, caption: !!f.querySelector('figcaption')}; })")
+            "article figure",
+            "els => els.map(f => { const i = f.querySelector('img'); "
+            "return {ok: !!i && i.complete && i.naturalWidth > 0, caption: !!f.querySelector('figcaption')}; })",
+        )
         assert all(f["ok"] for f in figures), f"{page_path}: a figure has no rendered image"
         assert all(f["caption"] for f in figures), f"{page_path}: a figure has no caption"
         explorers = page.eval_on_selector_all(".sk-explorer", "els => els.map(e => e.dataset.ready)")
         assert all(state == "true" for state in explorers), f"{page_path}: an explorer did not start: {explorers}"
     finally:
         page.close()
+
+
+# Every image the reader can see, with the width it is shown at; every visible SVG text with its shown font size.
+SHOWN_IMAGES = """() => [...document.querySelectorAll('article img')].filter(e => {
+  const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && e.checkVisibility();
+}).map(e => ({src: e.currentSrc, natural: e.naturalWidth, shown: e.getBoundingClientRect().width,
+              figure: (e.closest('figure') || e.closest('.cell') || e).id || e.alt.slice(0, 40)}))"""
+SHOWN_SVG_TEXT = """() => [...document.querySelectorAll('article svg text')].filter(t => {
+  const r = t.getBoundingClientRect(); return t.textContent.trim() && r.width > 0 && t.checkVisibility();
+}).map(t => {
+  const m = t.getScreenCTM(); const scale = m ? Math.hypot(m.a, m.b) : 1;
+  return {text: t.textContent.trim().slice(0, 30), px: parseFloat(getComputedStyle(t).fontSize) * scale,
+          chart: (t.closest('.sk-explorer, figure, .cell') || {}).id || ''};
+})"""
+
+
+def _local_file(src: str) -> Path:
+    assert src.startswith("file:"), f"an image not from the book's files: {src[:80]}"
+    return Path(unquote(urlparse(src).path))
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_figures_are_legible_on_a_phone(browser, page_path):
+    """The smallest text of every figure a page shows, at the size a 390 px phone shows it, is >= 10 CSS px."""
+    opened = open_offline(browser, _html(page_path), PHONE)
+    page = opened.page
+    try:
+        too_small, unmeasured, measured = [], [], []
+        for image in page.evaluate(SHOWN_IMAGES):
+            path = _local_file(image["src"]) if not image["src"].startswith("data:") else None
+            if path is None or path.suffix.lower() != ".png":
+                unmeasured.append(f"{image['figure']}: {image['src'][:60]}")
+                continue
+            with Image.open(path) as png:
+                recorded = png.text.get(style.PNG_TEXT_KEY)
+                width = png.size[0]
+            if recorded is None:
+                unmeasured.append(f"{image['figure']} ({path.name}) records no text size")
+                continue
+            assert width == image["natural"]
+            shown = float(recorded) * image["shown"] / image["natural"]
+            measured.append(shown)
+            if shown < style.MIN_TEXT_PX:
+                too_small.append(
+                    f"{image['figure']}: {shown:.2f} px ({image['natural']} px image shown "
+                    f"{image['shown']:.0f} px wide, text {recorded} px in the image)"
+                )
+        svg_text = page.evaluate(SHOWN_SVG_TEXT)
+        for text in svg_text:
+            measured.append(text["px"])
+            if text["px"] < style.MIN_TEXT_PX - 0.01:
+                too_small.append(f"chart {text['chart']}: {text['text']!r} at {text['px']:.2f} px")
+        assert not unmeasured, f"{page_path}: figures whose text size cannot be measured: {unmeasured}"
+        assert not too_small, f"{page_path}: text smaller than {style.MIN_TEXT_PX} px on a 390 px phone: {too_small}"
+        if page_path.endswith(("09_literature", "05_responders")):
+            assert measured, f"{page_path}: no figure measured"
+    finally:
+        page.close()
+
+
+def test_the_legibility_measure_sees_every_figure(browser):
+    """Every figure of the chapters is measured: as many images as the built pages have PNG outputs."""
+    shown = 0
+    for page_path in PAGES:
+        opened = open_offline(browser, _html(page_path), PHONE)
+        try:
+            shown += len([i for i in opened.page.evaluate(SHOWN_IMAGES) if i["src"].endswith(".png")])
+        finally:
+            opened.page.close()
+    built = sum(
+        len(re.findall(r"<img[^>]+src=\"[^\"]*_images/[^\"]+\.png\"", p.read_text()))
+        for p in HTML.rglob("*.html")
+        if "_sources" not in p.parts
+    )
+    assert shown >= 15 and shown == built, (shown, built)
 
 
 def test_home_screenshot(browser):

@@ -59,3 +59,21 @@ def test_every_result_class_is_a_result():
     low, high = sk.proportion_ci(22, 29)
     assert (low, high) == (sk.proportion_ci(22, 29).low, sk.proportion_ci(22, 29).high)
     assert sk.proportion_ci(22, 29).to_frame().shape[0] == 1
+
+
+@pytest.mark.parametrize("analysis", ["binary_outcome", "best_worst_case", "tipping_point", "no_change_sensitivity"])
+def test_a_card_is_passed_one_way(analysis):
+    """CONTRIBUTING: a loaded card of either schema, or None for the default card; all give the same answer."""
+    import pandas as pd
+
+    cohort = sk.load_cohort()
+    fn = getattr(sk, analysis)
+    outcome = "rest_pain" if analysis == "no_change_sensitivity" else "pain_decreased"
+    results = [fn(cohort, card, outcome) for card in (None, sk.load_reported(), sk.load_card())]
+    for other in results[1:]:
+        if isinstance(other, pd.DataFrame):
+            pd.testing.assert_frame_equal(results[0], other)
+        else:
+            assert repr(other) == repr(results[0])
+    with pytest.raises(TypeError, match="card must be a loaded card"):
+        fn(cohort, 42, outcome)

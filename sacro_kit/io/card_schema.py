@@ -1107,3 +1107,35 @@ def as_card(card=None) -> Card:
     if isinstance(card, ReportedCard):
         return card.card2 if card.card2 is not None else from_v1(card)
     return load_card(card)
+
+
+def as_reported_card(card=None) -> ReportedCard | Mapping:
+    """The cohort view of a card, however the conventions allow it to be passed (CONTRIBUTING: one way).
+
+    Parameters
+    ----------
+    card : ReportedCard, Card, str, pathlib.Path, mapping or None, default None
+        A loaded card (:func:`sacro_kit.load_reported` or :func:`sacro_kit.load_card`), a card file, or None for
+        the default card (``$SACRO_KIT_CARD``, else the shipped one). A plain mapping of claim key to claim is
+        returned as it is (one-off analyses and tests build those by hand).
+
+    Returns
+    -------
+    ReportedCard or mapping
+        What the cohort analyses read claims from: ``card[key]`` and ``card.get(key)``.
+
+    Examples
+    --------
+    >>> view = as_reported_card(load_card())
+    >>> view["rest_pain"].kind, as_reported_card(None)["rest_pain"].n
+    ('paired_summary', 29)
+    """
+    if isinstance(card, ReportedCard):
+        return card
+    if isinstance(card, Card):
+        return cohort_view(card)
+    if card is None or isinstance(card, (str, Path)):
+        return cohort_view(load_card(card))
+    if isinstance(card, Mapping):
+        return card
+    raise TypeError(f"card must be a loaded card, a card file or None (the default card), got {type(card).__name__}")

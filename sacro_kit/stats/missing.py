@@ -70,6 +70,9 @@ class BinaryOutcome(Result):
 
 
 def _claim(card, outcome: str, kinds: tuple[str, ...]):
+    from sacro_kit.io.card_schema import as_reported_card
+
+    card = as_reported_card(card)
     if not isinstance(outcome, str):
         raise ValueError(f"outcome must be the key of a claim in the card, got {outcome!r}")
     claim = card.get(outcome)
@@ -88,7 +91,7 @@ def _columns(cohort: pd.DataFrame, names) -> None:
         raise ValueError(f"the cohort has no column {', '.join(map(repr, absent))}")
 
 
-def binary_outcome(cohort: pd.DataFrame, card, outcome: str = "pain_decreased") -> BinaryOutcome:
+def binary_outcome(cohort: pd.DataFrame, card=None, outcome: str = "pain_decreased") -> BinaryOutcome:
     """Count successes, observed and missing patients for a yes/no claim of the card, in the cohort.
 
     ``outcome`` is a claim key. A ``proportion`` claim names a 0/1 column (missing = empty cell); a
@@ -99,8 +102,9 @@ def binary_outcome(cohort: pd.DataFrame, card, outcome: str = "pain_decreased") 
     ----------
     cohort : pandas.DataFrame
         A cohort as :func:`sacro_kit.load_cohort` returns it.
-    card : ReportedCard or mapping
-        The card whose claim ``outcome`` defines the outcome (a mapping of claim key to claim also works).
+    card : ReportedCard, Card or None, default None
+        The card whose claim ``outcome`` defines the outcome; None is the default card (``$SACRO_KIT_CARD``, else
+        the shipped one). A mapping of claim key to claim also works.
     outcome : str, default "pain_decreased"
         Key of a ``proportion`` or ``responders`` claim.
 
@@ -159,7 +163,12 @@ def _check_conf(conf_level) -> float:
 
 @renamed_arguments(method="ci_method")
 def best_worst_case(
-    cohort: pd.DataFrame, card, outcome: str = "pain_decreased", *, ci_method: str = "wilson", conf_level: float = 0.95
+    cohort: pd.DataFrame,
+    card=None,
+    outcome: str = "pain_decreased",
+    *,
+    ci_method: str = "wilson",
+    conf_level: float = 0.95,
 ) -> pd.DataFrame:
     """Complete-case, best-case and worst-case proportions of a yes/no outcome, with confidence intervals.
 
@@ -178,8 +187,9 @@ def best_worst_case(
     ----------
     cohort : pandas.DataFrame
         A cohort as :func:`sacro_kit.load_cohort` returns it.
-    card : ReportedCard or mapping
-        The card whose claim ``outcome`` defines the outcome (a mapping of claim key to claim also works).
+    card : ReportedCard, Card or None, default None
+        The card whose claim ``outcome`` defines the outcome; None is the default card (``$SACRO_KIT_CARD``, else
+        the shipped one). A mapping of claim key to claim also works.
     outcome : str, default "pain_decreased"
         Key of a ``proportion`` or ``responders`` claim.
     ci_method : str, default "wilson"
@@ -320,7 +330,7 @@ def _one_sided_pvalue(k: int, n: int, null: float, test: str) -> float:
 @renamed_arguments(method="ci_method")
 def tipping_point(
     cohort: pd.DataFrame,
-    card,
+    card=None,
     outcome: str = "pain_decreased",
     *,
     null: float = 0.5,
@@ -341,8 +351,9 @@ def tipping_point(
     ----------
     cohort : pandas.DataFrame
         A cohort as :func:`sacro_kit.load_cohort` returns it.
-    card : ReportedCard or mapping
-        The card whose claim ``outcome`` defines the outcome (a mapping of claim key to claim also works).
+    card : ReportedCard, Card or None, default None
+        The card whose claim ``outcome`` defines the outcome; None is the default card (``$SACRO_KIT_CARD``, else
+        the shipped one). A mapping of claim key to claim also works.
     outcome : str, default "pain_decreased"
         Key of a ``proportion`` or ``responders`` claim.
     null : float, default 0.5
@@ -419,7 +430,7 @@ def tipping_point(
 
 
 def no_change_sensitivity(
-    cohort: pd.DataFrame, card, outcome: str = "rest_pain", *, method: str = "auto", alternative: str = "two-sided"
+    cohort: pd.DataFrame, card=None, outcome: str = "rest_pain", *, method: str = "auto", alternative: str = "two-sided"
 ) -> pd.DataFrame:
     """Paired tests on the complete pairs, and again with every incomplete pair imputed as "no change".
 
@@ -444,8 +455,9 @@ def no_change_sensitivity(
     ----------
     cohort : pandas.DataFrame
         A cohort as :func:`sacro_kit.load_cohort` returns it.
-    card : ReportedCard or mapping
-        The card whose claim ``outcome`` defines the outcome (a mapping of claim key to claim also works).
+    card : ReportedCard, Card or None, default None
+        The card whose claim ``outcome`` defines the outcome; None is the default card (``$SACRO_KIT_CARD``, else
+        the shipped one). A mapping of claim key to claim also works.
     outcome : str, default "rest_pain"
         Key of a ``paired_summary`` claim (its two columns are the pre and post scores).
     method : {"auto", "exact", "asymptotic"}, default "auto"

@@ -113,6 +113,26 @@ def min_k(method: str, n_moderators: int = 1) -> int:
     ``"tau2"``: 5 (below that, every estimator of tau^2 is very imprecise; Viechtbauer 2005, Langan D et al.
     Res Synth Methods 2019;10(1):83-98). ``"influence"``: 3 (leaving one study out must leave two).
 
+    Parameters
+    ----------
+    method : {"tau2", "egger_test", "trim_and_fill", "meta_regression", "subgroups", "influence"}
+        The analysis (a key of :data:`MIN_K`).
+    n_moderators : int, default 1
+        Number of moderators (or factors); multiplies the minimum for ``"meta_regression"`` and
+        ``"subgroups"`` and is ignored for the other methods.
+
+    Returns
+    -------
+    int
+        The smallest number of studies k.
+
+    References
+    ----------
+    Sterne JAC et al. Recommendations for examining and interpreting funnel plot asymmetry in meta-analyses of
+    randomised controlled trials. BMJ 2011;343:d4002. Cochrane Handbook v6, section 10.11.5.1.
+
+    Examples
+    --------
     >>> min_k("egger_test"), min_k("meta_regression", n_moderators=2)
     (10, 20)
     """
@@ -680,6 +700,40 @@ def meta_analysis(
     otherwise. With k = 2 every estimator works, but tau^2 rests on one degree of freedom (said in
     ``warnings``); see :func:`min_k` for where each method starts to mean something.
 
+    Parameters
+    ----------
+    yi : array_like of float
+        Effect sizes, one per study.
+    vi : array_like of float
+        Their sampling variances (all positive), in the same order.
+    method : {"REML", "ML", "DL", "PM", "HE", "SJ", "EB", "HS", "FE"}, default "REML"
+        Estimator of tau^2 (case-insensitive; "EE" and "CE" mean "FE").
+    knapp_hartung : bool, default False
+        Use the Knapp-Hartung adjustment (t tests with k - p df).
+    conf_level : float, default 0.95
+        Level of the confidence and prediction intervals, in (0, 1).
+    labels : sequence of str, optional
+        Study labels; ``None`` gives "Study 1", "Study 2", ...
+    mods : array_like, DataFrame or dict, optional
+        Numeric moderators, one value per study (no missing values); given, the model is a meta-regression.
+
+    Returns
+    -------
+    MetaResult or MetaRegressionResult
+        Without ``mods`` a :class:`MetaResult` (``estimate``, ``se``, ``ci_low``/``ci_high``, ``statistic``,
+        ``pvalue``, ``tau2``, ``i2``, ``h2``, ``q``/``q_pvalue``, ``pi_low``/``pi_high``, ``k``, ``weights``,
+        ``warnings``, ...); with ``mods`` a :class:`MetaRegressionResult` (``names``, ``coef``, ``se``, ...,
+        ``qm``/``qm_pvalue``, residual ``tau2`` and ``r2``).
+
+    References
+    ----------
+    Viechtbauer W. Conducting meta-analyses in R with the metafor package. J Stat Softw 2010;36(3):1-48.
+    DerSimonian R, Laird N. Meta-analysis in clinical trials. Control Clin Trials 1986;7(3):177-188.
+    Knapp G, Hartung J. Improved tests for a random effects meta-regression with a single covariate.
+    Stat Med 2003;22(17):2693-2710.
+
+    Examples
+    --------
     >>> r = meta_analysis([0.2, 0.5, 0.9], [0.04, 0.05, 0.06], method="DL")
     >>> round(r.estimate, 4), round(r.tau2, 4), r.k
     (0.5142, 0.0717, 3)
@@ -864,6 +918,26 @@ class HeterogeneityCI(Result):
 def heterogeneity_ci(result, conf_level: float | None = None) -> HeterogeneityCI:
     """Q-profile CIs for the (residual) heterogeneity of ``result`` (metafor ``confint(res)``).
 
+    Parameters
+    ----------
+    result : MetaResult or MetaRegressionResult
+        A random-effects fit from :func:`meta_analysis` with at least 2 studies (not ``method="FE"``).
+    conf_level : float, optional
+        Level of the intervals, in (0, 1); ``None`` (default) uses the ``conf_level`` of ``result``.
+
+    Returns
+    -------
+    HeterogeneityCI
+        ``tau2``, ``tau``, ``i2``, ``h2`` with their ``_low``/``_high`` bounds, ``lower_note``/``upper_note``
+        (metafor's "<" and ">" signs) and ``ci_null``; ``to_frame()`` has one row per parameter.
+
+    References
+    ----------
+    Viechtbauer W. Confidence intervals for the amount of heterogeneity in meta-analysis. Stat Med
+    2007;26(1):37-52. doi:10.1002/sim.2514
+
+    Examples
+    --------
     >>> r = meta_analysis([0.2, 0.5, 0.9, 0.1, 1.2], [0.04, 0.05, 0.06, 0.03, 0.05])
     >>> ci = r.confint()
     >>> round(ci.tau2_low, 4) <= round(r.tau2, 4) <= round(ci.tau2_high, 4)
@@ -1003,6 +1077,26 @@ def _refit(result, keep: np.ndarray, X: np.ndarray | None = None):
 def leave_one_out(result: MetaResult) -> LeaveOneOut:
     """Leave-one-out sensitivity analysis of an intercept-only model (metafor ``leave1out(res)``).
 
+    Parameters
+    ----------
+    result : MetaResult
+        A model without moderators from :func:`meta_analysis`, with at least 2 studies; each refit uses its
+        ``method``, ``knapp_hartung`` and ``conf_level``.
+
+    Returns
+    -------
+    LeaveOneOut
+        Tuples in study order (the fit without study i): ``estimate``, ``se``, ``statistic``, ``pvalue``,
+        ``ci_low``, ``ci_high``, ``q``, ``q_pvalue``, ``tau2``, ``i2``, ``h2``, with the ``labels``;
+        ``to_frame()`` has one row per omitted study.
+
+    References
+    ----------
+    Viechtbauer W, Cheung MW-L. Outlier and influence diagnostics for meta-analysis. Res Synth Methods
+    2010;1(2):112-125. doi:10.1002/jrsm.11
+
+    Examples
+    --------
     >>> r = meta_analysis([0.2, 0.5, 0.9, 0.4], [0.04, 0.05, 0.06, 0.05])
     >>> [round(x, 3) for x in leave_one_out(r).estimate]
     [0.585, 0.481, 0.354, 0.514]
@@ -1098,6 +1192,25 @@ class Influence(Result):
 def influence(result) -> Influence:
     """Influence diagnostics of a fitted model, with or without moderators (metafor ``influence(res)``).
 
+    Parameters
+    ----------
+    result : MetaResult or MetaRegressionResult
+        A fit from :func:`meta_analysis` with at least 2 studies.
+
+    Returns
+    -------
+    Influence
+        Per study (tuples in study order): ``rstudent``, ``dffits``, ``cook_d``, ``cov_r``, ``tau2_del``,
+        ``q_del``, ``hat``, ``weight`` (%), ``dfbetas`` (one tuple per coefficient in ``names``) and
+        ``influential`` (metafor's rule); ``to_frame()`` has one row per study.
+
+    References
+    ----------
+    Viechtbauer W, Cheung MW-L. Outlier and influence diagnostics for meta-analysis. Res Synth Methods
+    2010;1(2):112-125. doi:10.1002/jrsm.11
+
+    Examples
+    --------
     >>> r = meta_analysis([0.2, 0.5, 0.9, 0.4, 2.5], [0.04, 0.05, 0.06, 0.05, 0.04])
     >>> inf = influence(r)
     >>> inf.labels[inf.cook_d.index(max(inf.cook_d))], inf.influential[-1]
@@ -1207,6 +1320,32 @@ def egger_test(result: MetaResult, *, model: str = "rma", predictor: str = "sei"
     "sqrtni", "sqrtninv". With k below 10 the test has too little power to mean anything
     (Sterne et al. 2011); the result says so in ``small_k`` rather than refusing.
 
+    Parameters
+    ----------
+    result : MetaResult
+        A model without moderators from :func:`meta_analysis`.
+    model : {"rma", "lm"}, default "rma"
+        "rma": the fitted model's method with the predictor as moderator (metafor's default); "lm": weighted
+        least squares with multiplicative dispersion (Egger's original test).
+    predictor : {"sei", "vi", "ni", "ninv", "sqrtni", "sqrtninv"}, default "sei"
+        The variable regressed on; the last four need ``ni``.
+    ni : array_like of int, optional
+        Sample sizes of the studies, in study order (only for the sample-size predictors).
+
+    Returns
+    -------
+    EggerTest
+        ``statistic`` (z, or t with ``df``) and ``pvalue`` for the predictor's coefficient, ``slope`` and
+        ``slope_se``, the ``limit_estimate`` with ``limit_ci_low``/``limit_ci_high`` (None for the sample-size
+        predictors), ``model``, ``predictor``, ``method``, ``k`` and ``small_k``.
+
+    References
+    ----------
+    Egger M, Davey Smith G, Schneider M, Minder C. Bias in meta-analysis detected by a simple, graphical test.
+    BMJ 1997;315(7109):629-634. doi:10.1136/bmj.315.7109.629
+
+    Examples
+    --------
     >>> r = meta_analysis([0.2, 0.5, 0.9, 0.4, 1.5], [0.01, 0.05, 0.09, 0.03, 0.2])
     >>> t = egger_test(r)
     >>> round(t.statistic, 3), t.small_k
@@ -1308,6 +1447,31 @@ def trim_and_fill(
     the other side, re-estimates, and recomputes k0 from the signed ranks of the centred effects until k0 stops
     changing; k0 is max(0, round(.)). Filled studies are 2 b - y_i of the k0 most extreme studies.
 
+    Parameters
+    ----------
+    result : MetaResult
+        A model without moderators from :func:`meta_analysis`, with at least 3 studies.
+    side : {"left", "right"}, optional
+        Side of the funnel on which studies are missing; ``None`` (default) chooses it from the regression
+        slope as above.
+    estimator : {"L0", "R0", "Q0"}, default "L0"
+        Estimator of the number of missing studies k0.
+    maxiter : int, default 100
+        Maximum number of trim-and-re-estimate iterations.
+
+    Returns
+    -------
+    TrimFill
+        ``k0``, ``se_k0``, ``p_k0`` (R0 only), ``side``, ``estimator``, the imputed ``filled_yi``/``filled_vi``,
+        ``result`` (the model refitted with the filled studies), ``original`` and ``small_k``; ``to_frame()``
+        has one row per observed and filled study.
+
+    References
+    ----------
+    Duval S, Tweedie R. Trim and fill. Biometrics 2000;56(2):455-463. doi:10.1111/j.0006-341X.2000.00455.x
+
+    Examples
+    --------
     >>> r = meta_analysis([0.2, 0.5, 0.9, 0.4, 1.5, 0.3, 0.45], [0.01, 0.05, 0.09, 0.03, 0.2, 0.02, 0.04])
     >>> tf = trim_and_fill(r)
     >>> tf.side, tf.k0
@@ -1476,6 +1640,35 @@ def subgroup_analysis(
     Q-between test from separate fits, and the moderator test with a common tau^2; they differ whenever the
     subgroups' tau^2 differ. A subgroup of one study is its own estimate with tau^2 = 0.
 
+    Parameters
+    ----------
+    yi, vi : array_like of float
+        Effect sizes and their sampling variances, one per study.
+    groups : sequence
+        Each study's subgroup label (no missing or blank values).
+    method : str, default "REML"
+        Estimator of tau^2, as in :func:`meta_analysis`.
+    knapp_hartung : bool, default False
+        Knapp-Hartung adjustment of the per-subgroup fits and the moderator test.
+    conf_level : float, default 0.95
+        Level of the per-subgroup confidence intervals.
+    labels : sequence of str, optional
+        Study labels; ``None`` gives "Study 1", "Study 2", ...
+
+    Returns
+    -------
+    SubgroupAnalysis
+        ``subgroups`` (DataFrame, one row per subgroup: group, k, estimate, se, ci_low, ci_high, pvalue, tau2,
+        i2, q, q_df, q_pvalue), ``q_between`` with ``q_between_df``/``q_between_pvalue``, the moderator test
+        ``qm``/``qm_df``/``qm_ddf``/``qm_pvalue`` with its ``regression``, and ``notes``.
+
+    References
+    ----------
+    Borenstein M, Hedges LV, Higgins JPT, Rothstein HR. Introduction to meta-analysis. Wiley 2009, chapter 19.
+    Viechtbauer W. Conducting meta-analyses in R with the metafor package. J Stat Softw 2010;36(3):1-48.
+
+    Examples
+    --------
     >>> s = subgroup_analysis([0.2, 0.5, 0.9, 0.4, 1.1, 1.3], [0.04, 0.05, 0.06, 0.05, 0.04, 0.05],
     ...                       ["a", "a", "b", "a", "b", "b"])
     >>> s.subgroups["group"].tolist(), s.q_between_df
@@ -1645,6 +1838,33 @@ def standardized_mean_change(m_pre, sd_pre, m_post, sd_post, n, r=0.5, *, measur
     c(m) is the exact bias correction Gamma(m/2) / (sqrt(m/2) Gamma((m - 1)/2)); it needs n >= 3.
     Positive values mean a decrease (improvement in pain).
 
+    Parameters
+    ----------
+    m_pre, sd_pre, m_post : float or array_like
+        Means before and after and the SD before, per study.
+    sd_post : float, array_like or None
+        SD after; needed for ``measure="SMCC"``, unused (may be None) for ``"SMCR"``.
+    n : int or array_like
+        Number of patients with both scores (at least 3).
+    r : float or array_like, default 0.5
+        Assumed correlation of pre and post scores.
+    measure : {"SMCR", "SMCC"}, default "SMCR"
+        Standardise by the SD before (SMCR) or by the SD of the change scores (SMCC).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per study: ``yi`` (the standardized mean change) and ``vi`` (its sampling variance).
+
+    References
+    ----------
+    Morris SB. Distribution of the standardized mean change effect size for meta-analysis on repeated
+    measures. Br J Math Stat Psychol 2000;53(1):17-29. doi:10.1348/000711000159150
+    Viechtbauer W. Conducting meta-analyses in R with the metafor package. J Stat Softw 2010;36(3):1-48
+    (``escalc(measure = "SMCR")``, ``"SMCC"``).
+
+    Examples
+    --------
     >>> standardized_mean_change(7.5, 0.8, 3.3, 1.0, 16, r=0.5).round(4).to_dict("records")
     [{'yi': 4.9823, 'vi': 0.8382}]
     """
@@ -1691,6 +1911,39 @@ def correlation_sensitivity(
     Imputed correlations leave each study's mean change unchanged but move its variance, hence the
     weights, the CI and the heterogeneity statistics; the Cochrane Handbook (v6, 6.5.2.8) asks for
     exactly this sensitivity analysis.
+
+    Parameters
+    ----------
+    studies_frame : pandas.DataFrame
+        One row per study with ``mean_pre``, ``sd_pre``, ``mean_post``, ``sd_post`` and ``n``; optional
+        ``eligible`` (only True rows are pooled) and ``label``.
+    r_values : iterable of float, default (0.0, 0.2, 0.4, 0.5, 0.6, 0.8, 0.9)
+        The assumed pre/post correlations.
+    method : str, default "REML"
+        Estimator of tau^2, as in :func:`meta_analysis`.
+    knapp_hartung : bool, default False
+        Knapp-Hartung adjustment.
+    conf_level : float, default 0.95
+        Level of the confidence and prediction intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per r: ``r``, ``k``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``pi_low``, ``pi_high``,
+        ``pvalue``, ``tau2``, ``i2``, ``q``, ``q_pvalue``, ``method``, ``knapp_hartung``.
+
+    References
+    ----------
+    Higgins JPT, Li T, Deeks JJ (eds). Chapter 6: Choosing effect measures and computing estimates of
+    effect. Cochrane Handbook for Systematic Reviews of Interventions, version 6, section 6.5.2.8.
+
+    Examples
+    --------
+    >>> studies = pd.DataFrame({"mean_pre": [7.5, 6.9, 8.1], "sd_pre": [0.8, 1.2, 1.0],
+    ...                         "mean_post": [3.3, 4.0, 2.9], "sd_post": [1.0, 1.5, 1.8], "n": [16, 25, 12]})
+    >>> table = correlation_sensitivity(studies, [0.2, 0.8])
+    >>> table[["r", "estimate", "tau2"]].round(3).to_dict("list")
+    {'r': [0.2, 0.8], 'estimate': [4.054, 4.078], 'tau2': [1.102, 1.248]}
     """
     missing = [c for c in SENSITIVITY_COLUMNS if c not in studies_frame.columns]
     if missing:

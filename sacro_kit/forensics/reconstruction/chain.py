@@ -30,11 +30,17 @@ ratio of the row-multiplicity factorials (the **Metropolis correction for the mu
 :func:`chain_diagnostics` runs the chain and reports acceptance per move type and the integrated autocorrelation
 time of statistics the book reports; ``reconstruct`` keeps one cohort every ``thin`` steps after ``burn_in`` steps.
 Exhaustive enumeration of two small cards (tests/test_reconstruction_law.py) checks the law end to end.
+
+Implementation. :class:`JointChain` sets up the chain in Python and checks its start; the steps run compiled
+(numba) in :mod:`sacro_kit.forensics.reconstruction._kernel`, the same moves and acceptance rule on arrays, with the
+multiplicities m_r read from integer keys of the rows. Since December 2026 the uniforms are drawn from the seeded
+generator in blocks and read in order (a two-patient step's shifts and a refresh's draws included), so the cohorts a
+seed gives differ from those of the earlier pure-Python chain (same law; tests/test_reconstruction_law.py checks
+it); a seed still gives the same cohorts on every run, however the steps are split into calls.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections import Counter
 
@@ -89,26 +95,6 @@ class _Margin:
 
 
 _LOG_FACTORIAL = [math.lgamma(k + 1) for k in range(2001)]
-_LOG = [-math.inf] + [math.log(k) for k in range(1, 2001)]
-
-
-class _Members:
-    """A set of patient indices with uniform choice in O(1)."""
-
-    def __init__(self, items):
-        self.items = list(items)
-        self.where = {p: k for k, p in enumerate(self.items)}
-
-    def add(self, p: int) -> None:
-        self.where[p] = len(self.items)
-        self.items.append(p)
-
-    def remove(self, p: int) -> None:
-        k = self.where.pop(p)
-        last = self.items.pop()
-        if last != p:
-            self.items[k] = last
-            self.where[last] = k
 
 
 class _Block:
@@ -138,6 +124,17 @@ class _Block:
         self.d = [0, 0, 0]
         self.pos = [0] * top
         self.neg = [0] * top
+
+    def fill(self, P) -> None:
+        """Recompute the statistics from the patient rows ``P``."""
+        self.resp = 0
+        self.d = [0, 0, 0]
+        self.pos = [0] * self.top
+        self.neg = [0] * self.top
+        for row in P:
+            a, b = row[self.pre_col], row[self.post_col]
+            if a >= 0 and b >= 0:
+                self.add(a, b, 1)
 
     def add(self, a: int, b: int, sign: int) -> None:
         if self.want_r is not None:
@@ -172,14 +169,20 @@ class _Block:
 
 
 class JointChain:
-    """The Metropolis chain on labelled cohorts of one plan (see the module docstring for the law and the moves)."""
+    """The Metropolis chain on labelled cohorts of one plan (see the module docstring for the law and the moves).
+
+    The state is ``X``, an ``(n, C)`` integer matrix (row i = patient i; columns ``names``; weeks as lattice
+    indices, scores as values, -1 for missing). :meth:`run` executes the steps in the compiled kernel
+    (:mod:`sacro_kit.forensics.reconstruction._kernel`), reading uniforms in order from ``rng``; :meth:`valid_all`
+    rechecks the state in plain Python, from ``X`` alone.
+    """
 
     def __init__(self, plan, start, rng: np.random.Generator):
         from sacro_kit.forensics.reconstruction import _weeks_values
 
         self.plan = plan
         self.rng = rng
-        n = self.n = plan.n_treated
+        self.n = plan.n_treated
         names: list[str] = []
         margins: list = []  # per column: _Margin or None
         lows: list[int] = []
@@ -208,7 +211,7 @@ class JointChain:
         self.names, self.margins, self.lows = names, margins, lows
         weeks = {float(v): i for i, v in enumerate(_weeks_values())}
         self.weeks = [float(v) for v in _weeks_values()]
-        # the state: one list per column; weeks as lattice indices, scores as values, -1 = missing
+        # the state: weeks as lattice indices, scores as values, -1 = missing
         cols = []
         for name in names:
             values = start[name].to_numpy(dtype=float, na_value=np.nan)
@@ -216,36 +219,16 @@ class JointChain:
                 cols.append([-1 if x != x else weeks[x] for x in values])
             else:
                 cols.append([-1 if x != x else int(x) for x in values])
-        self.P = [list(row) for row in zip(*cols)]
+        self.X = np.array(cols, dtype=np.int64).T.copy()
         self.follow_col = names.index("followup_weeks") if "followup_weeks" in names else None
         self.pain_col = names.index("pain_weeks") if "pain_weeks" in names else None
-        # margins as value counts of the members (and the sum in lattice units, for a printed mean)
-        self.counts, self.sums, self.units = [], [], []
-        for c, margin in enumerate(margins):
-            if margin is None:
-                self.counts.append(None)
-                self.sums.append(0)
-                self.units.append(None)
-                continue
-            counts = [0] * margin.size
-            for x in cols[c]:
-                if x >= 0:
-                    counts[x - lows[c]] += 1
-            self.counts.append(counts)
-            self.units.append(margin.units)
-            self.sums.append(0 if margin.units is None else sum(k * u for k, u in zip(counts, margin.units)))
-        self.members = [_Members(i for i in range(n) if cols[c][i] >= 0) for c in range(len(names))]
-        for block in self.blocks:
-            for a, b in zip(cols[block.pre_col], cols[block.post_col]):
-                if a >= 0:
-                    block.add(a, b, 1)
+        self.units = [None if margin is None else margin.units for margin in margins]
         self.block_of = {}
         for block in self.blocks:
             self.block_of[block.pre_col] = self.block_of[block.post_col] = block
         self.pain_pairs = (
             [(b.pre_col, b.post_col) for b in self.blocks if b.pain_score] if self.pd_col is not None else []
         )
-        self.rows = Counter(tuple(row) for row in self.P)
         # columns that travel with follow-up: its time, pain_decreased and pairs drawn among the followed-up
         self.pd_pool_followed = (
             self.pd_col is not None and self.follow_col is not None and plan.decreased[1] <= plan.n_followed
@@ -257,18 +240,19 @@ class JointChain:
             for block, spec in zip(self.blocks, plan.pairs):
                 if spec.pool == "followed":
                     self.followed_only += [block.pre_col, block.post_col]
-        self._buffer = False
         self._move_table()
-        self.proposed = Counter()
-        self.accepted = Counter()
+        self._kernel_state = None
+        self._uniforms = np.empty(0)
+        self._next = 0
         if not self.valid_all():
             raise RuntimeError(
                 "the chain's start is not a valid cohort; this is a bug in sacro_kit.forensics.reconstruction"
             )
 
     def _move_table(self) -> None:
-        """Move types: (weight, kind, column); kinds 0 step, 1 refresh, 2 swap among members, 3 swap among all.
-        Per move: the columns a swap exchanges, and which checks it needs (block statistics, patient rules)."""
+        """Move types: (weight, kind, column); kinds 0 step, 1 refresh, 2 swap among members, 3 swap among all,
+        4 two-patient step. Per move: the columns a swap exchanges, and which checks it needs (block statistics,
+        patient rules)."""
         moves, groups, checks = [], [], []
         pd_rules = self.pd_col is not None
 
@@ -299,9 +283,11 @@ class JointChain:
             fixed = self.pd_pool_followed and self.plan.decreased[1] == self.plan.n_followed
             add(1.0, 2 if fixed else 3, self.pd_col, (self.pd_col,), patient=True)
         weights = np.array([m[0] for m in moves])
-        self._cumulative = np.cumsum(weights / weights.sum()).tolist()
+        self._cumulative = np.cumsum(weights / weights.sum())
         self._cumulative[-1] = 1.0
         self._moves, self._groups, self._checks = moves, groups, checks
+        self.proposed = np.zeros(len(moves), np.int64)
+        self.accepted = np.zeros(len(moves), np.int64)
 
     def acceptance(self) -> dict:
         """Acceptance rate per move type, keyed by (kind, column)."""
@@ -311,262 +297,371 @@ class JointChain:
             label = (
                 kinds[kind],
                 self.names[c]
-                if k not in range(len(self._moves))
-                or kind != 3
-                or self._groups[k] != (self.follow_col,) + tuple(self.followed_only)
+                if kind != 3 or self._groups[k] != (self.follow_col,) + tuple(self.followed_only)
                 else "follow-up block",
             )
             out[label] = (self.accepted[k] / self.proposed[k]) if self.proposed[k] else float("nan")
         return out
 
     # ---------------------------------------------------------------------------------------------------------
-    def _set(self, c: int, i: int, value: int) -> None:
-        """Set column c of patient i, keeping counts, sums, members and block statistics current."""
-        row = self.P[i]
-        old = row[c]
-        if old == value:
-            return
-        block = self.block_of.get(c)
-        if block is not None:
-            a, b = row[block.pre_col], row[block.post_col]
-            if a >= 0 and b >= 0:
-                block.add(a, b, -1)
-        counts = self.counts[c]
-        if counts is not None:
-            low = self.lows[c]
-            units = self.units[c]
-            if old >= 0:
-                counts[old - low] -= 1
-                if units is not None:
-                    self.sums[c] -= units[old - low]
-            if value >= 0:
-                counts[value - low] += 1
-                if units is not None:
-                    self.sums[c] += units[value - low]
-        if old < 0:
-            self.members[c].add(i)
-        elif value < 0:
-            self.members[c].remove(i)
-        row[c] = value
-        if block is not None:
-            a, b = row[block.pre_col], row[block.post_col]
-            if a >= 0 and b >= 0:
-                block.add(a, b, 1)
+    @property
+    def P(self) -> list[list[int]]:
+        """The state as a list of patient rows (a copy)."""
+        return self.X.tolist()
 
-    def _fell(self, i: int) -> bool:
-        row = self.P[i]
-        for pre_col, post_col in self.pain_pairs:
-            a, b = row[pre_col], row[post_col]
-            if a >= 0 and b >= 0 and b < a:
-                return True
-        return False
+    @property
+    def counts(self) -> list[list[int] | None]:
+        """Per column: the value counts of its members (None for a column without a margin)."""
+        out: list[list[int] | None] = []
+        for c, margin in enumerate(self.margins):
+            if margin is None:
+                out.append(None)
+                continue
+            column = self.X[:, c]
+            out.append(np.bincount(column[column >= 0] - self.lows[c], minlength=margin.size).tolist())
+        return out
 
-    def _patient_ok(self, i: int) -> bool:
+    @property
+    def sums(self) -> list[int]:
+        """Per column with a printed mean: the sum of its members in lattice units (0 elsewhere)."""
+        return [
+            0 if units is None or counts is None else sum(k * u for k, u in zip(counts, units))
+            for counts, units in zip(self.counts, self.units)
+        ]
+
+    @property
+    def rows(self) -> Counter:
+        """The multiset of patient rows (row tuple: multiplicity)."""
+        return Counter(map(tuple, self.X.tolist()))
+
+    def _patient_ok(self, row) -> bool:
         """The rules linking one patient's columns: pairs within their pool, decreases are pain decreases."""
-        row = self.P[i]
         if self.follow_col is not None and row[self.follow_col] < 0:
             for c in self.followed_only:
                 if row[c] >= 0:
                     return False
-        if self.pd_col is not None and row[self.pd_col] != 1 and self._fell(i):
-            return False
-        return True
-
-    def _margins_ok(self, columns) -> bool:
-        for c in columns:
-            margin = self.margins[c]
-            if margin is not None and not margin.ok(self.counts[c], self.sums[c]):
-                return False
-        return True
-
-    def _blocks_ok(self, columns) -> bool:
-        seen = set()
-        for c in columns:
-            block = self.block_of.get(c)
-            if block is not None and block.pre_col not in seen:
-                seen.add(block.pre_col)
-                if not block.ok(self.P):
+        if self.pd_col is not None and row[self.pd_col] != 1:
+            for pre_col, post_col in self.pain_pairs:
+                a, b = row[pre_col], row[post_col]
+                if a >= 0 and b >= 0 and b < a:
                     return False
         return True
 
     def valid_all(self) -> bool:
-        columns = range(len(self.names))
-        return (
-            self._margins_ok(columns) and self._blocks_ok(columns) and all(self._patient_ok(i) for i in range(self.n))
-        )
+        """Whether the current state reproduces every printed number (recomputed in plain Python from ``X``)."""
+        P = self.P
+        counts, sums = self.counts, self.sums
+        for c, margin in enumerate(self.margins):
+            if margin is not None and not margin.ok(counts[c], sums[c]):
+                return False
+        for block in self.blocks:
+            block.fill(P)
+            if not block.ok(P):
+                return False
+        return all(self._patient_ok(row) for row in P)
 
     # ---------------------------------------------------------------------------------------------------------
-    def _log_w_change(self, old_rows, patients) -> float:
-        """log prod m_r! after minus before, for the rows of ``patients`` (which were ``old_rows``)."""
-        change = 0.0
-        rows = self.rows
-        for old in old_rows:
-            m = rows[old]
-            change -= _LOG[m]
-            rows[old] = m - 1
-        new_rows = [tuple(self.P[i]) for i in patients]
-        for new in new_rows:
-            m = rows[new] + 1
-            change += _LOG[m]
-            rows[new] = m
-        self._new_rows = new_rows
-        return change
-
-    def _undo_rows(self, old_rows) -> None:
-        rows = self.rows
-        for new in self._new_rows:
-            rows[new] -= 1
-            if not rows[new]:
-                del rows[new]
-        for old in old_rows:
-            rows[old] += 1
-
-    def step(self) -> None:
-        """One Metropolis step."""
-        rng = self.rng
-        u, v1, v2, v3 = rng.random(4).tolist() if not self._buffer else self._next4()
-        k = bisect.bisect_left(self._cumulative, u)
-        weight, kind, c = self._moves[k]
-        self.proposed[k] += 1
-        n = self.n
+    def _arrays(self):
+        """The kernel's view of the chain: tuples of arrays (state, margins, blocks, patient rules, moves,
+        samplers, edge decisions), built once; the state arrays are then updated in place by the kernel."""
+        n, C = self.X.shape
+        X = self.X
+        margins = self.margins
+        sizes = [2 if m is None else m.size for m in margins]
+        S = max(sizes)
+        lows = np.array(self.lows, np.int64)
+        size = np.array(sizes, np.int64)
+        mult = np.ones(C, np.int64)
+        for c in range(1, C):
+            mult[c] = mult[c - 1] * (sizes[c - 1] + 1)
+        is_margin = np.array([m is not None for m in margins])
+        has_sum = np.array([m is not None and m.units is not None for m in margins])
+        units = np.zeros((C, S), np.int64)
+        sum_len = np.zeros(C, np.int64)
+        W = max([1] + [len(m.sum_ok) for m in margins if m is not None and m.sum_ok is not None])
+        sum_ok = np.zeros((C, W), bool)
+        npos, nun, npair = (np.zeros(C, np.int64) for _ in range(3))
+        Pm = max([1] + [len(m.positions) for m in margins if m is not None])
+        Um = max([1] + [len(m.unary) for m in margins if m is not None])
+        Qm = max([1] + [len(m.pair) for m in margins if m is not None])
+        positions = np.zeros((C, Pm), np.int64)
+        un_pi, pr_pi, pr_pi2 = np.zeros((C, Um), np.int64), np.zeros((C, Qm), np.int64), np.zeros((C, Qm), np.int64)
+        un_mask, pr_mask = np.zeros((C, Um, S), bool), np.zeros((C, Qm, S, S), bool)
+        for c, m in enumerate(margins):
+            if m is None:
+                continue
+            if m.units is not None:
+                units[c, : m.size] = m.units
+                sum_len[c] = len(m.sum_ok)
+                sum_ok[c, : len(m.sum_ok)] = m.sum_ok
+            npos[c] = len(m.positions)
+            positions[c, : npos[c]] = m.positions
+            index = {j: k for k, j in enumerate(m.positions)}
+            nun[c] = len(m.unary)
+            for u, (j, mask) in enumerate(m.unary.items()):
+                un_pi[c, u] = index[j]
+                un_mask[c, u, : m.size] = mask
+            npair[c] = len(m.pair)
+            for q, (j, mask) in enumerate(m.pair.items()):
+                pr_pi[c, q], pr_pi2[c, q] = index[j], index[j + 1]
+                pr_mask[c, q, : m.size, : m.size] = mask
+        digits = np.where(X >= 0, X - lows[None, :] + 1, 0)
+        keys = (digits * mult[None, :]).sum(axis=1).astype(np.int64)
+        counts = np.zeros((C, S), np.int64)
+        for c, column_counts in enumerate(self.counts):
+            if column_counts is not None:
+                counts[c, : len(column_counts)] = column_counts
+        sums = np.array(self.sums, np.int64)
+        items = np.full((C, n), -1, np.int64)
+        where = np.full((C, n), -1, np.int64)
+        msize = np.zeros(C, np.int64)
+        for c in range(C):
+            members = np.flatnonzero(X[:, c] >= 0)
+            items[c, : members.size] = members
+            where[c, members] = np.arange(members.size)
+            msize[c] = members.size
+        st = (X, keys, counts, sums, items, where, msize)
+        mg = (
+            lows,
+            mult,
+            is_margin,
+            has_sum,
+            units,
+            npos,
+            positions,
+            nun,
+            un_pi,
+            un_mask,
+            npair,
+            pr_pi,
+            pr_pi2,
+            pr_mask,
+            sum_ok,
+            sum_len,
+            size,
+        )
+        # blocks: running statistics as in _Block
+        B = len(self.blocks)
+        T = max([1] + [b.top for b in self.blocks])
+        bpre = np.array([b.pre_col for b in self.blocks], np.int64)
+        bpost = np.array([b.post_col for b in self.blocks], np.int64)
+        hit = np.zeros((B, T, T), np.int64)
+        want_r = np.full(B, -1, np.int64)
+        has_d = np.zeros(B, bool)
+        want_d = np.zeros((B, 3), np.int64)
+        has_win = np.zeros(B, bool)
+        wlow, whigh = np.zeros(B), np.zeros(B)
         P = self.P
-        if kind == 1:  # refresh
-            self._refresh(c, k)
-            return
-        if kind == 4:  # two members of a block: each of their four values moves by -1, 0 or +1
-            members = self.members[c].items
-            size = len(members)
-            i, j = members[int(v1 * size)], members[int(v2 * size)]
-            if i == j:
-                return
-            block = self.block_of[c]
-            shifts = self.rng.integers(-1, 2, 4).tolist()
-            changes = []
-            for (g, p), shift in zip(
-                ((block.pre_col, i), (block.post_col, i), (block.pre_col, j), (block.post_col, j)), shifts
-            ):
-                if shift:
-                    value = P[p][g] + shift
-                    if not 0 <= value - self.lows[g] < self.margins[g].size:
-                        return
-                    changes.append((g, p, value))
-            if not changes:
-                return
-            patients = (i, j)
-            margins = (block.pre_col, block.post_col)
-        elif kind == 0:  # step
-            members = self.members[c].items
-            i = members[int(v1 * len(members))]
-            value = P[i][c] + (1 if v2 < 0.5 else -1)
-            if not 0 <= value - self.lows[c] < self.margins[c].size:
-                return
-            changes = ((c, i, value),)
-            patients = (i,)
-            margins = (c,)
-        else:
-            if kind == 2:  # swap among members
-                members = self.members[c].items
-                size = len(members)
-                if size < 2:
-                    return
-                i, j = members[int(v1 * size)], members[int(v2 * size)]
-            else:
-                i, j = int(v1 * n), int(v2 * n)
-            if i == j:
-                return
-            group = self._groups[k]
-            pi, pj = P[i], P[j]
-            changes = []
-            for g in group:
-                vi, vj = pi[g], pj[g]
-                if vi != vj:
-                    changes.append((g, i, vj))
-                    changes.append((g, j, vi))
-            if not changes:
-                return
-            patients = (i, j)
-            margins = ()
-        old_rows = [tuple(P[p]) for p in patients]
-        before = [(g, p, P[p][g]) for g, p, _ in changes]
-        for g, p, value in changes:
-            self._set(g, p, value)
-        checks = self._checks[k]
-        ok = True
-        if margins and not self._margins_ok(margins):
-            ok = False
-        if ok and checks[0] and not self._blocks_ok([g for g, _, _ in changes]):
-            ok = False
-        if ok and checks[1] and not all(self._patient_ok(p) for p in patients):
-            ok = False
-        if ok:
-            change = self._log_w_change(old_rows, patients)
-            if change >= 0 or v3 < math.exp(change):
-                self.accepted[k] += 1
-                return
-            self._undo_rows(old_rows)
-        for g, p, value in reversed(before):
-            self._set(g, p, value)
+        for k, block in enumerate(self.blocks):
+            block.fill(P)
+            if block.want_r is not None:
+                want_r[k] = block.want_r
+                hit[k, : block.top, : block.top] = block.hit
+            if block.want_d is not None:
+                has_d[k] = True
+                want_d[k] = block.want_d
+            if block.window is not None:
+                has_win[k] = True
+                wlow[k], whigh[k] = block.window
+        resp = np.array([b.resp for b in self.blocks], np.int64)
+        dcount = np.array([b.d for b in self.blocks], np.int64).reshape(B, 3)
+        pos = np.zeros((B, T), np.int64)
+        neg = np.zeros((B, T), np.int64)
+        for k, block in enumerate(self.blocks):
+            pos[k, : block.top] = block.pos
+            neg[k, : block.top] = block.neg
+        block_of = np.full(C, -1, np.int64)
+        for k, block in enumerate(self.blocks):
+            block_of[block.pre_col] = block_of[block.post_col] = k
+        bk = (bpre, bpost, hit, want_r, resp, has_d, want_d, dcount, pos, neg, block_of, has_win, wlow, whigh)
+        pr = (
+            -1 if self.follow_col is None else self.follow_col,
+            -1 if self.pd_col is None else self.pd_col,
+            np.array(self.followed_only, np.int64),
+            np.array([a for a, _ in self.pain_pairs], np.int64),
+            np.array([b for _, b in self.pain_pairs], np.int64),
+        )
+        M = len(self._moves)
+        G = max(1, max(len(g) for g in self._groups))
+        mv_group = np.zeros((M, G), np.int64)
+        for k, group in enumerate(self._groups):
+            mv_group[k, : len(group)] = group
+        mv = (
+            self._cumulative,
+            np.array([m[1] for m in self._moves], np.int64),
+            np.array([m[2] for m in self._moves], np.int64),
+            mv_group,
+            np.array([len(g) for g in self._groups], np.int64),
+            np.array([b for b, _ in self._checks], bool),
+            np.array([p for _, p in self._checks], bool),
+            self.proposed,
+            self.accepted,
+        )
+        sm = _sampler_arrays(margins, n)
+        edges = (
+            np.zeros(8, np.int64),
+            np.zeros((8, 2 * T), np.int64),
+            np.zeros(8, bool),
+            np.zeros(1, np.int64),
+            np.zeros(1 + 2 * T, np.int64),
+        )
+        cap = 2 * n + 8
+        scratch = (
+            *(np.zeros(cap, np.int64) for _ in range(4)),  # a move's changes: column, patient, new and old value
+            np.zeros(n, np.int64),  # patients
+            np.zeros(n, np.int64),  # their old row keys
+            np.zeros(B + 1, np.int64),  # blocks touched
+            np.zeros(n, np.int64),  # rank order of a refresh
+            np.zeros(n),  # its tie-breaking noise
+            np.zeros(n, np.int64),  # its fresh sorted sample
+            np.zeros(S, np.int64),  # its old value counts
+            np.zeros(2 * n, np.int64),  # distinct row keys
+            np.zeros(Pm, np.int64),  # values at the constrained positions
+            np.zeros(S),  # sampler weights
+            np.zeros(n, np.int64),  # sorted row keys
+        )
+        return [st, mg, bk, pr, mv, sm, edges, scratch]
 
-    def _next4(self):
-        raise NotImplementedError
+    def _decide_edge(self) -> None:
+        """scipy's decision for the histogram the kernel asked about (as verify_cohort computes p), stored."""
+        from sacro_kit.forensics.reconstruction import _p_satisfied, _p_value
 
-    def _refresh(self, c: int, k: int) -> None:
-        """A fresh uniform sorted sample for column c, dealt out in the current rank order (ties at random)."""
-        rng = self.rng
-        margin = self.margins[c]
-        members = list(self.members[c].items)
-        low = self.lows[c]
-        P = self.P
-        noise = rng.random(len(members)).tolist()
-        order = sorted(range(len(members)), key=lambda m: (P[members[m]][c], noise[m]))
-        fresh = margin.sampler.sample_indices(rng).tolist()
-        before = [(p, P[p][c]) for p in members]
-        old_counts = list(self.counts[c])
-        old_rows = [tuple(P[p]) for p in members]
-        for rank, m in enumerate(order):
-            self._set(c, members[m], fresh[rank] + low)
-        proposal = sum(_LOG_FACTORIAL[m] for m in old_counts) - sum(_LOG_FACTORIAL[m] for m in self.counts[c])
-        if self._blocks_ok((c,)) and all(self._patient_ok(p) for p in members):
-            change = self._log_w_change(old_rows, members) + proposal
-            if change >= 0 or rng.random() < math.exp(change):
-                self.accepted[k] += 1
-                return
-            self._undo_rows(old_rows)
-        for p, value in before:
-            self._set(c, p, value)
+        state = self._kernel_state
+        edge_block, edge_hist, edge_ok, nedge, query = state[6]
+        T = (query.size - 1) // 2
+        b = int(query[0])
+        pos, neg = query[1 : 1 + T], query[1 + T :]
+        d = np.concatenate([np.repeat(np.arange(T), pos), -np.repeat(np.arange(T), neg)]).astype(float)
+        ok = _p_satisfied(_p_value(d, np.zeros_like(d)), self.blocks[b].spec.p)
+        e = int(nedge[0])
+        if e == edge_block.size:
+            edge_block = np.concatenate([edge_block, np.zeros(e, np.int64)])
+            edge_hist = np.concatenate([edge_hist, np.zeros_like(edge_hist)])
+            edge_ok = np.concatenate([edge_ok, np.zeros(e, bool)])
+        edge_block[e], edge_hist[e], edge_ok[e] = b, query[1:], ok
+        nedge[0] = e + 1
+        state[6] = (edge_block, edge_hist, edge_ok, nedge, query)
 
     def run(self, steps: int) -> None:
-        for _ in range(steps):
-            self.step()
+        """Run ``steps`` Metropolis steps (in the compiled kernel; uniforms drawn from ``rng`` in blocks)."""
+        from sacro_kit.forensics.reconstruction import _kernel
+
+        if self._kernel_state is None:
+            self._kernel_state = self._arrays()
+        state = self._kernel_state
+        need = 2 * self.n + 9  # the most uniforms one step reads
+        steps = int(steps)
+        while steps > 0:
+            done, self._next, status = _kernel.run(
+                *state, _LOG_FACTORIAL_ARRAY, self._uniforms, self._next, steps, need
+            )
+            steps -= done
+            if status == _kernel.NEED_UNIFORMS:
+                chunk = max(4096, min(1 << 18, 6 * steps + need))
+                self._uniforms = np.concatenate([self._uniforms[self._next :], self.rng.random(chunk)])
+                self._next = 0
+            elif status == _kernel.NEED_EDGE:
+                self._decide_edge()
 
     # ---------------------------------------------------------------------------------------------------------
     def frame(self):
         """The current cohort in the loader schema (row i = patient i)."""
         from sacro_kit.forensics.reconstruction import _frame
 
-        n = self.n
-        data = {
-            name: np.full(n, np.nan)
-            for name in (
-                "pain_weeks",
-                "followup_weeks",
-                "rest_pre",
-                "rest_post",
-                "activity_pre",
-                "activity_post",
-                "opioids_pre",
-                "opioids_post",
-            )
-        }
-        decreased = np.full(n, np.nan)
-        for name, col in zip(self.names, zip(*self.P)):
-            if name in ("pain_weeks", "followup_weeks"):
-                data[name] = np.array([np.nan if x < 0 else self.weeks[x] for x in col])
-            elif name == "pain_decreased":
-                decreased = np.array([np.nan if x < 0 else float(x) for x in col])
-            else:
-                data[name] = np.array([np.nan if x < 0 else float(x) for x in col])
+        data, decreased = self.values()
         return _frame(data, decreased)
+
+    def values(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The current cohort as float arrays with NaN for missing: the eight value columns and pain_decreased."""
+        n = self.n
+        data = {name: np.full(n, np.nan) for name in _VALUE_COLUMNS}
+        decreased = np.full(n, np.nan)
+        weeks = np.array(self.weeks)
+        for c, name in enumerate(self.names):
+            column = self.X[:, c]
+            missing = column < 0
+            if name in ("pain_weeks", "followup_weeks"):
+                values = weeks[np.where(missing, 0, column)]
+            else:
+                values = column.astype(float)
+            values[missing] = np.nan
+            if name == "pain_decreased":
+                decreased = values
+            else:
+                data[name] = values
+        return data, decreased
+
+
+_VALUE_COLUMNS = (
+    "pain_weeks",
+    "followup_weeks",
+    "rest_pre",
+    "rest_post",
+    "activity_pre",
+    "activity_post",
+    "opioids_pre",
+    "opioids_post",
+)
+
+_LOG_FACTORIAL_ARRAY = np.array(_LOG_FACTORIAL)
+
+
+def _sampler_arrays(margins, n: int):
+    """The sorted-sample samplers' tables of every margin column, flattened for the kernel."""
+    C = len(margins)
+    sm_n = np.zeros(C, np.int64)
+    with_sum = np.zeros(C, bool)
+    width = np.ones(C, np.int64)
+    pinned = np.zeros((C, n + 1), bool)
+    offsets = {name: np.zeros(C, np.int64) for name in ("final", "cum", "table", "steps", "scum")}
+    final_len = np.zeros(C, np.int64)
+    parts: dict[str, list] = {name: [] for name in offsets}
+    filled = dict.fromkeys(offsets, 0)
+
+    def put(name, c, array):
+        flat = np.ascontiguousarray(array).ravel()
+        offsets[name][c] = filled[name]
+        parts[name].append(flat)
+        filled[name] += flat.size
+
+    for c, margin in enumerate(margins):
+        if margin is None:
+            continue
+        sampler = margin.sampler
+        sm_n[c] = sampler.n
+        put("final", c, np.array(sampler.final, float))
+        final_len[c] = len(sampler.final)
+        if not sampler.with_sum:
+            put("cum", c, np.array(sampler.cumulative, float))
+        else:
+            with_sum[c] = True
+            width[c] = sampler.width
+            put("table", c, np.array(sampler.table, float))
+            put("steps", c, np.array(sampler.steps, bool))
+            put("scum", c, np.array(sampler.cumulative, float))
+            for j in sampler.pinned_steps:
+                pinned[c, j] = True
+
+    def joined(name, dtype):
+        return np.concatenate(parts[name]).astype(dtype) if parts[name] else np.zeros(1, dtype)
+
+    return (
+        sm_n,
+        with_sum,
+        joined("final", float),
+        offsets["final"],
+        final_len,
+        joined("cum", float),
+        offsets["cum"],
+        width,
+        joined("table", float),
+        offsets["table"],
+        joined("steps", bool),
+        offsets["steps"],
+        joined("scum", float),
+        offsets["scum"],
+        pinned,
+    )
 
 
 def _autocorrelation_time(x: np.ndarray) -> float:

@@ -308,3 +308,179 @@ def _logic_rows(rows: _Rows, columns: dict[str, np.ndarray], card) -> None:
                     f"{outside} without follow-up",
                     outside == 0,
                 )
+
+
+def _stacked_quartiles(values: np.ndarray, method) -> np.ndarray:
+    """Q1, median and Q3 of every row of ``values`` (NaN = missing) as :func:`describe` computes them: shape (3, N).
+
+    Rows with the same number of values are computed together (numpy's interpolation for types 4-9, which is the
+    same arithmetic along an axis as on one row; the exact order statistics of ``order_statistic`` for the
+    discontinuous types and Tukey's hinges). A row without values gives NaN.
+    """
+    from fractions import Fraction
+
+    from sacro_kit.stats.quantiles import NUMPY_METHOD, order_statistic
+
+    counts = (~np.isnan(values)).sum(axis=1)
+    ordered = np.sort(values, axis=1)  # NaN last
+    out = np.full((3, values.shape[0]), np.nan)
+    ps = (0.25, 0.5, 0.75)
+    for k in np.unique(counts):
+        if k == 0:
+            continue
+        rows = np.flatnonzero(counts == k)
+        block = ordered[rows, :k]
+        if method in ("tukey", 1, 2, 3):
+            for q, p in enumerate(ps):
+                position = order_statistic(int(k), p, method)
+                low, high = block[:, position.lo - 1], block[:, position.hi - 1]
+                if not position.gamma:
+                    out[q, rows] = low
+                    continue
+                g = position.gamma
+                pairs, inverse = np.unique(np.stack([low, high], axis=1), axis=0, return_inverse=True)
+                exact = np.array([float((1 - g) * Fraction(a) + g * Fraction(b)) for a, b in pairs])
+                out[q, rows] = exact[inverse.ravel()]
+        else:
+            out[:, rows] = np.quantile(block, ps, axis=1, method=NUMPY_METHOD[method])
+    return out
+
+
+def _verify_stacked(columns: dict[str, np.ndarray], card, method, rounding: str, decimals: int) -> np.ndarray | None:
+    """Whether each of N cohorts reproduces every printed number: ``verify_cohort(...)["ok"].all()`` for all at once.
+
+    ``columns`` maps every cohort column (the loader's names, ``pain_decreased`` as 0/1) to an ``(N, n)`` float
+    array, NaN for missing. The statistics are recomputed from these values alone, with numpy and scipy on the
+    stacked arrays (quartiles as :func:`describe`, responders as :func:`responders`, directions as
+    :func:`sign_test`, p as :func:`wilcoxon` with ``P_TEST``, the same rounding to the printed digits), so the check
+    is independent of the chain that drew the cohorts. Returns None when the card has a claim it does not cover (a
+    named test other than Wilcoxon's) or a cohort on which the engine would refuse a statistic (no pair, no sign):
+    the caller then runs :func:`verify_cohort` cohort by cohort.
+    """
+    from scipy import stats
+
+    from sacro_kit.forensics.attainable import canonical_test
+    from sacro_kit.stats.responders import TOLERANCE, _check_threshold
+
+    first = next(iter(columns.values()))
+    N, n = first.shape
+    ok = np.ones(N, bool)
+
+    def prints(printed, values: np.ndarray, percent: bool = False) -> np.ndarray:
+        places = printed.decimals if percent else max(printed.decimals, decimals)
+        unique, inverse = np.unique(values, return_inverse=True)
+        verdicts = np.array(
+            [v == v and _decimal_prints(float(v), printed.text, places, rounding) for v in unique.tolist()], bool
+        )
+        return verdicts[inverse.ravel()]
+
+    def complete(variables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        pre, post = columns[variables[0]], columns[variables[1]]
+        both = ~(np.isnan(pre) | np.isnan(post))
+        return np.where(both, pre, np.nan), np.where(both, post, np.nan), both
+
+    def differences(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
+        return np.round(pre - post, 9) + 0.0  # as the engine's paired tests (NaN where a pair is incomplete)
+
+    for claim in card:
+        if claim.kind == "count":
+            if claim.variable == "patient_id":
+                ok &= int(claim.n.value) == n
+            else:
+                ok &= (~np.isnan(columns[claim.variable])).sum(axis=1) == int(claim.n.value)
+
+        elif claim.kind == "summary":
+            values = columns[claim.variable]
+            size = (~np.isnan(values)).sum(axis=1)
+            if claim.n is not None:
+                ok &= size == int(claim.n)
+            q1, median, q3 = _stacked_quartiles(values, method)
+            s = claim.summary
+            if s.center_label == "mean":
+                center = np.array([np.mean(row[~np.isnan(row)]) if k else np.nan for row, k in zip(values, size)])
+                ok &= prints(s.center, center)
+            else:
+                ok &= prints(s.center, median)
+            ok &= prints(s.q1, q1)
+            ok &= prints(s.q3, q3)
+
+        elif claim.kind == "proportion":
+            values = columns[claim.variable]
+            present = ~np.isnan(values)
+            k, size = (present & (values != 0)).sum(axis=1), present.sum(axis=1)
+            ok &= (k == int(claim.k)) & (size == int(claim.n))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ok &= prints(claim.percent, np.where(size > 0, 100 * k / np.maximum(size, 1), np.nan), percent=True)
+
+        elif claim.kind == "paired_summary":
+            pre, post, both = complete(claim.variables)
+            ok &= both.sum(axis=1) == int(claim.n)
+            for values, summary in ((pre, claim.pre), (post, claim.post)):
+                q1, median, q3 = _stacked_quartiles(values, method)
+                ok &= prints(summary.center, median) & prints(summary.q1, q1) & prints(summary.q3, q3)
+            if claim.p is not None:
+                named = canonical_test(claim.test) if getattr(claim, "test", None) else None
+                if getattr(claim, "test", None) and named is None:
+                    continue  # unverifiable: <NA>
+                if named not in (None, "wilcoxon"):
+                    return None
+                if not _p_satisfied(_p_floor(claim.n), claim.p):
+                    continue  # unattainable at this n: <NA>
+                p = np.ones(N)
+                d = differences(pre, post)
+                moved = np.any((pre != post) & both, axis=1)
+                size = both.sum(axis=1)
+                for k in np.unique(size[moved]):
+                    rows = np.flatnonzero(moved & (size == k))
+                    block = np.sort(np.where(both[rows], d[rows], np.inf), axis=1)[:, :k]
+                    p[rows] = stats.wilcoxon(block, axis=1, **P_TEST).pvalue
+                ok &= np.array([_p_satisfied(float(x), claim.p) for x in p.tolist()], bool)
+
+        elif claim.kind == "responders":
+            pre, post, both = complete(claim.variables)
+            threshold = _check_threshold(claim.threshold)
+            change = pre - post
+            if claim.threshold_kind.lower() == "relative":
+                if np.any(both & (pre < 0)):
+                    return None
+                both = both & (pre != 0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    change = change / pre
+            size = both.sum(axis=1)
+            if np.any(size == 0):
+                return None
+            k = (both & (change >= threshold - TOLERANCE)).sum(axis=1)
+            ok &= (k == int(claim.k)) & (size == int(claim.n))
+            ok &= prints(claim.percent, 100 * k / size, percent=True)
+
+        elif claim.kind == "paired_direction":
+            pre, post, both = complete(claim.variables)
+            d = differences(pre, post)
+            decreased, increased = (both & (d > 0)).sum(axis=1), (both & (d < 0)).sum(axis=1)
+            total = both.sum(axis=1)
+            if np.any(decreased + increased == 0):
+                return None
+            ok &= total == int(claim.n)
+            for part, k in (
+                (claim.decreased, decreased),
+                (claim.unchanged, total - decreased - increased),
+                (claim.increased, increased),
+            ):
+                ok &= (k == int(part.k)) & prints(part.percent, 100 * k / total, percent=True)
+
+        else:
+            return None
+
+    # what the abstract implies (as _logic_rows)
+    present = [pair for pair in PAIN_SCORE_PAIRS if all(v in columns for v in pair)]
+    fell = np.zeros((N, n), bool)
+    for pre_name, post_name in present:
+        fell |= columns[post_name] < columns[pre_name]
+    if "pain_decreased" in card:
+        ok &= ~np.any(fell & ~(columns["pain_decreased"] == 1), axis=1)
+    if "followed_up" in card:
+        followed = ~np.isnan(columns["followup_weeks"])
+        for claim in card:
+            if claim.kind == "paired_summary" and tuple(claim.variables) in PAIN_SCORE_PAIRS:
+                ok &= ~np.any(~np.isnan(columns[claim.variables[1]]) & ~followed, axis=1)
+    return ok

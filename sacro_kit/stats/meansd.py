@@ -282,23 +282,54 @@ def estimate_mean_sd(
     The scenario follows from which quantiles are given. Defaults follow R ``meta::metamean``: Luo et al.
     (2018) mean, Wan et al. (2014) SD for S1/S2 and Shi et al. (2020) SD for S3.
 
-    Methods
-    -------
-    mean_method: ``"luo"`` (S1, S2, S3; optimal weights, Luo 2018); ``"wan"`` (S1: Hozo's formula
-    (a + 2m + b)/4 + (a - 2m + b)/(4n), Wan's eq. 2; S2: (q1 + m + q3)/3; S3: (a + 2q1 + 2m + 2q3 + b)/8);
-    ``"bland"`` (S3 only, the same S3 formula as published by Bland 2015); ``"hozo"`` (S1 only, Hozo's
-    recommendation: the formula above for n <= 25, the median itself for n > 25).
-    sd_method: ``"wan"`` (S1: (b - a)/xi(n); S2: (q3 - q1)/eta(n); S3: the average of the two);
-    ``"shi"`` (S3 only: (b - a)/theta1 + (q3 - q1)/theta2, Shi 2020 eq. 11); ``"hozo"`` (S1 only, Hozo's
-    recommendation as summarised by Wan 2014 eq. 6: sqrt(((a - 2m + b)^2/4 + (b - a)^2)/12) for n <= 15,
-    range/4 for 15 < n <= 70, range/6 for n > 70).
-    xi_eta: ``"formula"`` uses Wan's closed forms xi(n) = 2 Phi^-1((n - 0.375)/(n + 0.25)) and
-    eta(n) = 2 Phi^-1((0.75n - 0.125)/(n + 0.25)) (as metaBLUE, estmeansd and metamedian do); ``"table"``
-    uses Wan's exact Table 1 (xi, n <= 50) and Table 2 (eta, n = 4Q + 1 <= 201) where they exist and the
-    closed form otherwise; ``constants`` in the result says which was used.
-    scale: the bounds of a bounded scale, e.g. ``(0, 10)`` for an 11-point NRS; quantiles at a bound
-    (floor or ceiling) are reported in ``warnings`` because the data are then censored, not normal.
+    Parameters
+    ----------
+    n : int
+        Sample size (an integer >= 2).
+    min, q1, median, q3, max : float, optional
+        The reported quantiles; ``median`` is required, with ``q1`` and ``q3`` (S2), ``min`` and ``max`` (S1)
+        or all four (S3). None or NaN means not reported.
+    mean_method : {"luo", "wan", "bland", "hozo"}, default "luo"
+        ``"luo"`` (S1, S2, S3; optimal weights, Luo 2018); ``"wan"`` (S1: Hozo's formula
+        (a + 2m + b)/4 + (a - 2m + b)/(4n), Wan's eq. 2; S2: (q1 + m + q3)/3; S3: (a + 2q1 + 2m + 2q3 + b)/8);
+        ``"bland"`` (S3 only, the same S3 formula as published by Bland 2015); ``"hozo"`` (S1 only, Hozo's
+        recommendation: the formula above for n <= 25, the median itself for n > 25).
+    sd_method : {"wan", "shi", "hozo"}, optional
+        ``"wan"`` (S1: (b - a)/xi(n); S2: (q3 - q1)/eta(n); S3: the average of the two);
+        ``"shi"`` (S3 only: (b - a)/theta1 + (q3 - q1)/theta2, Shi 2020 eq. 11); ``"hozo"`` (S1 only, Hozo's
+        recommendation as summarised by Wan 2014 eq. 6: sqrt(((a - 2m + b)^2/4 + (b - a)^2)/12) for n <= 15,
+        range/4 for 15 < n <= 70, range/6 for n > 70). ``None`` (default): ``"shi"`` for S3, ``"wan"``
+        otherwise.
+    scale : (float, float), optional
+        The bounds of a bounded scale, e.g. ``(0, 10)`` for an 11-point NRS; quantiles at a bound
+        (floor or ceiling) are reported in ``warnings`` because the data are then censored, not normal.
+        Quantiles outside it are refused.
+    xi_eta : {"formula", "table"}, default "formula"
+        ``"formula"`` uses Wan's closed forms xi(n) = 2 Phi^-1((n - 0.375)/(n + 0.25)) and
+        eta(n) = 2 Phi^-1((0.75n - 0.125)/(n + 0.25)) (as metaBLUE, estmeansd and metamedian do); ``"table"``
+        uses Wan's exact Table 1 (xi, n <= 50) and Table 2 (eta, n = 4Q + 1 <= 201) where they exist and the
+        closed form otherwise; ``constants`` in the result says which was used.
 
+    Returns
+    -------
+    MeanSD
+        ``mean`` and ``sd`` (unpacking gives ``mean, sd``), with ``scenario``, ``mean_method``, ``sd_method``,
+        ``n``, the divisors ``xi``/``eta`` used, ``constants``, ``skewness`` with ``skewness_critical``, and
+        ``warnings`` (words, never Python warnings).
+
+    References
+    ----------
+    Wan X, Wang W, Liu J, Tong T. Estimating the sample mean and standard deviation from the sample size,
+    median, range and/or interquartile range. BMC Med Res Methodol 2014;14:135. doi:10.1186/1471-2288-14-135
+    Luo D, Wan X, Liu J, Tong T. Optimally estimating the sample mean from the sample size, median,
+    mid-range, and/or mid-quartile range. Stat Methods Med Res 2018;27(6):1785-1805.
+    Shi J, Luo D, Weng H, et al. Optimally estimating the sample standard deviation from the five-number
+    summary. Res Synth Methods 2020;11(5):641-654. doi:10.1002/jrsm.1429
+    Hozo SP, Djulbegovic B, Hozo I. Estimating the mean and variance from the median, range, and the size of
+    a sample. BMC Med Res Methodol 2005;5:13. Bland M. Int J Stat Med Res 2015;4(1):57-64.
+
+    Examples
+    --------
     >>> r = estimate_mean_sd(29, q1=4, median=7, q3=8.5, scale=(0, 10))
     >>> round(r.mean, 3), round(r.sd, 3), r.scenario
     (6.465, 3.509, 'S2')

@@ -121,6 +121,20 @@ def canonical_test(name: str) -> str | None:
     Whole-name matching, never substrings: "paired t-test (two-sided significance level 0.05)" is a paired t-test,
     "Wilcoxon rank-sum" is the rank-sum test, not the signed-rank test.
 
+    Parameters
+    ----------
+    name : str
+        The test's name as printed ("Mann-Whitney U test", "Wilcoxon signed-rank", ...); case, dashes,
+        apostrophes, parenthetical remarks and the words "test", "exact", "the", "of", "a" are ignored.
+
+    Returns
+    -------
+    str or None
+        A key of :data:`TEST_NAMES` ("wilcoxon", "sign", "rank-sum", "kruskal", "friedman", "fisher",
+        "paired-t", "t", "anova", "chi2", "z"), or None for a name outside the vocabulary.
+
+    Examples
+    --------
     >>> canonical_test("paired t-test (two-sided significance level 0.05)"), canonical_test("Wilcoxon rank-sum")
     ('paired-t', 'rank-sum')
     >>> canonical_test("Mann–Whitney U test"), canonical_test("Fisher's exact test"), canonical_test("Jonckheere")
@@ -568,6 +582,32 @@ def min_attainable_p(
     of non-zero differences (zeros only lower the effective n or, with Pratt's or zsplit handling, raise the
     minimum).
 
+    Parameters
+    ----------
+    n : int or sequence of int
+        Non-zero paired differences (signed-rank, sign), the first group's size (rank-sum, Fisher), blocks
+        (Friedman), or the group sizes (Kruskal-Wallis; or the size of each of ``k`` groups).
+    test : str, default "wilcoxon"
+        A name from :data:`TEST_NAMES` or a spelling of one (see :func:`canonical_test`).
+    method : {"exact", "asymptotic"}, default "exact"
+        Exact permutation distribution, or the normal / chi-squared approximation.
+    n2 : int, optional
+        Second group size (rank-sum, Fisher; two-group Kruskal-Wallis).
+    k : int, optional
+        Number of groups (Kruskal-Wallis with equal groups) or treatments / time points (Friedman).
+    ties : {"any", "none"}, default "any"
+        "none": untied data; "any": the extreme over every tie structure.
+    correction : bool, default False
+        Continuity correction of the normal approximation (signed-rank, sign, rank-sum).
+    alternative : {"two-sided", "greater", "less"}, default "two-sided"
+
+    Returns
+    -------
+    float
+        The floor, ``attainable_p(...).min_p``.
+
+    Examples
+    --------
     >>> f"{min_attainable_p(13):.3g}", f"{min_attainable_p(13, method='asymptotic', ties='none'):.3g}"
     ('0.000244', '0.00147')
     >>> f"{min_attainable_p(5, 'rank-sum', n2=5):.5f}"      # 2 / C(10, 5)
@@ -595,6 +635,32 @@ def max_attainable_p(
     """The largest p-value ``test`` can give at these sizes (1 for the exact tests; below 1 for some normal
     approximations, e.g. the untied signed-rank test when n(n + 1)/2 is odd).
 
+    Parameters
+    ----------
+    n : int or sequence of int
+        Non-zero paired differences (signed-rank, sign), the first group's size (rank-sum, Fisher), blocks
+        (Friedman), or the group sizes (Kruskal-Wallis; or the size of each of ``k`` groups).
+    test : str, default "wilcoxon"
+        A name from :data:`TEST_NAMES` or a spelling of one (see :func:`canonical_test`).
+    method : {"exact", "asymptotic"}, default "exact"
+        Exact permutation distribution, or the normal / chi-squared approximation.
+    n2 : int, optional
+        Second group size (rank-sum, Fisher; two-group Kruskal-Wallis).
+    k : int, optional
+        Number of groups (Kruskal-Wallis with equal groups) or treatments / time points (Friedman).
+    ties : {"any", "none"}, default "any"
+        "none": untied data; "any": the extreme over every tie structure.
+    correction : bool, default False
+        Continuity correction of the normal approximation (signed-rank, sign, rank-sum).
+    alternative : {"two-sided", "greater", "less"}, default "two-sided"
+
+    Returns
+    -------
+    float
+        The largest attainable p, ``attainable_p(...).max_p``.
+
+    Examples
+    --------
     >>> max_attainable_p(5), f"{max_attainable_p(5, method='asymptotic', ties='none'):.4f}"
     (1.0, '0.8927')
 
@@ -694,6 +760,32 @@ def check_attainable_p(
     ``method`` says which -- at the most lenient tie structure (``ties="any"``). A p between the floor and the
     largest p is "consistent": the floor does not rule it out (whether that exact value occurs depends on the data,
     which the check does not have). An unknown test is "unverifiable".
+
+    Parameters
+    ----------
+    p : str or printed value
+        The p-value as printed: "0.008", "< .001", "p = 0.03" (a float is refused: its decimals are lost), or
+        an object with ``text`` and ``relation`` such as a parsed card value.
+    n : int or sequence of int
+        The printed sizes, as for :func:`attainable_p`.
+    test : str
+        The test the paper names (any spelling :func:`canonical_test` knows).
+    n2 : int, optional
+        Second group size (rank-sum, Fisher; two-group Kruskal-Wallis).
+    k : int, optional
+        Number of groups (Kruskal-Wallis) or treatments / time points (Friedman).
+    method : {"exact", "asymptotic"}, optional
+        Only that variant of the test; ``None`` (default) considers every variant.
+    ties : {"any", "none"}, default "any"
+        Tie structure of the floors (see :func:`attainable_p`).
+    alternative : {"two-sided", "greater", "less"}, default "two-sided"
+
+    Returns
+    -------
+    PValueCheck
+        ``verdict`` ("consistent", "inconsistent" or "unverifiable: ..."), ``printed``, ``test`` (canonical
+        name), ``sizes``, ``floors`` ((variant, min_p, max_p) for each variant considered) and ``detail`` (the
+        arithmetic in words); unpacking gives ``verdict, detail``.
 
     Examples
     --------

@@ -660,6 +660,26 @@ def check_median_range(
     prints as printed: a "Min-Max" column of 1.5 and 0.5 cannot be minima of integer scores. The median is checked
     per definition as in :func:`check_median_iqr` (all definitions agree for odd n).
 
+    Parameters
+    ----------
+    n : int
+        Number of values summarised.
+    minimum, median, maximum : str
+        As printed ("2", "5", "9"); floats are refused (they lose trailing zeros).
+    scale : (min, max), default (0, 10)
+        The measurement scale; ``max=None`` for a scale with no stated maximum.
+    step : number, default 1
+        Lattice spacing: 1 for integer scores, ``Fraction(1, 3)`` for prorated scores, 5 for goniometry.
+    rounding : {"up_or_down", "half_up", "half_down", "half_even"}, default "up_or_down"
+    methods : iterable, optional
+        Median definitions to try (default: Hyndman-Fan types 1-9 and "tukey").
+
+    Returns
+    -------
+    MedianIQRCheck
+        ``verdict`` ("consistent" if some definition fits), ``fits``, ``definitions`` (``table()``: one row per
+        definition with its evidence and witness), ``scale_used`` and ``detail``.
+
     Examples
     --------
     >>> import sacro_kit as sk
@@ -753,6 +773,26 @@ def check_parts(
     printed percentages of the parts (strings). ``exhaustive=False`` for parts that need not cover the whole
     (then the parts may add up to less). Each percentage is also checked against its part and the whole
     (:func:`check_percentage`).
+
+    Parameters
+    ----------
+    parts : sequence of int or None
+        The counts of the parts (non-negative integers); None where only percentages are printed.
+    whole : int, optional
+        The total the parts belong to.
+    percents : sequence of str, optional
+        The printed percentages of the parts ("82%", "11.1"), in the order of ``parts``.
+    exhaustive : bool, default True
+        Whether the parts cover the whole (their counts must then add up to it and their percentages to 100);
+        False lets the counts add up to less and skips the 100 % check.
+    rounding : {"up_or_down", "half_up", "half_down", "half_even"}, default "up_or_down"
+        How the percentages were rounded.
+
+    Returns
+    -------
+    PartsCheck
+        ``verdict`` ("consistent" or "inconsistent"), ``parts``, ``whole``, ``percents`` (as printed) and
+        ``detail`` (the sums in words); unpacking gives ``verdict, detail``.
 
     Examples
     --------

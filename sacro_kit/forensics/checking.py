@@ -666,6 +666,29 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
     an integer reads every centre and quartile at least at that many decimals (a sensitivity reading, never the
     default).
 
+    Parameters
+    ----------
+    card : Card, ReportedCard, str, pathlib.Path or None, default None
+        A schema-2 card (:func:`sacro_kit.load_card`), a version-1 card (:func:`sacro_kit.load_reported`,
+        converted), a card file, or None for the default card.
+    rounding : {"up_or_down", "half_up", "half_down", "half_even"}, default "up_or_down"
+        How the printed values were rounded (``"up_or_down"``: ties either way).
+    decimals : int, optional
+        Read every centre and quartile at least at this many decimals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per check, inconsistent rows first, with the columns above.
+
+    References
+    ----------
+    Brown NJL, Heathers JAJ. The GRIM test: a simple technique detects numerous anomalies in the reporting of
+    results in psychology. Soc Psychol Personal Sci 2017;8(4):363-369. doi:10.1177/1948550616673876
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50(4):361-365.
+
+    Examples
+    --------
     >>> table = check_card(sk.load_card())
     >>> sorted(set(table.status))
     ['consistent', 'inconsistent', 'unverifiable']

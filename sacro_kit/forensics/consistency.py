@@ -336,6 +336,37 @@ def quartile_types(
     ``q1`` may be a card ``Summary`` (then leave ``median`` and ``q3`` out); values are strings or card
     ``Printed`` so that their precision is known.
 
+    Parameters
+    ----------
+    n : int
+        Number of values summarised (a positive integer).
+    q1 : str, card Printed or card Summary
+        The printed Q1, or a whole card ``Summary`` (then ``median`` and ``q3`` are left out).
+    median, q3 : str or card Printed, optional
+        The printed median and Q3 (a float is read at its shortest decimal form).
+    scale : (min, max), default (0, 10)
+        Bounds of the lattice of possible values.
+    step : number, default 1
+        Lattice spacing (``Fraction(1, 3)`` for prorated scores); the scale must be a whole number of steps.
+    rounding : {"up_or_down", "half_up", "half_down", "half_even"}, default "up_or_down"
+        How the printed values were rounded (``"up_or_down"``: ties either way).
+    decimals : int, optional
+        Read every value at least at this many decimals (decimals=1 reads "7" as 7.0).
+    methods : iterable, default QUANTILE_METHODS
+        Definitions to try: Hyndman-Fan types 1-9 and ``"tukey"``.
+
+    Returns
+    -------
+    tuple
+        The fitting definitions (ints 1-9 and/or ``"tukey"``), in the order of ``methods``; empty if none fits.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50(4):361-365.
+    doi:10.1080/00031305.1996.10473566
+
+    Examples
+    --------
     >>> quartile_types(29, "4", "7", "8.5")
     (4, 5, 6)
     >>> quartile_types(13, "4", "6", "6.8")
@@ -368,6 +399,41 @@ def quartile_type_table(
     (None where the definition does not fit). Any full sample with these values at these positions, in order,
     prints as given.
 
+    Parameters
+    ----------
+    n : int
+        Number of values summarised (a positive integer).
+    q1 : str, card Printed or card Summary
+        The printed Q1, or a whole card ``Summary`` (then ``median`` and ``q3`` are left out).
+    median, q3 : str or card Printed, optional
+        The printed median and Q3 (a float is read at its shortest decimal form).
+    scale : (min, max), default (0, 10)
+        Bounds of the lattice of possible values.
+    step : number, default 1
+        Lattice spacing (``Fraction(1, 3)`` for prorated scores); the scale must be a whole number of steps.
+    rounding : {"up_or_down", "half_up", "half_down", "half_even"}, default "up_or_down"
+        How the printed values were rounded (``"up_or_down"``: ties either way).
+    decimals : int, optional
+        Read every value at least at this many decimals (decimals=1 reads "7" as 7.0).
+    methods : iterable, default QUANTILE_METHODS
+        Definitions to try: Hyndman-Fan types 1-9 and ``"tukey"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per definition in ``methods``: ``method``, ``fits`` (bool), ``order_statistics`` (the formulas of
+        Q1, median and Q3), ``evidence`` and ``witness`` (dict or None).
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50(4):361-365.
+    doi:10.1080/00031305.1996.10473566
+
+    Examples
+    --------
+    >>> table = quartile_type_table(29, "4", "7", "8.5")
+    >>> table.columns.tolist()
+    ['method', 'fits', 'order_statistics', 'evidence', 'witness']
     >>> bool(quartile_type_table(29, "4", "7", "8.5").set_index("method").loc[7, "fits"])
     False
     """
@@ -485,7 +551,24 @@ def _p_reachable(p_min: float, printed) -> bool:
 
 
 def card_decimals(card) -> int:
-    """Reporting precision of centres and quartiles: the most decimals any of them is printed with."""
+    """Reporting precision of centres and quartiles: the most decimals any of them is printed with.
+
+    Parameters
+    ----------
+    card : ReportedCard
+        A card as :func:`sacro_kit.load_reported` gives it (an iterable of claims).
+
+    Returns
+    -------
+    int
+        The largest number of decimals among the printed medians/means and quartiles of its summaries (0 if
+        none has decimals).
+
+    Examples
+    --------
+    >>> card_decimals(sk.load_reported())
+    1
+    """
     places = [0]
     for claim in card:
         summaries = []
@@ -527,6 +610,31 @@ def check_reported(
 
     ``count_max`` is deprecated and ignored (it used to close open scales at 20).
 
+    Parameters
+    ----------
+    card : Card, ReportedCard, str, pathlib.Path or None, default None
+        The card to check; None is the default card.
+    rounding : {"up_or_down", "half_up", "half_down", "half_even"}, default "up_or_down"
+        How the printed values were rounded.
+    decimals : int, optional
+        Read every centre and quartile at least at this many decimals (a sensitivity reading).
+    count_max : int, optional
+        Deprecated and ignored; passing it warns (DeprecationWarning).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per check, inconsistent rows first: ``claim``, ``check``, ``printed``, ``verdict``, ``status``,
+        ``reason``, ``detail``, ``line``.
+
+    References
+    ----------
+    Brown NJL, Heathers JAJ. The GRIM test: a simple technique detects numerous anomalies in the reporting of
+    results in psychology. Soc Psychol Personal Sci 2017;8(4):363-369. doi:10.1177/1948550616673876
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50(4):361-365.
+
+    Examples
+    --------
     >>> table = check_reported()
     >>> table.loc[table.claim == "activity_pain", "verdict"].tolist()[0]
     'inconsistent'
@@ -549,6 +657,30 @@ def fitting_methods(
 ) -> tuple:
     """The quantile definitions that fit every integer-scale median/IQR of the card, in QUANTILE_METHODS order.
 
+    Parameters
+    ----------
+    card : ReportedCard
+        A card as :func:`sacro_kit.load_reported` gives it.
+    rounding : {"up_or_down", "half_up", "half_down", "half_even"}, default "up_or_down"
+        How the printed values were rounded.
+    decimals : int, optional
+        Read every value at least at this many decimals; None (default) uses :func:`card_decimals` of the card.
+    count_max : int, default OPEN_SCALE_CHECK_MAX (20)
+        Maximum assumed for an integer scale the card leaves open.
+
+    Returns
+    -------
+    tuple
+        The definitions (ints 1-9 and/or ``"tukey"``) under which every median/IQR summary on an integer scale
+        is attainable, in :data:`QUANTILE_METHODS` order.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50(4):361-365.
+    doi:10.1080/00031305.1996.10473566
+
+    Examples
+    --------
     >>> from sacro_kit.io.card import load_reported
     >>> fitting_methods(load_reported())
     (4, 5)

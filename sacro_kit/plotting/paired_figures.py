@@ -107,6 +107,23 @@ def min_p_table(ns: Sequence[int] = range(5, 31)) -> pd.DataFrame:
     with its tie correction in the most favourable case, all ``|differences|`` tied); ``asymptotic_tied_cc`` (the
     same with the continuity correction R applies by default). Values from :func:`sacro_kit.min_attainable_p`.
 
+    Parameters
+    ----------
+    ns : sequence of int, default range(5, 31)
+        The numbers of non-zero pairs, one row each (at least one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per n: ``n``, ``exact``, ``asymptotic``, ``asymptotic_tied``, ``asymptotic_tied_cc``.
+
+    References
+    ----------
+    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bulletin 1945;1(6):80-83.
+    doi:10.2307/3001968
+
+    Examples
+    --------
     >>> print(min_p_table([13]).to_string(index=False, float_format="{:.3g}".format))
      n    exact  asymptotic  asymptotic_tied  asymptotic_tied_cc
     13 0.000244     0.00147         0.000311            0.000363
@@ -150,9 +167,33 @@ def min_p_plot(
     test could have produced it. The region below the lowest curve is shaded. ``mark_relation`` is the relation
     the paper printed ("<" for "p<0.0001"), so the legend says what the paper said.
 
+    Parameters
+    ----------
+    ns : sequence of int, default range(5, 31)
+        The numbers of non-zero pairs on the x axis (the rows of :func:`min_p_table`).
+    mark_n : int, optional
+        Number of pairs of a reported result to mark.
+    mark_p : float, optional
+        Its p-value (the point is drawn only when both ``mark_n`` and ``mark_p`` are given).
+    mark_label : str, default "reported"
+        Legend label of the marked point.
+    mark_relation : str, default "="
+        The relation the paper printed ("=", "<", ...), shown in the legend.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes: a curve per column of :func:`min_p_table`, the unreachable region shaded, and the mark.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
     >>> fig = min_p_plot(range(5, 21), mark_n=13, mark_p=1e-4, mark_relation="<")
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1]
     'reported: p < 0.0001 at n = 13'
+    >>> fig.axes[0].get_yscale()
+    'log'
+    >>> plt.close(fig)
     """
     table = min_p_table(ns)
     colours = palette()
@@ -220,6 +261,28 @@ def wilcoxon_table(cohort: pd.DataFrame, variables: Mapping[str, Sequence[str]] 
     distribution of untied ranks whatever the data; ``valid`` is False where that table is applied to data with
     zeros or ties, where it is not the distribution of the statistic (Pratt 1959).
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        One row per patient; incomplete pairs are dropped per variable.
+    variables : mapping of str to (str, str), optional
+        Variable name -> (pre column, post column); default :data:`PAIRED_VARIABLES` (rest, activity, opioids).
+        A variable with no complete pair or no non-zero difference is left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        15 rows per variable (3 zero rules x 5 settings) with the columns above.
+
+    References
+    ----------
+    Wilcoxon F. Individual comparisons by ranking methods. Biometrics Bulletin 1945;1(6):80-83.
+    doi:10.2307/3001968
+    Pratt JW. Remarks on zeros and ties in the Wilcoxon signed rank procedures. JASA 1959;54:655-667.
+    doi:10.1080/01621459.1959.10501526
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> t = wilcoxon_table(pd.DataFrame({"a": [5, 6, 7, 8], "b": [1, 1, 1, 1]}), {"x": ("a", "b")})
     >>> print(t.loc[0, "zero_method"], t.loc[0, "method_used"], t.loc[0, "pvalue"])
@@ -297,10 +360,28 @@ def differences_plot(
     Zero differences (dropped or specially treated by every signed-rank rule) are drawn in a contrasting colour;
     the height of each bar is the size of a tie group. Positive differences are decreases.
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        One row per patient; incomplete pairs are dropped per variable.
+    variables : mapping of str to (str, str), optional
+        Panel name -> (pre column, post column); default the rest and activity pairs of :data:`PAIRED_VARIABLES`.
+    titles : mapping of str to str, optional
+        Panel titles by variable name (default: the name); each title gets the number of pairs appended.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per variable, with a shared legend (non-zero and zero differences).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
     >>> import pandas as pd
     >>> fig = differences_plot(pd.DataFrame({"a": [5, 6, 7], "b": [1, 6, 2]}), {"x": ("a", "b")})
-    >>> len(fig.axes)
-    1
+    >>> len(fig.axes), fig.axes[0].get_title()
+    (1, 'x (n = 3 pairs)')
+    >>> plt.close(fig)
     """
     variables = dict({k: v for k, v in PAIRED_VARIABLES.items() if k != "opioids"} if variables is None else variables)
     if not variables:
@@ -350,9 +431,35 @@ def spread_plot(
 
     ``mark`` draws a reported bound as a vertical line, ``observed`` the value of the one cohort the book uses.
 
+    Parameters
+    ----------
+    values : sequence of float
+        The statistic in each reconstructed cohort (non-empty, all finite).
+    mark : float, optional
+        A reported value or bound, drawn as a dashed vertical line.
+    mark_label : str, default "reported"
+        Its legend label.
+    observed : float, optional
+        The value in the shipped cohort, drawn as an open circle.
+    observed_label : str, default "shipped cohort"
+        Its legend label.
+    xlabel : str, default "value"
+        Label of the x axis (wrapped at 48 characters).
+    log : bool, default False
+        Log scale on the x axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes: a horizontal box plot with the jittered values (seeded, so the figure is reproducible).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
     >>> fig = spread_plot([0.1, 0.2, 0.3], mark=0.05, observed=0.2)
-    >>> len(fig.axes)
-    1
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['3 reconstructed cohorts', 'shipped cohort', 'reported']
+    >>> plt.close(fig)
     """
     values = np.asarray(values, dtype=float)
     if values.size == 0 or not np.isfinite(values).all():
@@ -589,10 +696,48 @@ def responder_plot(
 
     ``threshold`` marks one threshold (default: the card's reported one, if any) with its proportion and CI.
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        One row per patient; incomplete pairs are dropped.
+    card : ReportedCard, optional
+        A card from :func:`sacro_kit.load_reported`: its responder claims about ``variables`` with a ``kind``
+        threshold are drawn as points. None (default): no reported points.
+    variables : (str, str), default ("rest_pre", "rest_post")
+        The pre and post columns.
+    kind : {"relative", "absolute"}, default "relative"
+        Thresholds as a fraction of the baseline score (shown in percent) or in points.
+    band : pandas.DataFrame, optional
+        Spread across reconstructed cohorts, columns ``threshold``, ``min``, ``p05``, ``median``, ``p95``,
+        ``max``.
+    threshold : float, optional
+        The threshold to mark (a fraction for ``kind="relative"``).
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes with the curve, its Wilson band, the optional band and reported points, and a legend.
+
+    References
+    ----------
+    U.S. Food and Drug Administration. Guidance for industry. Patient-reported outcome measures: use in medical
+    product development to support labeling claims. 2009.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
     >>> import pandas as pd
     >>> fig = responder_plot(pd.DataFrame({"a": [10, 8, 6], "b": [7, 6, 6]}), variables=("a", "b"), threshold=0.3)
     >>> len(fig.axes)
     1
+    >>> plt.close(fig)
+    >>> cohort = pd.DataFrame({"rest_pre": [8, 7, 9, 6, 8], "rest_post": [3, 6, 2, 6, 4]})
+    >>> fig = responder_plot(cohort, sk.load_reported(), title="rest pain")
+    >>> fig.axes[0].get_title(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1]
+    ('rest pain', 'reported: 22/29')
+    >>> plt.close(fig)
     """
     pre, post = complete_pairs(cohort, variables)
     curve = responder_curve(pre, post, kind)
@@ -619,10 +764,30 @@ def paired_counts_plot(
     from a pre value (row) to a post value (column). The diagonal (unchanged) is outlined; cells left of it are
     decreases, right of it increases; the margin shows the totals of each direction.
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        One row per patient; incomplete pairs are dropped (at least one must remain).
+    variables : (str, str), default ("opioids_pre", "opioids_post")
+        The pre and post columns (integer counts).
+    unit : str, default "opioids"
+        What is counted, for the axis labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes: the annotated heat map, titled with the numbers decreased, unchanged and increased.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
     >>> import pandas as pd
     >>> fig = paired_counts_plot(pd.DataFrame({"a": [1, 2, 0], "b": [0, 2, 1]}), ("a", "b"))
     >>> len(fig.axes)
     1
+    >>> fig.axes[0].get_title().splitlines()[1]
+    'unchanged 1 (outlined), increased 1'
+    >>> plt.close(fig)
     """
     pre, post = complete_pairs(cohort, variables)
     if pre.size == 0:
@@ -673,10 +838,30 @@ def paired_distributions_plot(
     Shows what a median hides on a count with few distinct values: a median moving from 1 to 0 says nothing
     about how many patients moved, or how far.
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        One row per patient; incomplete pairs are dropped (at least one must remain).
+    variables : (str, str), default ("opioids_pre", "opioids_post")
+        The pre and post columns (integer counts).
+    unit : str, default "opioids"
+        What is counted, for the x-axis label.
+    labels : (str, str), default ("before", "after")
+        Legend labels of the two distributions (each gets its median appended).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes with the two sets of bars and the medians marked by triangles.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
     >>> import pandas as pd
     >>> fig = paired_distributions_plot(pd.DataFrame({"a": [1, 2, 0], "b": [0, 2, 1]}), ("a", "b"))
-    >>> len(fig.axes)
-    1
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['before (median 1)', 'after (median 1)']
+    >>> plt.close(fig)
     """
     pre, post = complete_pairs(cohort, variables)
     if pre.size == 0:

@@ -68,12 +68,42 @@ def attrition_figure(cohort: pd.DataFrame, card=None, *, ax=None) -> Figure:
     matching claim and whether the cohort agrees. A horizontal bar under each count is drawn to
     scale (full width = treated) so the funnel is visible at a glance.
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        One row per treated patient, with the columns :func:`sacro_kit.attrition` reads (``followup_weeks``,
+        ``rest_pre``, ``rest_post``, ``activity_pre``, ``activity_post``); at least one patient.
+    card : ReportedCard, optional
+        A card from :func:`sacro_kit.load_reported`; each box then shows the n the card prints for its claim.
+        None (default): the cohort's counts only.
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes (and return its figure) instead of a new Figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding the flow diagram.
+
+    References
+    ----------
+    Schulz KF, Altman DG, Moher D, for the CONSORT Group. CONSORT 2010 statement. BMJ 2010;340:c332.
+    doi:10.1136/bmj.c332
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
     >>> import pandas as pd
     >>> cohort = pd.DataFrame({"followup_weeks": [1.0, 2.0, None], "rest_pre": [7, 5, None],
     ...                        "rest_post": [2, None, None], "activity_pre": [9, None, None],
     ...                        "activity_post": [6, None, None]})
-    >>> type(attrition_figure(cohort)).__name__
+    >>> fig = attrition_figure(cohort)
+    >>> type(fig).__name__
     'Figure'
+    >>> plt.close(fig)
+    >>> fig = attrition_figure(cohort, sk.load_reported())
+    >>> fig.axes[0].texts[0].get_text().splitlines()[:3]
+    ['Treated', 'n = 3', 'paper reports n = 57 (cohort']
+    >>> plt.close(fig)
     """
     table = attrition(cohort)
     if len(table) == 0 or int(table["n"].iloc[0]) == 0:
@@ -196,10 +226,48 @@ def slope_plot(
     ``outcome`` is the column prefix: "rest" draws ``rest_pre`` against ``rest_post``. With a
     ``card``, the y axis spans the card's scale for the variable and is labelled with it.
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        One row per patient, with columns ``<outcome>_pre`` and ``<outcome>_post``; at least one complete pair.
+    outcome : str, default "rest"
+        The column prefix of the paired outcome.
+    card : ReportedCard, optional
+        A card from :func:`sacro_kit.load_reported`, whose scale for ``<outcome>_pre`` sets the y axis and its
+        label. None (default): the range of the data, labelled "score".
+    quantile_type : int or "tukey", default 7
+        Quantile definition of the medians (Hyndman-Fan type 1-9 or "tukey"); ``method=`` is a deprecated
+        alias.
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes (and return its figure) instead of a new Figure.
+    title : str, optional
+        Axes title; default "<pre> and <post>: <n> patients with both scores".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding the slope plot, with a legend of the directions and the medians below the axes.
+
+    References
+    ----------
+    Weissgerber TL, Milic NM, Winham SJ, Garovic VD. Beyond bar and line graphs: time for a new data
+    presentation paradigm. PLoS Biol 2015;13(4):e1002128. doi:10.1371/journal.pbio.1002128
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
     >>> import pandas as pd
     >>> cohort = pd.DataFrame({"rest_pre": [7, 7, 8, 5, None], "rest_post": [2, 2, 8, 6, 3]})
-    >>> type(slope_plot(cohort, "rest")).__name__
+    >>> fig = slope_plot(cohort, "rest")
+    >>> type(fig).__name__
     'Figure'
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:4]
+    ['decreased (2)', 'unchanged (1)', 'increased (1)', 'median 7 → 4']
+    >>> plt.close(fig)
+    >>> fig = slope_plot(cohort, "rest", card=sk.load_reported())
+    >>> fig.axes[0].get_ylabel()
+    '11-point numerical rating scale (0-10)'
+    >>> plt.close(fig)
     """
     method = quantile_type
     pre, post = _paired_columns(cohort, outcome)
@@ -313,13 +381,34 @@ def tipping_point_plot(result, *, ax=None, title: str | None = None) -> Figure:
     conclusion holds (lower limit above the null) and hollow where it does not, the null as a dashed
     line, the complete-case proportion as a dotted line, and the tipping point (if any) marked.
 
+    Parameters
+    ----------
+    result : TippingPoint
+        What :func:`sacro_kit.tipping_point` returns.
+    ax : matplotlib.axes.Axes, optional
+        Draw on this axes (and return its figure) instead of a new Figure.
+    title : str, optional
+        Axes title; default "<outcome>: proportion improved and <level> <interval> interval".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure holding the plot, with a legend.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
     >>> import pandas as pd
     >>> from types import SimpleNamespace
     >>> from sacro_kit.stats.missing import tipping_point
     >>> card = {"better": SimpleNamespace(kind="proportion", variable="better")}
     >>> cohort = pd.DataFrame({"better": pd.array([1] * 12 + [0] * 3 + [None] * 5, dtype="Int64")})
-    >>> type(tipping_point_plot(tipping_point(cohort, card, "better"))).__name__
+    >>> fig = tipping_point_plot(tipping_point(cohort, card, "better"))
+    >>> type(fig).__name__
     'Figure'
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['tipping point m = 3']
+    >>> plt.close(fig)
     """
     table = result.table
     pal = sns.color_palette("colorblind")
@@ -393,8 +482,25 @@ def note_figure(message: str, *, figsize=(FIGURE_WIDTH, 1.2)) -> Figure:
     A book chapter refers to each figure by name, so a section skipped for want of data (a claim the
     reader's card does not have) still needs a figure under that name; this one says why it is empty.
 
-    >>> note_figure("This card reports no rest pain.").axes[0].texts[0].get_text()
+    Parameters
+    ----------
+    message : str
+        The text to show (not empty).
+    figsize : (float, float), default (FIGURE_WIDTH, 1.2)
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes, switched off, holding the message centred.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = note_figure("This card reports no rest pain.")
+    >>> fig.axes[0].texts[0].get_text()
     'This card reports no rest pain.'
+    >>> plt.close(fig)
     """
     if not isinstance(message, str) or not message.strip():
         raise ValueError("note_figure needs a non-empty message")

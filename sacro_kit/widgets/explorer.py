@@ -533,6 +533,33 @@ def responder_bands(
     :func:`sacro_kit.plotting.paired_figures.responder_plot` (``band=``). When the card cannot be reconstructed every value is
     None and a :class:`BandUnavailable` warning says why.
 
+    Parameters
+    ----------
+    card : ReportedCard, str, pathlib.Path or None
+        The card to reconstruct cohorts from, as :func:`sacro_kit.reconstruct` takes it: a card from
+        :func:`sacro_kit.load_reported`, a card file, or None for the default card.
+    variables : sequence of {"rest", "activity"}, default ("rest", "activity")
+        The paired pain variables.
+    kinds : sequence of {"relative", "absolute"}, default ("relative", "absolute")
+        Threshold kinds: fractions of the baseline score, or points.
+    n_cohorts : int, default 200
+        Number of cohorts reconstructed.
+    seed : int, default 2014
+        Seed of the reconstruction, so the bands are reproducible.
+
+    Returns
+    -------
+    dict
+        ``{(variable, kind): pandas.DataFrame or None}``; each frame has the columns ``threshold``, ``min``,
+        ``p05``, ``median``, ``p95``, ``max`` (proportions of responders) and ``attrs`` ``variables``, ``kind``,
+        ``n_cohorts`` and ``seed``. None where the cohorts have no complete pairs of the variable.
+
+    References
+    ----------
+    Dworkin RH et al. IMMPACT recommendations. J Pain 2008;9(2):105-121. doi:10.1016/j.jpain.2007.09.005
+
+    Examples
+    --------
     >>> bands = responder_bands(None, n_cohorts=5)           # the shipped card
     >>> at30 = bands[("rest", "relative")].set_index("threshold").loc[0.3]
     >>> float(at30["min"]) == float(at30["max"]) == 22 / 29   # the paper pins 22/29 at 30 %
@@ -593,11 +620,45 @@ def responder_explorer(
     reader's browser; :func:`sacro_kit.static_responder_explorer`) and a PNG still, so the HTML book and a PDF build
     get a working explorer and a picture where a live kernel is missing. JupyterLab shows the widget either way.
 
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        One row per patient, with ``rest_pre``/``rest_post`` and/or ``activity_pre``/``activity_post``; at least one
+        complete pair.
+    card : ReportedCard, optional
+        A card from :func:`sacro_kit.load_reported`: its responder claims are drawn as reported points and, with
+        ``band=None``, its reconstructions give the bands. None (default): neither.
+    band : None, False or mapping, default None
+        As described above.
+    n_cohorts : int, default 200
+        Number of reconstructed cohorts behind a computed band.
+    seed : int, default 2014
+        Seed of the reconstruction.
+    static : bool, default True
+        Also carry the kernel-free HTML explorer and a PNG still when displayed.
+
+    Returns
+    -------
+    ResponderExplorer
+        The panel (an ``ipywidgets.VBox``); :meth:`~ResponderExplorer.set_threshold` and
+        :meth:`~ResponderExplorer.update` drive it, ``state`` (an :class:`ExplorerState`: ``k``, ``n``,
+        ``proportion``, ``ci_low``, ``ci_high``, the band's values, ``reported``, ``text``) is what it shows.
+
+    References
+    ----------
+    Brown LD, Cai TT, DasGupta A. Interval estimation for a binomial proportion. Stat Sci 2001;16(2):101-133.
+    doi:10.1214/ss/1009213286
+    Dworkin RH et al. IMMPACT recommendations. J Pain 2008;9(2):105-121. doi:10.1016/j.jpain.2007.09.005
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> explorer = responder_explorer(pd.DataFrame({"rest_pre": [10, 8, 6], "rest_post": [7, 6, 6]}))
     >>> state = explorer.set_threshold(0.25)
     >>> state.k, state.n
     (2, 3)
+    >>> round(state.proportion, 3), round(state.ci_low, 3)
+    (0.667, 0.208)
     >>> explorer.close()
     """
     return ResponderExplorer(cohort, card, band=band, n_cohorts=n_cohorts, seed=seed, static=static)

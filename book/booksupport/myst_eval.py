@@ -64,8 +64,7 @@ def prose_of(cell) -> str:
 
 def _evaluation_cell(exprs: list[str]) -> nbformat.NotebookNode:
     named = json.dumps({str(i): expr for i, expr in enumerate(exprs)})
-    source = (f"__import__('IPython').display.display({{{MIME!r}: get_ipython().user_expressions({named})}}, "
-              "raw=True)")
+    source = f"__import__('IPython').display.display({{{MIME!r}: get_ipython().user_expressions({named})}}, raw=True)"
     cell = nbformat.v4.new_code_cell(source)
     cell.metadata = nbformat.from_dict({"tags": ["remove-cell"], INJECTED: True})
     cell.pop("id", None)
@@ -93,8 +92,7 @@ def _results(cell: nbformat.NotebookNode, exprs: list[str]) -> list[dict[str, An
             payload = data[MIME]
             if isinstance(payload, str):
                 payload = json.loads(payload)
-            return [{"expression": expr, "result": nbformat.from_dict(payload[str(i)])}
-                    for i, expr in enumerate(exprs)]
+            return [{"expression": expr, "result": nbformat.from_dict(payload[str(i)])} for i, expr in enumerate(exprs)]
     raise LookupError("the evaluation cell has no result (was the notebook executed?)")
 
 
@@ -150,9 +148,53 @@ def execute_notebook(path: str, timeout: int = 600) -> nbformat.NotebookNode:
 # ---------------------------------------------------------------------------------------------------------- Sphinx
 
 
+FIGURE_CELL = re.compile(r"\A:::\{figure\}[ \t]*\n:label:[ \t]*(\S+)[ \t]*\n(.*?)\n:::\s*\Z", re.DOTALL)
+FRONTMATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.DOTALL)
+
+
+def figure_caption(cell) -> tuple[str, str] | None:
+    r"""``(label, caption)`` when ``cell`` is a figure caption cell: a Markdown cell holding only a MyST figure
+    directive with no image, a ``:label:`` and the caption, placed right after the code cell that draws the figure.
+
+    jupyterlab-myst numbers such a figure ("Figure 9.2: ...") and resolves ``{numref}`` roles to it; it never sees a
+    code cell's ``mystnb`` metadata. For myst-nb, :func:`read_ipynb` folds the cell into the code cell before it
+    (``mystnb.figure``), so the HTML shows the figure with that caption and label, as before.
+
+    >>> figure_caption(nbformat.v4.new_markdown_cell(":::{figure}\n:label: fig-a\nThe caption.\n:::"))
+    ('fig-a', 'The caption.')
+    """
+    if cell.cell_type != "markdown":
+        return None
+    match = FIGURE_CELL.match(cell.source)
+    return (match.group(1), match.group(2).strip()) if match else None
+
+
+def fold_figure_captions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """For myst-nb: each figure caption cell (:func:`figure_caption`) becomes its code cell's ``mystnb.figure``
+    (caption and name; its stored prose numbers move with it) and is dropped; a leading front-matter block of the
+    first Markdown cell (jupyterlab-myst's numbering) is dropped too. In place."""
+    cells: list = []
+    for cell in notebook.cells:
+        found = figure_caption(cell)
+        if found and cells and cells[-1].cell_type == "code":
+            owner = cells[-1]
+            mystnb = owner.metadata.setdefault("mystnb", {})
+            mystnb["figure"] = {"caption": found[1], "name": found[0]}
+            if cell.metadata.get(METADATA):
+                owner.metadata[METADATA] = cell.metadata[METADATA]
+            continue
+        cells.append(cell)
+    notebook.cells = cells
+    first = next((c for c in cells if c.cell_type == "markdown"), None)
+    if first is not None:
+        first.source = FRONTMATTER.sub("", first.source, count=1)
+    return notebook
+
+
 def read_ipynb(text: str) -> nbformat.NotebookNode:
-    """myst-nb reader for ``.ipynb`` (``nb_custom_formats``): the standard reader plus the evaluation cells."""
-    notebook = nbformat.reads(text, as_version=4)
+    """myst-nb reader for ``.ipynb`` (``nb_custom_formats``): the standard reader, figure caption cells folded into
+    their figures (:func:`fold_figure_captions`), plus the evaluation cells."""
+    notebook = fold_figure_captions(nbformat.reads(text, as_version=4))
     stored = {}
     for index, cell in enumerate(notebook.cells):
         if cell.metadata.get(METADATA):
@@ -196,8 +238,9 @@ def _eval_role():
                     text = result_text(result, expr)
                     self._check_stored(notebook, i, exprs, expr, text)
                     return text
-            raise LookupError(f"{{eval}}`{expr}`: no evaluation found (is booksupport.myst_eval.read_ipynb the "
-                              "'.ipynb' reader?)")
+            raise LookupError(
+                f"{{eval}}`{expr}`: no evaluation found (is booksupport.myst_eval.read_ipynb the '.ipynb' reader?)"
+            )
 
         def _check_stored(self, notebook, i, exprs, expr, text):
             if any(os.environ.get(name) for name in OVERRIDES):
@@ -212,8 +255,10 @@ def _eval_role():
                 except ValueError:
                     old = None
                 if old != text:
-                    raise ValueError(f"{{eval}}`{expr}`: the committed notebook stores {old!r} but the chapter now "
-                                     f"computes {text!r}; run `make notebooks` to refresh the stored results")
+                    raise ValueError(
+                        f"{{eval}}`{expr}`: the committed notebook stores {old!r} but the chapter now "
+                        f"computes {text!r}; run `make notebooks` to refresh the stored results"
+                    )
 
     return EvalRole()
 

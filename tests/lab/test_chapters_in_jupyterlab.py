@@ -5,7 +5,12 @@ it sets (no browser, ``--allow-root`` when run as root, settings and workspaces 
 chapter of ``_toc.yml`` in Debian's Chromium through Playwright (no browser download; every non-loopback request is
 blocked), and checks what jupyterlab-myst renders:
 
-* no MyST source shows as text: no ``{glue``, ``{eval``, ``{exercise``, ``{solution``, ``:label:`` or ``{numref``;
+* no MyST source shows as text: no ``{glue``, ``{eval``, ``{exercise``, ``{solution``, ``:label:``, ``{numref`` or
+  ``{cite``;
+* no unresolved reference: jupyterlab-myst shows one as its label after a warning icon, in a ``span`` titled
+  "Citation Not Found" or "Cross Reference Not Found" (and logs "No target for internal reference" for a link to a
+  missing ``#label``); every ``{numref}`` reads "Figure N.M", every figure caption cell is a numbered figure
+  ("Figure N.M: ..."), every citation is its author-year text linked to the reference's DOI or URL;
 * every inline expression shows its stored number (jupyterlab-myst falls back to showing the expression as code);
 * every solution is there and collapsed;
 * in chapter 5, after running the chapter, moving the kernel explorer's slider changes the displayed count.
@@ -35,12 +40,24 @@ ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 SHOTS = ROOT / "_build" / "screenshots"
 sys.path.insert(0, str(BOOK))
-from booksupport.myst_eval import expressions  # noqa: E402
+from booksupport import citations  # noqa: E402
+from booksupport.myst_eval import expressions, figure_caption  # noqa: E402
 
 CHROMIUM = os.environ.get("SACRO_KIT_CHROMIUM") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-FORBIDDEN = ("{glue", "{eval", "{exercise", "{solution", ":label:", "{numref")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FORBIDDEN = ("{glue", "{eval", "{exercise", "{solution", ":label:", "{numref", "{cite")
+# what jupyterlab-myst (myst-to-react's InlineError) renders for a citation or cross-reference it cannot resolve
+UNRESOLVED = (
+    ".jp-MarkdownCell [title='Citation Not Found'], .jp-MarkdownCell [title='Cross Reference Not Found'], "
+    ".jp-MarkdownCell [title='Citation Has No Label']"
+)
 SCREENSHOT_CHAPTERS = ("05_responders", "09_literature")
 
 
@@ -67,19 +84,33 @@ def lab(tmp_path_factory):
     settings = home / "settings"
     settings.mkdir()
     # render every cell (no windowing), no news fetch: the page must not contact any outside host
-    chosen = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
-              "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+    chosen = {
+        "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    }
     for plugin, values in chosen.items():  # user settings, as JupyterLab stores them
         package, name = plugin.split(":")
         (settings / package).mkdir(parents=True, exist_ok=True)
         (settings / package / f"{name}.jupyterlab-settings").write_text(json.dumps(values))
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(home / "ws"),
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"))
-    command = [str(jupyter), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={BOOK}",
-               "--ServerApp.port_retries=0", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-               "jupyterlab.NeverCheckForUpdate"]
+    env = dict(
+        os.environ,
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(home / "ws"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+    )
+    command = [
+        str(jupyter),
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={BOOK}",
+        "--ServerApp.port_retries=0",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-root")
     log = open(home / "server.log", "w")
@@ -110,8 +141,9 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: install Debian's 'chromium' package or set "
-                    "SACRO_KIT_CHROMIUM")
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: install Debian's 'chromium' package or set SACRO_KIT_CHROMIUM"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -124,6 +156,8 @@ def _open(browser, lab, chapter: str, width: int = 1280):
     base, token = lab
     page = browser.new_page(viewport={"width": width, "height": 900})
     outside: list[str] = []
+    page.console_messages = []  # type: ignore[attr-defined]
+    page.on("console", lambda m: page.console_messages.append(m.text))  # type: ignore[attr-defined]
 
     def route(r):
         if urlparse(r.request.url).hostname in ("127.0.0.1", "localhost") or r.request.url.startswith("data:"):
@@ -139,15 +173,18 @@ def _open(browser, lab, chapter: str, width: int = 1280):
     n_markdown = sum(c.cell_type == "markdown" for c in source.cells)
     # wait until every Markdown cell has been rendered by jupyterlab-myst
     page.wait_for_function(
-        f"document.querySelectorAll('.jp-MarkdownCell .myst').length >= {n_markdown}", timeout=120_000)
+        f"document.querySelectorAll('.jp-MarkdownCell .myst').length >= {n_markdown}", timeout=120_000
+    )
     page.wait_for_timeout(1500)
     return page, source, outside
 
 
 def _markdown_texts(page) -> list[str]:
     """The rendered text of every Markdown cell (jupyterlab-myst renders each into a ``.myst`` element)."""
-    return page.eval_on_selector_all(".jp-MarkdownCell", "els => els.map(e => e.querySelector('.myst') ? "
-                                     "e.querySelector('.myst').textContent : null)")
+    return page.eval_on_selector_all(
+        ".jp-MarkdownCell",
+        "els => els.map(e => e.querySelector('.myst') ? e.querySelector('.myst').textContent : null)",
+    )
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -165,16 +202,50 @@ def test_chapter_reads_as_the_book(browser, lab, chapter):
         exprs = [e for c in source.cells if c.cell_type == "markdown" for e in expressions(c.source)]
         shown_as_code = sorted(e for e in exprs if e in code)
         assert not shown_as_code, f"{chapter}: expressions without a stored value: {shown_as_code}"
-        errors = page.eval_on_selector_all(".jp-MarkdownCell .myst-RenderedExpressionError, "
-                                           ".jp-MarkdownCell [data-mime-type='application/vnd.jupyter.stderr']",
-                                           "els => els.map(e => e.innerText)")
+        errors = page.eval_on_selector_all(
+            ".jp-MarkdownCell .myst-RenderedExpressionError, "
+            ".jp-MarkdownCell [data-mime-type='application/vnd.jupyter.stderr']",
+            "els => els.map(e => e.innerText)",
+        )
         assert not errors, f"{chapter}: expressions shown as errors: {errors}"
+        # citations and figure references: resolved, readable
+        unresolved = page.eval_on_selector_all(UNRESOLVED, "els => els.map(e => e.title + ': ' + e.textContent)")
+        assert not unresolved, f"{chapter}: unresolved references shown: {unresolved}"
+        missing = [
+            m
+            for m in page.console_messages
+            if "No target for internal reference" in m or "Could not link citation" in m
+        ]
+        assert not missing, f"{chapter}: jupyterlab-myst could not resolve: {missing[:5]}"
+        markdown_sources = [c.source for c in source.cells if c.cell_type == "markdown"]
+        n_numref = sum(len(re.findall(r"\{numref\}`", text)) for text in markdown_sources)
+        numrefs = page.eval_on_selector_all(".jp-MarkdownCell a[href^='#fig-']", "els => els.map(e => e.textContent)")
+        numbered = [t for t in numrefs if re.fullmatch(r"Figure\s\d+\.\d+", t.strip())]
+        assert len(numbered) >= n_numref, f"{chapter}: {n_numref} {{numref}} roles, shown as {numrefs}"
+        n_figures = sum(1 for c in source.cells if figure_caption(c))
+        captions = page.eval_on_selector_all(
+            ".jp-MarkdownCell figure figcaption", "els => els.map(e => e.textContent.slice(0, 40))"
+        )
+        assert len(captions) == n_figures, f"{chapter}: {n_figures} figure captions in source, shown: {captions}"
+        assert all(re.match(r"Figure\s\d+\.\d+:", c) for c in captions), captions
+        bib = citations.load()
+        by_url = citations.keys_by_url(bib)
+        cited = [(t, u) for text in markdown_sources for t, u in citations.LINK.findall(text) if u in by_url]
+        links = page.eval_on_selector_all(
+            ".jp-MarkdownCell a[href^='http']", "els => els.map(e => [e.textContent.trim(), e.getAttribute('href')])"
+        )
+        shown = {tuple(link) for link in links}
+        not_shown = [c for c in cited if c not in shown]
+        assert not not_shown, f"{chapter}: citations not shown as linked author-year text: {not_shown[:5]}"
         # solutions: all present, all collapsed
-        n_solutions = sum(len(re.findall(r"^[`:]{3,}\{solution\}", c.source, re.M))
-                          for c in source.cells if c.cell_type == "markdown")
+        n_solutions = sum(
+            len(re.findall(r"^[`:]{3,}\{solution\}", c.source, re.M)) for c in source.cells if c.cell_type == "markdown"
+        )
         solutions = page.eval_on_selector_all(
-            ".jp-MarkdownCell details", "els => els.filter(e => (e.querySelector('summary')?.textContent || '')"
-            ".trim().startsWith('Solution')).map(e => e.open)")
+            ".jp-MarkdownCell details",
+            "els => els.filter(e => (e.querySelector('summary')?.textContent || '')"
+            ".trim().startsWith('Solution')).map(e => e.open)",
+        )
         assert len(solutions) == n_solutions, f"{chapter}: {n_solutions} solutions in source, {len(solutions)} shown"
         assert not any(solutions), f"{chapter}: a solution is open"
         # a solution's text is not visible before it is opened
@@ -184,11 +255,18 @@ def test_chapter_reads_as_the_book(browser, lab, chapter):
             page.screenshot(path=str(SHOTS / f"jupyterlab-{chapter}.png"))
             # the prose with its numbers and the exercises with their collapsed solutions
             markdown = [c for c in source.cells if c.cell_type == "markdown"]
-            for name, wanted in (("numbers", lambda c: len(expressions(c.source)) >= 3),
-                                 ("exercises", lambda c: "{solution}" in c.source)):
+            for name, wanted in (
+                ("numbers", lambda c: len(expressions(c.source)) >= 3),
+                ("exercises", lambda c: "{solution}" in c.source),
+                ("citations", lambda c: len(re.findall(r"\]\(https://doi\.org/", c.source)) >= 2),
+                ("figure", lambda c: figure_caption(c) is not None),
+            ):
                 k = next((i for i, c in enumerate(markdown) if wanted(c)), None)
                 if k is not None:
-                    page.evaluate(f"document.querySelectorAll('.jp-MarkdownCell')[{k}].scrollIntoView()")
+                    block = "end" if name == "figure" else "start"  # a figure's image is in the cell above
+                    page.evaluate(
+                        f"document.querySelectorAll('.jp-MarkdownCell')[{k}].scrollIntoView({{block: '{block}'}})"
+                    )
                     page.wait_for_timeout(500)
                     page.screenshot(path=str(SHOTS / f"jupyterlab-{chapter}-{name}.png"))
     finally:
@@ -220,8 +298,9 @@ def test_kernel_explorer_slider_changes_the_count(browser, lab):
         for _ in range(60):  # one step at a time (each step is a kernel round trip) until the count moves
             shown = text.inner_text()
             page.keyboard.press("ArrowRight")
-            page.wait_for_function("([el, old]) => el.innerText !== old", arg=[text.element_handle(), shown],
-                                   timeout=30_000)
+            page.wait_for_function(
+                "([el, old]) => el.innerText !== old", arg=[text.element_handle(), shown], timeout=30_000
+            )
             after = text.inner_text()
             if count.search(after) and count.search(after).groups() != count.search(before).groups():
                 break

@@ -360,7 +360,7 @@ def _verify_stacked(columns: dict[str, np.ndarray], card, method, rounding: str,
     from scipy import stats
 
     from sacro_kit.forensics.attainable import canonical_test
-    from sacro_kit.stats.responders import TOLERANCE, _check_threshold
+    from sacro_kit.stats.responders import TOLERANCE
 
     first = next(iter(columns.values()))
     N, n = first.shape
@@ -438,7 +438,12 @@ def _verify_stacked(columns: dict[str, np.ndarray], card, method, rounding: str,
 
         elif claim.kind == "responders":
             pre, post, both = complete(claim.variables)
-            threshold = _check_threshold(claim.threshold)
+            threshold = claim.threshold
+            if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)):
+                return None  # responders() refuses it: verify_cohort says so
+            threshold = float(threshold)
+            if not np.isfinite(threshold):
+                return None
             change = pre - post
             if claim.threshold_kind.lower() == "relative":
                 if np.any(both & (pre < 0)):

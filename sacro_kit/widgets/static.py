@@ -318,6 +318,10 @@ def static_responder_explorer(
         As for :func:`sacro_kit.responder_explorer`: None computes the bands from ``card`` with
         :func:`sacro_kit.responder_bands` (``n_cohorts``, ``seed``); False draws none; a mapping
         ``{(variable, kind): frame}`` supplies them.
+    n_cohorts : int, default 200
+        Number of reconstructed cohorts behind a computed band.
+    seed : int, default 2014
+        Seed of the reconstruction.
     conf_level : float
         Confidence level of the Wilson intervals (0.95).
 

@@ -464,7 +464,7 @@ def tipping_point_plot(result, *, ax=None, title: str | None = None) -> Figure:
         ax.set_xticks(m[:: -(-result.n_missing // 12)])  # at most about 13 ticks: they stay legible on a phone
     ax.set_xlabel(textwrap.fill(f"m = patients without the outcome assumed improved (of {result.n_missing})", 44))
     ax.set_ylabel(f"improved among all {int(table['n'].iloc[0])} patients (%)")
-    method = {"wilson": "Wilson", "clopper-pearson": "Clopper-Pearson"}.get(result.method, result.method)
+    method = {"wilson": "Wilson", "clopper-pearson": "Clopper-Pearson"}.get(result.ci_method, result.ci_method)
     level = f"{100 * result.conf_level:g}% {method} interval"
     ax.set_title(
         textwrap.fill(title if title is not None else f"{result.outcome}: proportion improved and {level}", 44),

@@ -77,3 +77,18 @@ def test_a_card_is_passed_one_way(analysis):
             assert repr(other) == repr(results[0])
     with pytest.raises(TypeError, match="card must be a loaded card"):
         fn(cohort, 42, outcome)
+
+
+def test_figures_checks_and_reconstruction_take_either_schema():
+    """hdoc review: these read a schema-1 view only; a schema-2 card (sk.load_card()) must work the same."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    cohort, old, new = sk.load_cohort(), sk.load_reported(), sk.load_card()
+    assert sk.card_decimals(old) == sk.card_decimals(new) == sk.card_decimals(None)
+    assert sk.fitting_methods(old) == sk.fitting_methods(new)
+    for draw in (lambda c: sk.attrition_figure(cohort, c), lambda c: sk.slope_plot(cohort, "rest", card=c),
+                 lambda c: sk.responder_plot(cohort, c)):
+        assert [t.get_text() for t in draw(old).axes[0].texts] == [t.get_text() for t in draw(new).axes[0].texts]
+    first, second = sk.verify_cohort(cohort, old), sk.verify_cohort(cohort, new)
+    pd.testing.assert_frame_equal(first, second)

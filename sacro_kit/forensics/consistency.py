@@ -569,6 +569,9 @@ def card_decimals(card) -> int:
     >>> card_decimals(sk.load_reported())
     1
     """
+    from sacro_kit.io.card_schema import as_reported_card
+
+    card = as_reported_card(card)  # either schema, or None for the default card
     places = [0]
     for claim in card:
         summaries = []
@@ -685,6 +688,9 @@ def fitting_methods(
     >>> fitting_methods(load_reported())
     (4, 5)
     """
+    from sacro_kit.io.card_schema import as_reported_card
+
+    card = as_reported_card(card)  # either schema, or None for the default card
     rounding = _check_rounding(rounding)
     if decimals is None:
         decimals = card_decimals(card)

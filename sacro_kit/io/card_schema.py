@@ -47,6 +47,7 @@ from sacro_kit.io.card import (
     _Source,
     _study,
     _Validator,
+    load_reported,
 )
 from sacro_kit.io.resources import default_card_path
 
@@ -1116,8 +1117,8 @@ def as_reported_card(card=None) -> ReportedCard | Mapping:
     ----------
     card : ReportedCard, Card, str, pathlib.Path, mapping or None, default None
         A loaded card (:func:`sacro_kit.load_reported` or :func:`sacro_kit.load_card`), a card file, or None for
-        the default card (``$SACRO_KIT_CARD``, else the shipped one). A plain mapping of claim key to claim is
-        returned as it is (one-off analyses and tests build those by hand).
+        the default card (``$SACRO_KIT_CARD``, else the shipped one). A plain mapping of claim key to claim (or an
+        object that reads like one) is returned as it is (one-off analyses and tests build those by hand).
 
     Returns
     -------
@@ -1135,7 +1136,7 @@ def as_reported_card(card=None) -> ReportedCard | Mapping:
     if isinstance(card, Card):
         return cohort_view(card)
     if card is None or isinstance(card, (str, Path)):
-        return cohort_view(load_card(card))
-    if isinstance(card, Mapping):
-        return card
+        return load_reported(card)
+    if isinstance(card, Mapping) or (hasattr(card, "get") and hasattr(card, "__iter__")):
+        return card  # a mapping of claims, or a view that reads like one
     raise TypeError(f"card must be a loaded card, a card file or None (the default card), got {type(card).__name__}")

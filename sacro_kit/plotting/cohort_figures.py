@@ -105,6 +105,9 @@ def attrition_figure(cohort: pd.DataFrame, card=None, *, ax=None) -> Figure:
     ['Treated', 'n = 3', 'paper reports n = 57 (cohort']
     >>> plt.close(fig)
     """
+    from sacro_kit.io.card_schema import as_reported_card
+
+    card = None if card is None else as_reported_card(card)  # either schema; None: no card
     table = attrition(cohort)
     if len(table) == 0 or int(table["n"].iloc[0]) == 0:
         raise ValueError("the cohort has no patients: nothing to draw")
@@ -269,6 +272,9 @@ def slope_plot(
     '11-point numerical rating scale (0-10)'
     >>> plt.close(fig)
     """
+    from sacro_kit.io.card_schema import as_reported_card
+
+    card = None if card is None else as_reported_card(card)  # either schema; None: no card
     method = quantile_type
     pre, post = _paired_columns(cohort, outcome)
     pairs = cohort[[pre, post]].astype("Float64").dropna().astype(float)

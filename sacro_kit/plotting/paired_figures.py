@@ -739,6 +739,9 @@ def responder_plot(
     ('rest pain', 'reported: 22/29')
     >>> plt.close(fig)
     """
+    from sacro_kit.io.card_schema import as_reported_card
+
+    card = None if card is None else as_reported_card(card)  # either schema; None: no card
     pre, post = complete_pairs(cohort, variables)
     curve = responder_curve(pre, post, kind)
     reported = reported_responders(card, variables, kind)

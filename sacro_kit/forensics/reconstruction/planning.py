@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -333,11 +332,10 @@ def _plan(card, method, rounding: str, decimals: int | None, count_max: int) -> 
 
 
 def _load_card(card):
-    if card is None or isinstance(card, (str, Path)):
-        from sacro_kit.io.card import load_reported
+    """The cohort view of a card passed any way the conventions allow (either schema, a file, None)."""
+    from sacro_kit.io.card_schema import as_reported_card
 
-        return load_reported(card)
-    return card
+    return as_reported_card(card)
 
 
 def _check_seed(seed) -> int:

@@ -92,6 +92,37 @@ def forest_plot(
     metafor's ``forest()`` prints the numbers in a column right of the plot; on a figure narrow enough to read on a
     phone that column leaves the plot no room, so each row's label carries them on its last line instead.
 
+    Parameters
+    ----------
+    result : MetaResult
+        A fitted model from :func:`sacro_kit.meta_analysis`.
+    labels : sequence of str, optional
+        One label per study, overriding ``result.labels``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure (4.5 in wide, legible on a phone) by default.
+    highlight : int, str or sequence of them, optional
+        Studies (by label or index) drawn in the highlight colour with a bold label.
+    xlabel : str, default "Effect size"
+        Label of the effect axis.
+    reference : float or None, default 0.0
+        Where to draw the vertical no-effect line; None draws none.
+    decimals : int, default 2
+        Decimals of the estimates and bounds printed under each label.
+    label_width : int, default 20
+        Characters after which a label wraps onto a second line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not registered with pyplot; display it or save it).
+
+    References
+    ----------
+    Viechtbauer W (2010). Conducting meta-analyses in R with the metafor package. J Stat Softw 36(3):1-48
+    (``forest()``).
+
+    Examples
+    --------
     >>> from sacro_kit.stats.meta import meta_analysis
     >>> fig = forest_plot(meta_analysis([0.2, 0.5, 0.9], [0.04, 0.05, 0.06], labels=["A", "B", "C"]), highlight="A")
     >>> [t.get_text().splitlines() for t in fig.axes[0].get_yticklabels()][:2]
@@ -205,6 +236,29 @@ def funnel_plot(
     metafor's ``funnel(trimfill(res))`` does, the observed studies, the filled studies as open circles, and
     the funnel around the estimate after filling (the estimate before filling as a dotted line).
 
+    Parameters
+    ----------
+    result : MetaResult or TrimFill
+        A fitted model (:func:`sacro_kit.meta_analysis`) or a trim-and-fill result (:func:`sacro_kit.trim_and_fill`).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    xlabel : str, default "Effect size"
+        Label of the effect axis.
+    highlight : int, str or sequence of them, optional
+        Observed studies (by label or index) drawn in the highlight colour.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (not registered with pyplot).
+
+    References
+    ----------
+    Sterne JAC, Egger M (2001). Funnel plots for detecting bias in meta-analysis: guidelines on choice of axis.
+    J Clin Epidemiol 54(10):1046-1055. Viechtbauer W (2010), J Stat Softw 36(3) (``funnel()``).
+
+    Examples
+    --------
     >>> from sacro_kit.stats.meta import meta_analysis
     >>> fig = funnel_plot(meta_analysis([0.2, 0.5, 0.9], [0.04, 0.05, 0.06]))
     >>> type(fig).__name__

@@ -100,7 +100,7 @@ def reconstruct(
     statistics as :func:`verify_cohort`, which a test keeps in agreement), and the first by :func:`verify_cohort`
     itself; a cohort that fails raises a RuntimeError. The chain runs compiled (numba, imported at the first call;
     the machine code is cached on disk, so only the first call on a machine pays the compilation): 1,000 verified
-    cohorts of the Dougherty card take about 2 s (benchmarks/results.md).
+    cohorts of the Dougherty card take about 2 s once numba is loaded (benchmarks/results.md).
 
     Verified runs of 20 or more cohorts are computed once: kept in memory and on disk (``$SACRO_KIT_RECONSTRUCTION_CACHE``,
     default a folder in the system's temporary directory; ``off`` disables it), keyed by a hash of the card's

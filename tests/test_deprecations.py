@@ -32,7 +32,10 @@ def test_old_keyword_warns_and_means_the_new_one(name, args, old, new, value):
                                             ("verify_cohort", "method", "quantile_type"),
                                             ("slope_plot", "method", "quantile_type"),
                                             ("best_worst_case", "method", "ci_method"),
-                                            ("tipping_point", "method", "ci_method")])
+                                            ("tipping_point", "method", "ci_method"),
+                                            ("reconstruction_range", "method", "quantile_type"),
+                                            ("responder_band", "method", "quantile_type"),
+                                            ("chain_diagnostics", "method", "quantile_type")])
 def test_renamed_signatures(name, old, new):
     import inspect
     fn = getattr(sk, name)
@@ -52,7 +55,8 @@ def test_changelog_lists_every_renamed_argument():
 
     changelog = (Path(__file__).resolve().parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
     for name in [r[0] for r in RENAMED] + ["reconstruct", "verify_cohort", "slope_plot", "best_worst_case",
-                                                "tipping_point"]:
+                                                "tipping_point", "reconstruction_range", "responder_band",
+                                                "chain_diagnostics"]:
         renames = getattr(sk, name).__deprecated_arguments__
         for old, new in renames.items():
             assert f"| `sk.{name}` | `{old}=` | `{new}=` |" in changelog, name

@@ -179,6 +179,37 @@ def count_samples(
     Printed values are read as in :func:`sacro_kit.forensics.consistency.quartile_types`. An n and scale whose
     n * (number of values) exceeds ``COUNT_LIMIT`` are refused at once (they would take minutes).
 
+
+    Parameters
+    ----------
+    n : int
+        Sample size.
+    q1, median, q3 : str or float
+        The printed quartiles (strings keep the printed precision: ``"2.50"``); ``q1`` may also be a summary
+        object with ``q1``, ``center`` and ``q3``, leaving ``median`` and ``q3`` None.
+    quantile_type : int or str, default 7
+        The Hyndman-Fan definition (1-9 or ``"tukey"``).
+    scale : (low, high), default (0, 10)
+        The smallest and largest possible value.
+    step : int, float or str, default 1
+        Spacing of the possible values (``"1/3"`` for a prorated score).
+    rounding : str, default "up_or_down"
+        How the paper rounded (``sacro_kit.forensics.consistency.ROUNDING_RULES``).
+    decimals : int, optional
+        Read every printed value at this many decimals instead of its own.
+
+    Returns
+    -------
+    int
+        The number of sorted samples (multisets of n values) that print as given; 0 means the summary is
+        impossible on that scale under that definition.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y (1996). Sample quantiles in statistical packages. Am Stat 50(4):361-365.
+
+    Examples
+    --------
     >>> count_samples(29, "4", "7", "8.5", quantile_type=7)
     0
     >>> count_samples(3, "0", "1", "1.5", quantile_type=7, scale=(0, 2))

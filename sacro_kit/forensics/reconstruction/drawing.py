@@ -107,6 +107,36 @@ def reconstruct(
     claims and scales, every argument and the package's source, so the chapters that share the same 100 cohorts
     compute them once per build and any change to the code recomputes them.
 
+
+    Parameters
+    ----------
+    card : ReportedCard, Card or None, default None
+        The card whose printed numbers every cohort reproduces (either schema, a card file, or None for the default
+        card: ``$SACRO_KIT_CARD``, else the shipped one).
+    n_cohorts : int, default 1
+        How many cohorts to draw.
+    seed : int, default DEFAULT_SEED (2014)
+        Seed of the chain; the same seed gives the same cohorts.
+    quantile_type : int, str or None, default None
+        The Hyndman-Fan quantile definition the paper used (1-9 or ``"tukey"``); None takes the first that fits
+        every printed median/IQR. ``method=`` before 0.2.0, still accepted with a DeprecationWarning.
+    rounding : str, default "up_or_down"
+        How the paper rounded (``sacro_kit.forensics.consistency.ROUNDING_RULES``).
+    decimals : int, optional
+        Read every printed centre and quartile at this many decimals instead of the card's precision.
+    count_max : int, default RECONSTRUCTION_COUNT_MAX (4)
+        The largest count drawn per patient on a count scale the card leaves open (opioid doses).
+    verify : bool, default True
+        Check every cohort against every printed number before returning it.
+
+    Returns
+    -------
+    list of pandas.DataFrame
+        ``n_cohorts`` cohorts in the loader schema, each with ``attrs`` (seed, index, quantile method,
+        ``reconstructed=True``).
+
+    Examples
+    --------
     >>> cohort = reconstruct(seed=2014)[0]
     >>> cohort.shape, int(cohort["rest_pre"].notna().sum())
     ((57, 10), 29)

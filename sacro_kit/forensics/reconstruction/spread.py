@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sacro_kit._compat import renamed_arguments
 from sacro_kit._results import Result
 from sacro_kit.forensics.reconstruction.drawing import reconstruct
 from sacro_kit.forensics.reconstruction.planning import (
@@ -33,7 +34,7 @@ class ReconstructionRange(Result):
     name: str
     n_cohorts: int
     seed: int
-    method: object
+    quantile_type: object
     min: float
     max: float
     quantiles: dict = field(repr=False)
@@ -43,6 +44,14 @@ class ReconstructionRange(Result):
     def median(self) -> float:
         return float(np.median(self.values))
 
+    @property
+    def method(self) -> object:
+        """Deprecated name of :attr:`quantile_type`."""
+        import warnings
+
+        warnings.warn("ReconstructionRange.method is deprecated; use quantile_type", DeprecationWarning, stacklevel=2)
+        return self.quantile_type
+
     def __str__(self) -> str:
         q = self.quantiles
         return (
@@ -51,12 +60,13 @@ class ReconstructionRange(Result):
         )
 
 
+@renamed_arguments(method="quantile_type")
 def reconstruction_range(
     card,
     statistic: Callable[[pd.DataFrame], float],
     n_cohorts: int = 200,
     seed: int = DEFAULT_SEED,
-    method=None,
+    quantile_type=None,
     *,
     name: str | None = None,
     probabilities: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
@@ -67,6 +77,34 @@ def reconstruction_range(
     (given this reconstruction's assumptions; see the module docstring). The cohorts come from ``LAW``: the
     uniform law over the distinct joint cohorts (multisets of patient rows) that reproduce every printed number.
 
+
+    Parameters
+    ----------
+    card : ReportedCard, Card or None, default None
+        The card whose printed numbers every cohort reproduces (either schema, a card file, or None for the default
+        card: ``$SACRO_KIT_CARD``, else the shipped one).
+    statistic : callable
+        A function of one cohort (a DataFrame in the loader schema) returning a number.
+    n_cohorts : int, default 200
+        How many reconstructed cohorts to evaluate it on.
+    seed : int, default DEFAULT_SEED (2014)
+        Seed of the chain; the same seed gives the same cohorts.
+    quantile_type : int, str or None, default None
+        The Hyndman-Fan quantile definition the paper used (1-9 or ``"tukey"``); None takes the first that fits
+        every printed median/IQR. ``method=`` before 0.2.0, still accepted with a DeprecationWarning.
+    name : str, optional
+        What to call the statistic in the result (default: the function's name).
+    probabilities : sequence of float, default (0.05, 0.25, 0.5, 0.75, 0.95)
+        The quantiles of the values to report.
+
+    Returns
+    -------
+    ReconstructionRange
+        ``name, n_cohorts, seed, quantile_type, min, max``, ``quantiles`` (probability -> value), the ``values``
+        themselves and their ``median``.
+
+    Examples
+    --------
     >>> r = reconstruction_range(None, lambda c: c["rest_post"].mean(), n_cohorts=20)
     >>> r.min <= r.median <= r.max
     True
@@ -74,7 +112,7 @@ def reconstruction_range(
     if not callable(statistic):
         raise ValueError("statistic must be a function taking a cohort DataFrame and returning a number")
     card = _load_card(card)
-    cohorts = reconstruct(card, n_cohorts=n_cohorts, seed=seed, quantile_type=method)
+    cohorts = reconstruct(card, n_cohorts=n_cohorts, seed=seed, quantile_type=quantile_type)
     values = np.array([float(statistic(c)) for c in cohorts])
     if np.isnan(values).any():
         raise ValueError("the statistic returned NaN for some reconstructed cohorts")
@@ -93,6 +131,7 @@ def reconstruction_range(
     )
 
 
+@renamed_arguments(method="quantile_type")
 def responder_band(
     card=None,
     variables: tuple[str, str] = ("rest_pre", "rest_post"),
@@ -100,7 +139,7 @@ def responder_band(
     thresholds=None,
     n_cohorts: int = 200,
     seed: int = DEFAULT_SEED,
-    method=None,
+    quantile_type=None,
 ) -> pd.DataFrame:
     """Responder proportion at each threshold across reconstructed cohorts: the band the paper leaves open.
 
@@ -111,6 +150,33 @@ def responder_band(
     cohorts come from ``LAW``: the uniform law over the distinct joint cohorts (multisets of patient rows) that
     reproduce every printed number.
 
+
+    Parameters
+    ----------
+    card : ReportedCard, Card or None, default None
+        The card whose printed numbers every cohort reproduces (either schema, a card file, or None for the default
+        card: ``$SACRO_KIT_CARD``, else the shipped one).
+    variables : tuple of str, default ("rest_pre", "rest_post")
+        The cohort columns of the baseline and follow-up scores.
+    kind : {"relative", "absolute"}, default "relative"
+        Thresholds as fractions of baseline or as scale points.
+    thresholds : array_like, optional
+        The thresholds; default 0 to 1 by 0.05 (relative) or 0 to 10 by 0.5 (absolute).
+    n_cohorts : int, default 200
+        How many reconstructed cohorts make the band.
+    seed : int, default DEFAULT_SEED (2014)
+        Seed of the chain; the same seed gives the same cohorts.
+    quantile_type : int, str or None, default None
+        The Hyndman-Fan quantile definition the paper used (1-9 or ``"tukey"``); None takes the first that fits
+        every printed median/IQR. ``method=`` before 0.2.0, still accepted with a DeprecationWarning.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per threshold: ``threshold, min, p05, median, p95, max`` of the responder proportion.
+
+    Examples
+    --------
     >>> band = responder_band(n_cohorts=20)
     >>> band.loc[band.threshold == 0.3, ["min", "max"]].round(4).values.tolist()
     [[0.7586, 0.7586]]
@@ -121,7 +187,7 @@ def responder_band(
         thresholds = np.arange(0, 21) / 20 if kind == "relative" else np.arange(0, 21) / 2
     grid = np.asarray(thresholds, dtype=float).ravel()
     card = _load_card(card)
-    cohorts = reconstruct(card, n_cohorts=n_cohorts, seed=seed, quantile_type=method)
+    cohorts = reconstruct(card, n_cohorts=n_cohorts, seed=seed, quantile_type=quantile_type)
     curves = np.array(
         [
             responder_curve(*_complete(c, variables), kind=kind, thresholds=grid)["proportion"].to_numpy()
@@ -148,8 +214,9 @@ def responder_band(
     return band
 
 
+@renamed_arguments(method="quantile_type")
 def chain_diagnostics(
-    card=None, *, steps: int | None = None, record_every: int = 10, seed: int = DEFAULT_SEED, method=None
+    card=None, *, steps: int | None = None, record_every: int = 10, seed: int = DEFAULT_SEED, quantile_type=None
 ) -> pd.DataFrame:
     """The mixing diagnostic of the reconstruction chain: autocorrelation times and acceptance rates.
 
@@ -161,6 +228,35 @@ def chain_diagnostics(
     cohorts per 100 kept (100 * thin / (2 * tau), at most 100). ``attrs["acceptance"]`` holds the acceptance rate
     of every move type.
 
+
+    Parameters
+    ----------
+    card : ReportedCard, Card or None, default None
+        The card whose printed numbers every cohort reproduces (either schema, a card file, or None for the default
+        card: ``$SACRO_KIT_CARD``, else the shipped one).
+    steps : int, optional
+        Steps to run after the burn-in; default 200 kept cohorts' worth (200 * the thinning).
+    record_every : int, default 10
+        Record the statistics every this many steps.
+    seed : int, default DEFAULT_SEED (2014)
+        Seed of the chain; the same seed gives the same cohorts.
+    quantile_type : int, str or None, default None
+        The Hyndman-Fan quantile definition the paper used (1-9 or ``"tukey"``); None takes the first that fits
+        every printed median/IQR. ``method=`` before 0.2.0, still accepted with a DeprecationWarning.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per recorded statistic: ``statistic``, ``autocorrelation_steps``, ``thin_steps``,
+        ``effective_per_100``; ``attrs["acceptance"]`` maps each move type to its acceptance rate.
+
+    References
+    ----------
+    Sokal A (1997). Monte Carlo methods in statistical mechanics: foundations and new algorithms. In: Functional
+    Integration, NATO ASI Series 361:131-192 (the integrated autocorrelation time and its automatic window).
+
+    Examples
+    --------
     >>> table = chain_diagnostics(steps=2000)
     >>> list(table.columns)
     ['statistic', 'autocorrelation_steps', 'thin_steps', 'effective_per_100']
@@ -173,7 +269,7 @@ def chain_diagnostics(
     )
 
     card = _load_card(card)
-    plan = _plan(card, method, "up_or_down", None, RECONSTRUCTION_COUNT_MAX)
+    plan = _plan(card, quantile_type, "up_or_down", None, RECONSTRUCTION_COUNT_MAX)
     thin = THIN_PER_PATIENT * plan.n_treated
     steps = int(steps if steps is not None else 200 * thin)
     if isinstance(record_every, bool) or not isinstance(record_every, int) or record_every < 1:

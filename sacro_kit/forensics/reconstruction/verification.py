@@ -107,6 +107,29 @@ def verify_cohort(
     "everything reproducible is reproduced". ``method=None`` takes ``cohort.attrs["quantile_method"]`` or else
     the first definition that fits the card.
 
+
+    Parameters
+    ----------
+    cohort : pandas.DataFrame
+        A cohort in the loader schema (:func:`sacro_kit.load_cohort`, or one of :func:`reconstruct`'s).
+    card : ReportedCard, Card or None, default None
+        The card whose printed numbers every cohort reproduces (either schema, a card file, or None for the default
+        card: ``$SACRO_KIT_CARD``, else the shipped one).
+    quantile_type : int, str or None, default None
+        The quantile definition for centres and quartiles; None takes ``cohort.attrs["quantile_method"]`` or else
+        the first definition that fits the card.
+    rounding : str, default "up_or_down"
+        How the paper rounded.
+    decimals : int, optional
+        Read every printed centre and quartile at this many decimals instead of the card's precision.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per printed statistic: ``claim, statistic, reported, recomputed, ok, note``.
+
+    Examples
+    --------
     >>> from sacro_kit.forensics.reconstruction import reconstruct
     >>> table = verify_cohort(reconstruct(seed=1)[0])
     >>> bool(table["ok"].all()), sorted(table.loc[table["ok"].isna(), "claim"])

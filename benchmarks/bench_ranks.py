@@ -37,8 +37,9 @@ BEGIN, END = "<!-- bench:ranks -->", "<!-- /bench:ranks -->"
 
 
 def _times(fn, repeat: int) -> list[float]:
+    fn()  # warm caches, imports and compiled code
     start = time.perf_counter()
-    fn()  # warm caches and imports
+    fn()
     first = time.perf_counter() - start
     if first < 5e-3:  # sub-millisecond calls: a median of a handful is noise; fill about half a second
         repeat = max(repeat, min(500, int(0.5 / max(first, 1e-5))))

@@ -189,8 +189,11 @@ def forest_plot(
             f"{result.conf_level:.0%} prediction interval\n[{fmt(result.pi_low)}, {fmt(result.pi_high)}]"
         )
         tick_pos.append(y_pi)
-    if reference is not None:
-        ax.axvline(reference, color=colors["ref"], lw=0.9, ls="--", zorder=1)
+    bottom = (y_pi if y_pi is not None else y_pool) - 1.9
+    top = k + 1.3
+    if reference is not None:  # down to the last row only: the heterogeneity text sits below it
+        last = (y_pi if y_pi is not None else y_pool) - 0.5
+        ax.axvline(reference, ymin=(last - bottom) / (top - bottom), color=colors["ref"], lw=0.9, ls="--", zorder=1)
 
     ax.set_yticks(tick_pos)
     ax.set_yticklabels(tick_labels)
@@ -201,8 +204,7 @@ def forest_plot(
         elif i in (0, k + 1):
             tick.set_fontweight("bold")
     ax.tick_params(axis="y", length=0)
-    bottom = (y_pi if y_pi is not None else y_pool) - 1.9
-    ax.set_ylim(bottom, k + 1.3)
+    ax.set_ylim(bottom, top)
     ax.set_xlabel(xlabel if len(xlabel) <= 34 else textwrap.fill(xlabel, 34))
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)

@@ -32,6 +32,14 @@ COLLECT_LIMIT = 100_000
 SAMPLE_SIZE = 20_000
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _last_partner_at_or_below(d: np.ndarray, i: int, j: int, t: float) -> int:  # pragma: no cover - compiled
+    """Move j down from its last position to the last partner of row i with fl((d_i + d_j) / 2) <= t (< i: none)."""
+    while j >= i and (d[i] + d[j]) / 2.0 > t:
+        j -= 1
+    return j
+
+
 @numba.njit(cache=True, nogil=True)
 def count_at_or_below(d: np.ndarray, t: float) -> int:  # pragma: no cover - compiled; tested through select
     """#{i <= j : fl((d_i + d_j) / 2) <= t} for ascending ``d``, in O(n).
@@ -43,8 +51,7 @@ def count_at_or_below(d: np.ndarray, t: float) -> int:  # pragma: no cover - com
     j = n - 1
     total = 0
     for i in range(n):
-        while j >= i and (d[i] + d[j]) / 2.0 > t:
-            j -= 1
+        j = _last_partner_at_or_below(d, i, j, t)
         if j < i:
             break
         total += j - i + 1
@@ -60,12 +67,10 @@ def collect_between(d: np.ndarray, lo: float, hi: float, size: int) -> np.ndarra
     j_lo = n - 1
     k = 0
     for i in range(n):
-        while j_hi >= i and (d[i] + d[j_hi]) / 2.0 > hi:
-            j_hi -= 1
+        j_hi = _last_partner_at_or_below(d, i, j_hi, hi)
         if j_hi < i:
             break
-        while j_lo >= i and (d[i] + d[j_lo]) / 2.0 > lo:
-            j_lo -= 1
+        j_lo = _last_partner_at_or_below(d, i, j_lo, lo)
         for j in range(max(j_lo + 1, i), j_hi + 1):
             out[k] = (d[i] + d[j]) / 2.0
             k += 1

@@ -1,5 +1,9 @@
 # Two commands do all set-up on a fresh machine: `make book` and `make test`.
 SHELL := /bin/bash
+# Python caches compiled byte-code in __pycache__ (git ignores it). An environment that sets PYTHONDONTWRITEBYTECODE
+# makes every interpreter -- each test worker, notebook kernel, book build and server -- recompile pandas, scipy,
+# matplotlib and the kit from source, about 3.5 s each, some sixty times per `make test`.
+unexport PYTHONDONTWRITEBYTECODE
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

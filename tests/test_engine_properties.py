@@ -36,6 +36,7 @@ def test_responder_proportion_is_non_increasing_in_threshold(pairs, thresholds, 
         assert row["k"].iloc[0] == responders(pre, post, t, kind).k
 
 
+@pytest.mark.slow  # heavy for `make check`'s inner loop; runs in `make test`
 @settings(max_examples=80, **SETTINGS)
 @given(x=st.lists(st.integers(0, 10), min_size=1, max_size=30), data=st.data(),
        zero_method=st.sampled_from(["wilcox", "pratt", "zsplit"]),
@@ -75,6 +76,7 @@ def test_quantile_equals_numpy_for_every_type(sample, probs):
             np.testing.assert_array_equal(got, np.quantile(ordered, probs, method=name))
 
 
+@pytest.mark.slow  # heavy for `make check`'s inner loop; runs in `make test`
 @settings(max_examples=100, **SETTINGS)
 @given(d=st.lists(st.integers(-5, 5), min_size=1, max_size=25), zero_method=st.sampled_from(["wilcox", "pratt", "zsplit"]),
        alternative=st.sampled_from(["two-sided", "greater", "less"]), correction=st.booleans())

@@ -107,6 +107,7 @@ def chapter_figures(card, cohort):
     )
 
 
+@pytest.mark.slow  # heavy for `make check`'s inner loop; runs in `make test`
 def test_every_chapter_figure_is_legible_at_390px(data):
     card, cohort = data
     too_small = {}

@@ -218,6 +218,7 @@ def _corpus(seed: int, size: int) -> list[str]:
     return texts
 
 
+@pytest.mark.slow  # heavy for `make check`'s inner loop; runs in `make test`
 @pytest.mark.parametrize("distinct_limit", [20_000, 0], ids=["per-distinct-text", "vectorised-bytes"])
 def test_fuzz_corpus_raises_only_cohort_errors_and_the_two_paths_agree(tmp_path, monkeypatch, distinct_limit):
     monkeypatch.setattr("sacro_kit.io.cohort._FAST_DISTINCT_LIMIT", distinct_limit)
@@ -397,6 +398,7 @@ def test_an_oversized_card_is_refused_unread(tmp_path):
     _card_refused(path, "bytes; a card is at most")
 
 
+@pytest.mark.slow  # heavy for `make check`'s inner loop; runs in `make test`
 def test_card_fuzz_corpus_raises_only_card_errors(tmp_path):
     rng = random.Random(57)
     base = CARD.read_text(encoding="utf-8")

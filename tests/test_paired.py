@@ -155,6 +155,7 @@ def _datasets():
     yield "distinct-60", rng.normal(0.2, 1, 60).round(6)
 
 
+@pytest.mark.slow  # heavy for `make check`'s inner loop; runs in `make test`
 @pytest.mark.parametrize("name,d", list(_datasets()), ids=lambda v: v if isinstance(v, str) else "")
 def test_wilcoxon_equals_scipy_on_a_grid(name, d):
     settings = itertools.product(("wilcox", "pratt", "zsplit"), ("auto", "exact", "asymptotic"),
@@ -215,6 +216,7 @@ def test_wilcoxon_equals_scipy_on_a_grid(name, d):
             assert res.r_plus + res.r_minus == pytest.approx(total_ranks), label
 
 
+@pytest.mark.slow  # heavy for `make check`'s inner loop; runs in `make test`
 def test_auto_method_labels():
     assert wilcoxon(CORN).method == "exact"
     assert wilcoxon([1, 2, 2, -3, 4]).method == "permutation"  # tie, n <= 13

@@ -185,6 +185,7 @@ def test_quantile_input_errors():
         quantile([1, 2], 0.5, quantile_type="R")
 
 
+@pytest.mark.slow  # heavy for `make check`'s inner loop; runs in `make test`
 def test_quantile_equals_order_statistic_on_every_n_p_type():
     # Issue 13: numpy's floating n * p put types 1-3 on the wrong side of exact boundaries (n = 25, p = 0.28:
     # 25 * 0.28 = 7.000000000000001). R's quantile() adds a 4-ulp fuzz and picks x_(7); so does order_statistic.

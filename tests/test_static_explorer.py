@@ -108,6 +108,7 @@ def test_spec_is_self_contained_and_safe_in_a_script_element():
     assert "vegaEmbed" in explorer_runtime_js() and ".sk-explorer" in explorer_runtime_css()
 
 
+@pytest.mark.slow  # heavy for `make check`'s inner loop; runs in `make test`
 def test_stills_render_offline_and_are_deterministic():
     explorer = sk.static_responder_explorer(cohort_frame(), band=False)
     png = explorer.to_png()
@@ -118,6 +119,7 @@ def test_stills_render_offline_and_are_deterministic():
     assert 'class="sk-explorer-still" src="data:image/svg+xml;base64,' in explorer.to_html()
 
 
+@pytest.mark.slow  # heavy for `make check`'s inner loop; runs in `make test`
 def test_widget_display_carries_the_kernel_free_explorer():
     widget = responder_explorer(cohort_frame(), band={("rest", "relative"): band("relative")})
     try:

@@ -181,7 +181,7 @@ def forest_plot(
     )
     tick_pos = [y_head, *ys, y_pool]
     y_pi = None
-    if result.pi_low is not None:
+    if result.pi_low is not None and result.pi_high is not None:
         y_pi = -1.3
         ax.hlines(y_pi, result.pi_low, result.pi_high, color=colors["pi"], lw=1.6, zorder=2)
         ax.vlines([result.pi_low, result.pi_high], y_pi - 0.15, y_pi + 0.15, color=colors["pi"], lw=1.6)

@@ -97,7 +97,7 @@ def new_figure(figsize, **kwargs) -> Figure:
 
 
 def _text_sizes_pt(fig: Figure) -> list[float]:
-    return [text.get_fontsize() for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()]
+    return [float(text.get_fontsize()) for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()]
 
 
 def png_bytes(fig: Figure, **kwargs) -> bytes:
@@ -143,6 +143,7 @@ def smallest_text_px(fig: Figure, display_width_px: float = DISPLAY_WIDTH_PX) ->
     from PIL import Image
 
     image = Image.open(io.BytesIO(png_bytes(fig)))
-    if PNG_TEXT_KEY not in image.text:
+    texts = getattr(image, "text", {})  # a PNG's text chunks (PngImageFile.text; ImageFile's stubs lack it)
+    if PNG_TEXT_KEY not in texts:
         raise ValueError("the figure has no visible text")
-    return float(image.text[PNG_TEXT_KEY]) * display_width_px / image.size[0]
+    return float(texts[PNG_TEXT_KEY]) * display_width_px / image.size[0]

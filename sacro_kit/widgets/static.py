@@ -212,7 +212,7 @@ def bundle_versions() -> dict:
     import vl_convert as vlc
 
     return {
-        "vl-convert-python": vlc.__version__,
+        "vl-convert-python": getattr(vlc, "__version__", "unknown"),
         "vega": vlc.get_vega_version(),
         "vega-lite": vlc.get_vegalite_versions()[-1],
     }
@@ -236,6 +236,7 @@ def _band_rows(bands: dict, variables) -> list:
         if name not in variables or frame is None:
             continue
         frame = check_band(frame)
+        assert frame is not None  # a band that is not None checks to a frame
         n_cohorts = frame.attrs.get("n_cohorts")
         for row in frame.itertuples(index=False):
             x = _display(kind, row.threshold)

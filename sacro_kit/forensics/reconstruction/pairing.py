@@ -100,7 +100,7 @@ def _codes(top: int, count_r: bool, count_d: bool, num: int, den: int, kind) -> 
 
 def _pair(
     pre: np.ndarray, post_sorted: np.ndarray, spec: _PairSpec, rng: np.random.Generator, shuffle: bool = True
-) -> np.ndarray | None:
+) -> tuple[np.ndarray, float] | None:
     """Post values paired to ``pre`` so that the responder and direction counts hold and the signed-rank
     statistic lies where the reported p needs it: a chain of random swaps of two patients' post values that
     never moves away from the constraints (at most ``_DESCENT * n`` proposals), then keeps swapping within them
@@ -125,7 +125,7 @@ def _pair(
     count_r, count_d = spec.responder is not None, spec.direction is not None
     code = _codes(top, count_r, count_d, num, den, kind)
     want_r = want_r if count_r else 0
-    w0, w1, w2 = spec.direction if count_d else (0, 0, 0)
+    w0, w1, w2 = spec.direction if spec.direction is not None else (0, 0, 0)
     codes = [code[a][b] for a, b in zip(pre_i, post_i)]
     resp = sum(c[0] for c in codes)
     d0, d1, d2 = (sum(c[k] for c in codes) for k in (1, 2, 3))

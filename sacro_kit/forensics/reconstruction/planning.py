@@ -274,7 +274,7 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
         )
     decreased_claim = next((c for c in card if c.kind == "proportion" and c.variable == "pain_decreased"), None)
     decreased = None if decreased_claim is None else (decreased_claim.k, decreased_claim.n)
-    if decreased is not None and decreased[1] > n_treated:
+    if decreased_claim is not None and decreased is not None and decreased[1] > n_treated:
         raise ValueError(f"{decreased_claim.key}: n = {decreased[1]} exceeds the {n_treated} treated")
     return _Plan(n_treated, n_followed, followup, pain_n, pain, tuple(pairs), decreased, method, decimals, rounding)
 

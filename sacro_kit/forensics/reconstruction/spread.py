@@ -118,7 +118,7 @@ def reconstruction_range(
         raise ValueError("the statistic returned NaN for some reconstructed cohorts")
     probabilities = tuple(float(p) for p in probabilities)
     quantiles = {p: float(q) for p, q in zip(probabilities, np.quantile(values, probabilities))}
-    label = name or getattr(statistic, "__name__", "statistic")
+    label = str(name or getattr(statistic, "__name__", "statistic"))
     return ReconstructionRange(
         label,
         int(n_cohorts),

@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import sacro_kit as sk  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import write_section  # noqa: E402  (benchmarks/_results.py)
 from sacro_kit.stats.paired import exact_signed_rank_p  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results.md"
@@ -147,13 +150,7 @@ def write(rows, load_before, load_after, command: str) -> None:
         lines.append(f"| {name} | {_fmt(med)} | {_fmt(lo)} | {_fmt(hi)} | {n} | {note} |")
     lines.append(END)
     section = "\n".join(lines)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    write_section(RESULTS, BEGIN, END, section)
     print(f"written the rank-test section of {RESULTS.relative_to(ROOT)}")
 
 

@@ -23,6 +23,9 @@ BEGIN, END = "<!-- reconstruction: begin -->", "<!-- reconstruction: end -->"
 
 import sacro_kit as sk  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import write_section  # noqa: E402  (benchmarks/_results.py)
+
 R = importlib.import_module("sacro_kit.forensics.reconstruction")
 from sacro_kit.forensics.reconstruction import chain as _chain  # noqa: E402
 
@@ -130,13 +133,7 @@ def write(rows, load_before, load_after, command: str) -> None:
             lines.append(f"| {name} | {_fmt(wall)} | {_fmt(cpu) if cpu else ''} | {note} |")
     lines.append(END)
     section = "\n".join(lines)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    write_section(RESULTS, BEGIN, END, section)
     print(section)
 
 

@@ -243,6 +243,9 @@ def recompute_p(
     def unverifiable_result(why):
         return RecomputedP(unverifiable(why), name, stat_text, dfs, p_text, None, None, None, False, why + ".")
 
+    def impossible_result(why):
+        return RecomputedP(INCONSISTENT, name, stat_text, dfs, p_text, None, None, None, False, why)
+
     if len(dfs) != needs:
         return unverifiable_result(
             f"{name} needs {needs} degree(s) of freedom, got {len(dfs)}"
@@ -251,32 +254,11 @@ def recompute_p(
         )
     if name == "U" and (n is None or n2 is None):
         return unverifiable_result("a U statistic needs both group sizes (n and n2)")
+
     if name in ("F", "chi2", "Q") and value < 0:
-        return RecomputedP(
-            INCONSISTENT,
-            name,
-            stat_text,
-            dfs,
-            p_text,
-            None,
-            None,
-            None,
-            False,
-            f"{name} cannot be negative; {stat_text} is impossible.",
-        )
+        return impossible_result(f"{name} cannot be negative; {stat_text} is impossible.")
     if name == "r" and abs(value) > 1:
-        return RecomputedP(
-            INCONSISTENT,
-            name,
-            stat_text,
-            dfs,
-            p_text,
-            None,
-            None,
-            None,
-            False,
-            f"a correlation lies in [-1, 1]; {stat_text} is impossible.",
-        )
+        return impossible_result(f"a correlation lies in [-1, 1]; {stat_text} is impossible.")
 
     half = Fraction(1, 2 * 10**decimals)
     magnitude = abs(value)

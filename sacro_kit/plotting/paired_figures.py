@@ -585,25 +585,21 @@ def draw_responder_axes(
     band_outer = band_inner = band_median = None
     if band is not None:
         bx = display_thresholds(kind, band["threshold"])
-        band_outer = ax.fill_between(
-            bx,
-            100 * band["min"],
-            100 * band["max"],
-            step="pre",
-            color=colours["band"],
-            alpha=0.18,
-            linewidth=0,
-            label="reconstructions: min-max",
-        )
-        band_inner = ax.fill_between(
-            bx,
-            100 * band["p05"],
-            100 * band["p95"],
-            step="pre",
-            color=colours["band"],
-            alpha=0.35,
-            linewidth=0,
-            label="reconstructions: middle 90%",
+        band_outer, band_inner = (
+            ax.fill_between(
+                bx,
+                100 * band[low],
+                100 * band[high],
+                step="pre",
+                color=colours["band"],
+                alpha=alpha,
+                linewidth=0,
+                label=label,
+            )
+            for low, high, alpha, label in (
+                ("min", "max", 0.18, "reconstructions: min-max"),
+                ("p05", "p95", 0.35, "reconstructions: middle 90%"),
+            )
         )
         (band_median,) = ax.plot(
             bx,

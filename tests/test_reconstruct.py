@@ -355,6 +355,13 @@ def test_verify_cohort_uses_the_named_test_and_says_so(tmp_path, test_name, stat
         assert bool(row.ok) and "the card names this test" in row.note
     else:
         assert row.ok is pd.NA and "unverifiable" in row.note
-    if not test_name.startswith("Wilcoxon"):
-        with pytest.raises(ValueError, match="reproduces a printed p under the Wilcoxon signed-rank test only"):
+    if test_name in ("paired t-test", "sign test"):
+        # reproduced under the named test (every cohort verified under it), and verify_cohort says which it used
+        drawn = reconstruct(card, n_cohorts=3, seed=3, method=7)
+        for cohort in drawn:
+            table = verify_cohort(cohort, card, method=7)
+            assert table["ok"].all() and statistic in set(table["statistic"])
+            assert table.attrs["p_tests"]["rest_pain"].startswith(test_name.split()[0])
+    elif not test_name.startswith("Wilcoxon"):
+        with pytest.raises(ValueError, match="under the Wilcoxon signed-rank test, the sign test or the paired t-test"):
             reconstruct(card, seed=3, method=7)

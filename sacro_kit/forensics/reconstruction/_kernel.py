@@ -144,6 +144,22 @@ def _signed_rank_z(pos, neg, b):
 
 
 @_njit
+def _paired_t_abs(pos, neg, n, b):
+    """|t| of the paired t-test on n pairs from the difference histograms (``pairing._test_statistic``)."""
+    s1 = 0.0
+    s2 = 0.0
+    for v in range(1, pos.shape[1]):
+        s1 += v * (pos[b, v] - neg[b, v])
+        s2 += v * v * (pos[b, v] + neg[b, v])
+    if n < 2:
+        return 0.0
+    var = (s2 - s1 * s1 / n) / (n - 1)
+    if var > 0.0:
+        return abs(s1 / n) / math.sqrt(var / n)
+    return math.inf if s1 != 0.0 else 0.0
+
+
+@_njit
 def _block_ok(bk, ed, b):
     """1 if block b's statistics reproduce the card, 0 if not, 2 if scipy must decide (an edge of the p window)."""
     want_r, resp, has_d, want_d, dcount, pos, neg = bk[3], bk[4], bk[5], bk[6], bk[7], bk[8], bk[9]
@@ -155,7 +171,10 @@ def _block_ok(bk, ed, b):
             if dcount[b, k] != want_d[b, k]:
                 return 0
     if has_win[b]:
-        z = _signed_rank_z(pos, neg, b)
+        btest = bk[14]
+        if btest[b] == 1:  # the sign test: decided exactly by its table of (decreases, increases)
+            return 1 if bk[16][b, dcount[b, 0], dcount[b, 2]] else 0
+        z = _signed_rank_z(pos, neg, b) if btest[b] == 0 else _paired_t_abs(pos, neg, bk[15][b], b)
         low, high = wlow[b], whigh[b]
         if not (low + 1e-9 < z < high - 1e-9):
             if z < low - 1e-9 or z > high + 1e-9:

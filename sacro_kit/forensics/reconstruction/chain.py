@@ -116,10 +116,11 @@ class _Block:
             self.want_r = None
         self.want_d = spec.direction
         self.window = None
+        self.test = spec.test
         if spec.p is not None:
-            from sacro_kit.forensics.reconstruction import _z_window
+            from sacro_kit.forensics.reconstruction.pairing import _test_window
 
-            self.window = _z_window(spec.p)
+            self.window = _test_window(spec.test, spec.p, spec.n)
         self.resp = 0
         self.d = [0, 0, 0]
         self.pos = [0] * top
@@ -150,6 +151,10 @@ class _Block:
             return False
         if self.want_d is not None and tuple(self.d) != self.want_d:
             return False
+        if self.window is not None and self.test != "wilcoxon":
+            from sacro_kit.forensics.reconstruction.pairing import _histogram_ok
+
+            return _histogram_ok(self.test, self.spec.p, self.spec.n, (*self.pos, *self.neg))
         if self.window is not None:
             from sacro_kit.forensics.reconstruction import _signed_rank_z
 
@@ -473,7 +478,19 @@ class JointChain:
         block_of = np.full(C, -1, np.int64)
         for k, block in enumerate(self.blocks):
             block_of[block.pre_col] = block_of[block.post_col] = k
-        bk = (bpre, bpost, hit, want_r, resp, has_d, want_d, dcount, pos, neg, block_of, has_win, wlow, whigh)
+        # the test of each block's p: 0 signed-rank (z window), 1 sign test (a table of the non-zero signs),
+        # 2 paired t (|t| window); scipy decides the edges of a window
+        codes = {"wilcoxon": 0, "sign": 1, "paired-t": 2}
+        btest = np.array([codes[b.test] for b in self.blocks], np.int64)
+        bn = np.array([b.spec.n for b in self.blocks], np.int64)
+        sign_ok = np.zeros((B, n + 1, n + 1), bool)
+        for k, block in enumerate(self.blocks):
+            if block.window is not None and block.test == "sign":
+                sign_ok[k] = _sign_table(block.spec, n)
+        bk = (
+            *(bpre, bpost, hit, want_r, resp, has_d, want_d, dcount, pos, neg, block_of, has_win, wlow, whigh),
+            *(btest, bn, sign_ok),
+        )
         pr = (
             -1 if self.follow_col is None else self.follow_col,
             -1 if self.pd_col is None else self.pd_col,
@@ -531,8 +548,14 @@ class JointChain:
         T = (query.size - 1) // 2
         b = int(query[0])
         pos, neg = query[1 : 1 + T], query[1 + T :]
-        d = np.concatenate([np.repeat(np.arange(T), pos), -np.repeat(np.arange(T), neg)]).astype(float)
-        ok = _p_satisfied(_p_value(d, np.zeros_like(d)), self.blocks[b].spec.p)
+        block = self.blocks[b]
+        if block.test != "wilcoxon":
+            from sacro_kit.forensics.reconstruction.pairing import _histogram_ok
+
+            ok = _histogram_ok(block.test, block.spec.p, block.spec.n, tuple(query[1:].tolist()))
+        else:
+            d = np.concatenate([np.repeat(np.arange(T), pos), -np.repeat(np.arange(T), neg)]).astype(float)
+            ok = _p_satisfied(_p_value(d, np.zeros_like(d)), block.spec.p)
         e = int(nedge[0])
         if e == edge_block.size:
             edge_block = np.concatenate([edge_block, np.zeros(e, np.int64)])
@@ -604,6 +627,21 @@ _VALUE_COLUMNS = (
 )
 
 _LOG_FACTORIAL_ARRAY = np.array(_LOG_FACTORIAL)
+
+
+def _sign_table(spec, n: int) -> np.ndarray:
+    """ok[a, b]: whether the sign test on a decreases and b increases prints as the spec's p (an (n+1, n+1) table)."""
+    from sacro_kit.forensics.reconstruction.pairing import _test_p
+    from sacro_kit.forensics.reconstruction.planning import _p_satisfied
+
+    table = np.zeros((n + 1, n + 1), bool)
+    for a in range(spec.n + 1):
+        for b in range(spec.n + 1 - a):
+            if a + b:
+                d = np.concatenate([np.ones(a), -np.ones(b)])
+                p = _test_p("sign", d)
+                table[a, b] = p is not None and _p_satisfied(p, spec.p)
+    return table
 
 
 def _sampler_arrays(margins, n: int):

@@ -57,6 +57,79 @@ def _z_window_of(text: str, relation: str, decimals: int) -> tuple[float, float]
     return low, (math.inf if value - half <= 0 else float(stats.norm.isf((value - half) / 2)))
 
 
+def _histogram_differences(pos, neg, n: int) -> np.ndarray:
+    """The differences pre - post of a histogram (``pos[v]`` of +v, ``neg[v]`` of -v) and n - their count zeros."""
+    v = np.arange(len(pos))
+    d = np.concatenate([np.repeat(v, np.asarray(pos, int)), -np.repeat(v, np.asarray(neg, int))]).astype(float)
+    return np.concatenate([d, np.zeros(max(0, n - d.size))])
+
+
+def _test_p(test: str, d: np.ndarray) -> float | None:
+    """p of a named paired test on the differences ``d``, computed as :func:`verify_cohort` computes it (the
+    engine's public tests); None where the test refuses (no non-zero difference for the sign test, no spread for
+    the t-test)."""
+    from sacro_kit.stats.paired import paired_t, sign_test
+
+    zeros = np.zeros_like(d)
+    try:
+        if test == "sign":
+            return float(sign_test(d).pvalue)
+        if test == "paired-t":
+            p = float(paired_t(d, zeros).pvalue)
+            return p if p == p else None
+    except ValueError:
+        return None
+    return _p_value(d, zeros)
+
+
+def _p_ok(spec: _PairSpec, pre: np.ndarray, post: np.ndarray) -> bool:
+    """Whether the pairs' p under the spec's test prints as the card's p (the exact decision)."""
+    if spec.test == "wilcoxon":
+        return _p_satisfied(_p_value(pre, post), spec.p)
+    p = _test_p(spec.test, np.asarray(pre, float) - np.asarray(post, float))
+    return p is not None and _p_satisfied(p, spec.p)
+
+
+@lru_cache(maxsize=4096)
+def _histogram_ok(test: str, printed, n: int, histogram: tuple) -> bool:
+    """:func:`_p_ok` for the differences of a histogram ``(*pos, *neg)``, cached."""
+    half = len(histogram) // 2
+    p = _test_p(test, _histogram_differences(histogram[:half], histogram[half:], n))
+    return p is not None and _p_satisfied(p, printed)
+
+
+def _test_statistic(test: str, pos, neg, n: int) -> float:
+    """The scalar a test's p falls with (a steering target, and the kernel's window for the t-test): |z| of the
+    signed-rank test, |z| of the sign test's normal approximation, |t| of the paired t-test (0 without spread)."""
+    if test == "wilcoxon":
+        return _signed_rank_z(pos, neg)
+    if test == "sign":
+        up, down = sum(pos[1:]), sum(neg[1:])
+        return abs(up - down) / math.sqrt(up + down) if up + down else 0.0
+    s1 = sum(v * (pos[v] - neg[v]) for v in range(1, len(pos)))
+    s2 = sum(v * v * (pos[v] + neg[v]) for v in range(1, len(pos)))
+    if n < 2:
+        return 0.0
+    var = (s2 - s1 * s1 / n) / (n - 1)
+    return abs(s1 / n) / math.sqrt(var / n) if var > 0 else (math.inf if s1 else 0.0)
+
+
+def _test_window(test: str, printed, n: int) -> tuple[float, float]:
+    """The range of :func:`_test_statistic` whose p can print as ``printed`` (normal or t approximation: a target
+    for steering and the kernel's fast path only; the decision is exact)."""
+    if test != "paired-t":
+        return _z_window(printed)
+    value = float(Decimal(printed.text.lstrip("<>=≤≥ ")))
+    df = max(n - 1, 1)
+    if printed.relation in ("<", "<="):
+        return float(stats.t.isf(value / 2, df)), math.inf
+    if printed.relation in (">", ">="):
+        return 0.0, float(stats.t.isf(value / 2, df))
+    half = 0.5 * 10.0**-printed.decimals
+    low = float(stats.t.isf(min(1.0, value + half) / 2, df))
+    return low, (math.inf if value - half <= 0 else float(stats.t.isf((value - half) / 2, df)))
+
+
 def _signed_rank_z(pos: list[int], neg: list[int]) -> float:
     """|z| of the Wilcoxon signed-rank test, zeros dropped, tie-corrected variance and continuity correction
     (as ``scipy.stats.wilcoxon(d, correction=True, method="asymptotic")``), from the counts of differences
@@ -135,13 +208,22 @@ def _pair(
         if c[4]:
             (pos if c[5] else neg)[c[4]] += 1
     steer = spec.p is not None
-    z_low, z_high = _z_window(spec.p) if steer else (0.0, math.inf)
+    named = steer and spec.test != "wilcoxon"
+    if named:
+        z_low, z_high = _test_window(spec.test, spec.p, n)
+    else:
+        z_low, z_high = _z_window(spec.p) if steer else (0.0, math.inf)
     seen: dict[tuple, float] = {}
 
     def z_gap() -> float:
         state = (*pos, *neg)
         gap = seen.get(state)
         if gap is None:
+            if named:  # another test: steered by its statistic, decided exactly
+                z = _test_statistic(spec.test, pos, neg, n)
+                gap = z_low - z if z < z_low else (z - z_high if z > z_high else 0.0)
+                gap = seen[state] = 0.0 if _histogram_ok(spec.test, spec.p, n, state) else max(gap, 1e-6)
+                return gap
             z = _signed_rank_z(pos, neg)
             gap = seen[state] = z_low - z if z < z_low else (z - z_high if z > z_high else 0.0)
         return gap
@@ -202,6 +284,8 @@ def _pair(
                     break
     if current != 0 or current_z != 0.0:
         return None
+    if named:
+        return np.array(post_i, dtype=float), _test_statistic(spec.test, pos, neg, n)
     z = _signed_rank_z(pos, neg) if steer else math.nan
     return np.array(post_i, dtype=float), z
 
@@ -249,6 +333,10 @@ def _draw_cohort(plan: _Plan, rng: np.random.Generator) -> pd.DataFrame | None:
             post, z = paired
             if spec.p is None:
                 break
+            if spec.test != "wilcoxon":
+                if _p_ok(spec, pre, post):
+                    break
+                continue
             low, high = _z_window(spec.p)
             # clearly inside the window the normal p is certainly right; near its edge scipy decides
             if low + 1e-9 < z < high - 1e-9 or _p_satisfied(_p_value(pre, post), spec.p):

@@ -100,7 +100,8 @@ class _PairSpec:
     post: _SortedSampler = field(repr=False)
     responder: tuple[Fraction, str, int] | None  # threshold, kind, k
     direction: tuple[int, int, int] | None  # decreased, unchanged, increased
-    p: object | None  # the card's Printed p, when P_TEST can reach it
+    p: object | None  # the card's Printed p, when its test can reach it
+    test: str = "wilcoxon"  # the test the p is reproduced under: a name of P_TESTS
 
 
 @dataclass(frozen=True)
@@ -145,11 +146,56 @@ def _summary_sampler(n: int, summary, values, method, decimals: int, rounding: s
     )
 
 
+#: The paired tests a printed p is reproduced under (vocabulary names of ``sacro_kit.forensics.attainable``), with
+#: how each is computed. A card that names no test gets the first (``P_TEST``).
+P_TESTS = {
+    "wilcoxon": P_TEST_LABEL,
+    "sign": "sign test, exact binomial on the non-zero differences (scipy.stats.binomtest, p = 1/2)",
+    "paired-t": "paired t-test (scipy.stats.ttest_rel)",
+}
+
+
 @lru_cache(maxsize=256)
-def _p_floor(n: int) -> float:
+def _p_floor(n: int, test: str = "wilcoxon") -> float:
+    """The smallest p ``test`` can give on ``n`` pairs, as it is computed here (0 for the paired t-test)."""
     from sacro_kit.stats.paired import min_attainable_p
 
-    return min_attainable_p(n, "wilcoxon", "asymptotic", ties="any", correction=True)
+    if test == "wilcoxon":
+        return min_attainable_p(n, "wilcoxon", "asymptotic", ties="any", correction=True)
+    if test == "sign":
+        return min_attainable_p(n, "sign")
+    return 0.0
+
+
+def _p_reachable(floor: float, printed) -> bool:
+    """Whether a p at or above ``floor`` (a test's smallest p) can print as ``printed``, in decimal arithmetic.
+
+    ``"< x"``: the floor is below x. An exact ``"0.008"`` is the interval its decimals allow (0.0075 to 0.0085, both
+    ends included: either rounding of a tie prints it), reachable when the floor is at most its top. ``"> x"``: a p of
+    1 is always possible.
+    """
+    if printed.relation in ("<", "<="):
+        return _p_satisfied(floor, printed)
+    if printed.relation in (">", ">="):
+        return True
+    top = Decimal(printed.text.lstrip("<>=≤≥ ")) + Decimal(5).scaleb(-printed.decimals - 1)
+    return Decimal(floor) <= top
+
+
+def _p_test(claim) -> str:
+    """The test a paired claim's printed p is reproduced under (a name of ``P_TESTS``); ValueError for another."""
+    from sacro_kit.forensics.attainable import canonical_test
+
+    name = getattr(claim, "test", None)
+    if not name:
+        return "wilcoxon"
+    test = canonical_test(name)
+    if test not in P_TESTS:
+        raise ValueError(
+            f"{claim.key}: the card names the test {name!r}; reconstruct reproduces a printed p of paired scores "
+            "under the Wilcoxon signed-rank test, the sign test or the paired t-test only"
+        )
+    return test
 
 
 def _p_satisfied(p: float, printed) -> bool:
@@ -241,16 +287,8 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
         post = _summary_sampler(claim.n, claim.post, values_post, method, decimals, rounding)
         if pre.total <= 0 or post.total <= 0:
             raise ValueError(f"{claim.key} cannot print as reported under {method!r}")
-        if claim.p is not None and getattr(claim, "test", None):
-            from sacro_kit.forensics.attainable import canonical_test
-
-            if canonical_test(claim.test) != "wilcoxon":
-                raise ValueError(
-                    f"{claim.key}: the card names the test {claim.test!r}; reconstruct reproduces a "
-                    "printed p under the Wilcoxon signed-rank test only (verify_cohort recomputes "
-                    "the named test)"
-                )
-        p = claim.p if claim.p is not None and _p_satisfied(_p_floor(claim.n), claim.p) else None
+        test = _p_test(claim) if claim.p is not None else "wilcoxon"
+        p = claim.p if claim.p is not None and _p_reachable(_p_floor(claim.n, test), claim.p) else None
         if claim.n == n_treated:
             pool = "treated"
         elif claim.n <= pool_followed:
@@ -270,6 +308,7 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
                 else (Fraction(repr(responder.threshold)), responder.threshold_kind, responder.k),
                 None if direction is None else (direction.decreased.k, direction.unchanged.k, direction.increased.k),
                 p,
+                test,
             )
         )
     decreased_claim = next((c for c in card if c.kind == "proportion" and c.variable == "pain_decreased"), None)

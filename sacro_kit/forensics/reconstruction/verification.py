@@ -17,10 +17,12 @@ from sacro_kit.forensics.lattice import check_rounding as _check_rounding
 from sacro_kit.forensics.reconstruction.planning import (
     P_TEST,
     P_TEST_LABEL,
+    P_TESTS,
     PAIN_SCORE_PAIRS,
     _decimal_prints,
     _load_card,
     _p_floor,
+    _p_reachable,
     _p_satisfied,
 )
 from sacro_kit.stats.quantiles import check_method
@@ -35,6 +37,7 @@ def _fmt(value) -> str:
 class _Rows:
     def __init__(self, rounding: str, decimals: int):
         self.rows: list[tuple] = []
+        self.tests: dict[str, str] = {}  # claim -> the test its printed p was recomputed with
         self.rounding = rounding
         self.decimals = decimals
 
@@ -77,7 +80,7 @@ def _unreachable_note_of(n: int, printed) -> str:
     from sacro_kit.stats.paired import min_attainable_p
 
     floors = [min_attainable_p(n, **kwargs) for _, kwargs in _P_CANDIDATES]
-    if not any(_p_satisfied(p, printed) for p in floors):
+    if not any(_p_reachable(p, printed) for p in floors):
         return (
             f"unattainable (see check_reported): no rank test on {n} pairs reaches {printed.text} "
             f"(smallest possible p {min(floors):.3g}); recomputed p shown for reference"
@@ -99,7 +102,10 @@ def verify_cohort(
     cohort -- reconstructed or real. Columns: ``claim``, ``statistic``, ``reported`` (as printed),
     ``recomputed``, ``ok`` and ``note``. A printed value is reproduced when the recomputed value rounds to it
     (``rounding``; centres and quartiles at the card's reporting precision unless ``decimals`` is given).
-    p-values are recomputed with the Wilcoxon signed-rank test as R computes it with ties (``P_TEST``).
+    A printed p is recomputed with the test the card names (Wilcoxon signed-rank as R computes it with ties,
+    ``P_TEST``; the sign test; the paired t-test), or with ``P_TEST`` when the card names none; the ``statistic``
+    column names the test, and ``attrs["p_tests"]`` maps each claim with a p to the test it was recomputed with.
+    A printed exact p (``"0.008"``) is the interval its decimals allow (0.0075 to 0.0085).
 
     ``ok`` is a nullable boolean: True/False for every statistic a cohort can reproduce, and <NA> (with a note)
     where nothing can be compared: a reported p that no cohort can reproduce because the test cannot reach it
@@ -234,7 +240,7 @@ def verify_cohort(
     _logic_rows(rows, columns, card)
     table = pd.DataFrame(rows.rows, columns=["claim", "statistic", "reported", "recomputed", "ok", "note"])
     table["ok"] = table["ok"].astype("boolean")
-    table.attrs.update(method=method, rounding=rounding, decimals=decimals)
+    table.attrs.update(method=method, rounding=rounding, decimals=decimals, p_tests=dict(rows.tests))
     return table
 
 
@@ -250,22 +256,44 @@ def _p_row(rows: _Rows, key: str, claim, pre: np.ndarray, post: np.ndarray) -> N
 
     named = canonical_test(claim.test) if getattr(claim, "test", None) else None
     if getattr(claim, "test", None) and named is None:
+        rows.tests[key] = f"not recomputed: unknown test {claim.test!r}"
         rows.add(key, f"p ({claim.test})", claim.p.text, "", pd.NA, f"unverifiable: unknown test {claim.test!r}")
         return
+    rows.tests[key] = (
+        P_TESTS[named or "wilcoxon"] + ("" if named else " (the card names no test)")
+        if (named or "wilcoxon") in P_TESTS
+        else f"not recomputed: {claim.test!r} is not a test of paired scores"
+    )
     if named in (None, "wilcoxon"):
         p = wilcoxon(pre, post, **P_TEST, conf_level=None).pvalue if np.any(pre != post) else 1.0
         statistic = "p (Wilcoxon signed-rank, R default with ties)"
         label = P_TEST_LABEL + ("; the card names this test" if named else "; the card names no test")
-        if _p_satisfied(_p_floor(claim.n), claim.p):
+        if _p_reachable(_p_floor(claim.n), claim.p):
             rows.add(key, statistic, claim.p.text, f"{p:.3g}", _p_satisfied(p, claim.p), label)
         else:
             rows.add(key, statistic, claim.p.text, f"{p:.3g}", pd.NA, _unreachable_note(claim.n, claim.p))
         return
     if named == "sign":
-        p = float(sign_test(pre, post).pvalue)
+        statistic = "p (sign test, exact binomial)"
+        try:
+            p = float(sign_test(pre, post).pvalue)
+        except ValueError as error:
+            rows.add(key, statistic, claim.p.text, "", pd.NA, f"unverifiable: {error}")
+            return
+        if not _p_reachable(_p_floor(claim.n, "sign"), claim.p):
+            rows.add(
+                key,
+                statistic,
+                claim.p.text,
+                f"{p:.3g}",
+                pd.NA,
+                f"unattainable by the sign test on {claim.n} pairs (smallest p {_p_floor(claim.n, 'sign'):.3g}); "
+                "recomputed p shown for reference",
+            )
+            return
         rows.add(
             key,
-            "p (sign test, exact binomial)",
+            statistic,
             claim.p.text,
             f"{p:.3g}",
             _p_satisfied(p, claim.p),
@@ -447,7 +475,7 @@ def _verify_stacked(columns: dict[str, np.ndarray], card, method, rounding: str,
                     continue  # unverifiable: <NA>
                 if named not in (None, "wilcoxon"):
                     return None
-                if not _p_satisfied(_p_floor(claim.n), claim.p):
+                if not _p_reachable(_p_floor(claim.n), claim.p):
                     continue  # unattainable at this n: <NA>
                 p = np.ones(N)
                 d = differences(pre, post)

@@ -8,8 +8,8 @@ The package, one concern per module: ``counting`` (exact counts and uniform draw
 ``planning`` (what a card's cohorts must reproduce, the constants and the law), ``pairing`` (a first valid
 cohort: margins paired by constrained swaps), ``chain`` (the Metropolis chain and its proof; its steps run
 compiled in ``_kernel``), ``verification`` (:func:`verify_cohort`, independent of the drawing code), ``spread``
-(ranges, bands, the mixing diagnostic), ``drawing`` (:func:`reconstruct` and its cache) and ``output`` (the CSV and
-the command line). The helpers it shares with the consistency checks come from :mod:`sacro_kit.forensics.lattice`.
+(ranges, bands, the mixing diagnostic), ``drawing`` (:func:`reconstruct` and its cache), ``groups`` (cards with
+groups: one card per group, each on its own patients) and ``output`` (the CSV and the command line). The helpers it shares with the consistency checks come from :mod:`sacro_kit.forensics.lattice`.
 
 **The law.** The reconstructed cohorts are drawn from the uniform law over the distinct joint cohorts (multisets
 of patient rows) that reproduce every printed number of the card, under the assumptions listed below (``LAW``);

@@ -102,6 +102,14 @@ def reconstruct(
     the machine code is cached on disk, so only the first call on a machine pays the compilation): 1,000 verified
     cohorts of the Dougherty card take about 2 s once numba is loaded (benchmarks/results.md).
 
+    **Cards with groups** (a schema-2 card whose claims name groups, such as the arms of a trial) are reconstructed
+    group by group on separate patients, each group under its own claims (module ``groups``): the cohort has a ``group`` column after ``patient_id`` and ids prefixed by the group ("ct-R01"); the
+    groups' chains are seeded with children of ``seed``, and one quantile definition (the first that fits every group)
+    and one reporting precision serve all groups. A test *between* groups is no constraint (``attrs["not_reproduced"]``
+    lists it; :func:`verify_cohort` reports it as "not reproduced: ..."); a pooled claim of all groups together, or a
+    group without a size, is a ValueError naming it. An outcome summarised or tested at more than two time points is a
+    NotImplementedError naming the claim and its time points (the cohort has a pre and a post column per outcome).
+
     Verified runs of 20 or more cohorts are computed once: kept in memory and on disk (``$SACRO_KIT_RECONSTRUCTION_CACHE``,
     default a folder in the system's temporary directory; ``off`` disables it), keyed by a hash of the card's
     claims and scales, every argument and the package's source, so the chapters that share the same 100 cohorts
@@ -142,6 +150,13 @@ def reconstruct(
     ((57, 10), 29)
     """
     method = quantile_type
+    from sacro_kit.forensics.reconstruction import groups
+
+    card2 = groups.grouped(card)
+    if card2 is not None:
+        return _reconstruct_groups(
+            card2, n_cohorts, seed, method, rounding=rounding, decimals=decimals, count_max=count_max, verify=verify
+        )
     card = _load_card(card)
     key = None
     if verify and isinstance(n_cohorts, (int, np.integer)) and not isinstance(n_cohorts, bool) and n_cohorts >= 20:
@@ -176,6 +191,52 @@ def reconstruct(
                 temporary.replace(folder / f"{key}.pkl")
             except OSError:
                 pass  # a read-only or full disk only costs the recomputation
+    return cohorts
+
+
+def _reconstruct_groups(
+    card2, n_cohorts, seed, method, *, rounding: str, decimals, count_max: int, verify: bool
+) -> list[pd.DataFrame]:
+    """:func:`reconstruct` of a card with groups: each group on its own patients, under its own claims, with one
+    quantile definition for all; the groups' chains are seeded with children of ``seed``."""
+    from sacro_kit.forensics.reconstruction import groups
+
+    seed = _check_seed(seed)
+    rounding = _check_rounding(rounding)
+    cards, between = groups.split(card2)
+    decimals = groups.common_decimals(cards, decimals)
+    method = groups.common_method(cards, method, rounding, decimals)
+    drawn = {
+        group: reconstruct(
+            card,
+            n_cohorts,
+            groups.group_seed(seed, index),
+            method,
+            rounding=rounding,
+            decimals=decimals,
+            count_max=count_max,
+            verify=verify,
+        )
+        for index, (group, card) in enumerate(cards.items())
+    }
+    cohorts = []
+    for index in range(int(n_cohorts)):
+        parts = {group: runs[index] for group, runs in drawn.items()}
+        cohort = groups.stack(parts)
+        first = next(iter(parts.values()))
+        cohort.attrs.update(
+            source="reconstructed (not real patients)",
+            seed=seed,
+            cohort_index=index,
+            quantile_method=first.attrs["quantile_method"],
+            rounding=rounding,
+            decimals=first.attrs["decimals"],
+            card=str(card2.path),
+            groups=list(parts),
+            group_seeds={group: part.attrs["seed"] for group, part in parts.items()},
+            not_reproduced=[f"{key}: {test.describe()}" for key, test in between],
+        )
+        cohorts.append(cohort)
     return cohorts
 
 

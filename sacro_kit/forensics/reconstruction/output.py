@@ -19,18 +19,27 @@ from sacro_kit.forensics.reconstruction.planning import DEFAULT_SEED
 
 
 def cohort_csv(cohort: pd.DataFrame) -> str:
-    """The cohort as CSV text for ``load_cohort``: schema columns, empty cells for missing, pain_decreased 0/1."""
+    """The cohort as CSV text for ``load_cohort``: schema columns, empty cells for missing, pain_decreased 0/1.
+
+    A cohort of a card with groups (:func:`reconstruct` stacks the groups) keeps its ``group`` column, second.
+    """
     from sacro_kit.io.cohort import COHORT_COLUMNS
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(COHORT_COLUMNS))
-    for row in cohort[list(COHORT_COLUMNS)].itertuples(index=False):
+    # a cohort of a card with groups has a group column after patient_id
+    names = list(COHORT_COLUMNS)
+    if "group" in cohort.columns:
+        names.insert(1, "group")
+    writer.writerow(names)
+    for row in cohort[names].itertuples(index=False):
         cells = []
-        for name, value in zip(COHORT_COLUMNS, row):
-            column = COHORT_COLUMNS[name]
+        for name, value in zip(names, row):
+            column = COHORT_COLUMNS.get(name)
             if value is pd.NA or value is None:
                 cells.append("")
+            elif column is None:
+                cells.append(str(value))
             elif column.type == "boolean":
                 cells.append("1" if bool(value) else "0")
             elif column.type == "integer":

@@ -372,9 +372,22 @@ def _plan(card, method, rounding: str, decimals: int | None, count_max: int) -> 
 
 def _load_card(card):
     """The cohort view of a card passed any way the conventions allow (either schema, a file, None)."""
-    from sacro_kit.io.card_schema import as_reported_card
+    from sacro_kit.forensics.reconstruction.groups import _uses_groups
+    from sacro_kit.io.card_schema import Card, as_reported_card
 
-    return as_reported_card(card)
+    if isinstance(card, Card) and _uses_groups(card):
+        raise ValueError(_GROUPED.format(card.path.name))
+    view = as_reported_card(card)
+    card2 = getattr(view, "card2", None)
+    if isinstance(card2, Card) and _uses_groups(card2):
+        raise ValueError(_GROUPED.format(card2.path.name))
+    return view
+
+
+_GROUPED = (
+    "{} has claims on groups: reconstruct and verify_cohort take it group by group (each group on its own "
+    "patients); this function reads a card of one group"
+)
 
 
 def _check_seed(seed) -> int:

@@ -107,6 +107,11 @@ def verify_cohort(
     column names the test, and ``attrs["p_tests"]`` maps each claim with a p to the test it was recomputed with.
     A printed exact p (``"0.008"``) is the interval its decimals allow (0.0075 to 0.0085).
 
+    A card with groups needs a cohort with a ``group`` column (as :func:`reconstruct` draws it): each group's patients
+    are checked against that group's claims (the table then starts with a ``group`` column), the head counts of every
+    group and of everyone are compared, and a test between groups is a row with ``ok`` <NA>, the recomputed p for
+    reference (rank-sum, t, Kruskal-Wallis, ANOVA) and a note beginning "not reproduced:".
+
     ``ok`` is a nullable boolean: True/False for every statistic a cohort can reproduce, and <NA> (with a note)
     where nothing can be compared: a reported p that no cohort can reproduce because the test cannot reach it
     with that many pairs ("unattainable (see check_reported)"), or an n the paper does not state -- so ``verify_cohort(...)["ok"].all()`` (which skips <NA>) means
@@ -142,10 +147,14 @@ def verify_cohort(
     (True, ['activity_pain', 'pain_duration'])
     """
     method = quantile_type
+    from sacro_kit.forensics.reconstruction import groups
     from sacro_kit.stats.paired import sign_test
     from sacro_kit.stats.quantiles import describe
     from sacro_kit.stats.responders import responders
 
+    card2 = groups.grouped(card)
+    if card2 is not None:
+        return _verify_groups(cohort, card2, method, rounding, decimals)
     card = _load_card(card)
     rounding = _check_rounding(rounding)
     if decimals is None:
@@ -241,6 +250,59 @@ def verify_cohort(
     table = pd.DataFrame(rows.rows, columns=["claim", "statistic", "reported", "recomputed", "ok", "note"])
     table["ok"] = table["ok"].astype("boolean")
     table.attrs.update(method=method, rounding=rounding, decimals=decimals, p_tests=dict(rows.tests))
+    return table
+
+
+def _verify_groups(cohort: pd.DataFrame, card2, method, rounding: str, decimals: int | None) -> pd.DataFrame:
+    """:func:`verify_cohort` of a card with groups: each group's patients against that group's claims (a ``group``
+    column first), the head counts of the groups and of everyone, and the tests between groups ("not reproduced")."""
+    from sacro_kit.forensics.reconstruction import groups
+
+    if "group" not in cohort.columns:
+        raise ValueError(
+            f"the card {card2.path.name} has claims on groups ({', '.join(card2.groups)}); the cohort needs a "
+            "'group' column naming each patient's group (reconstruct writes one)"
+        )
+    rounding = _check_rounding(rounding)
+    cards, between = groups.split(card2)
+    if decimals is None:
+        decimals = cohort.attrs.get("decimals")
+    decimals = groups.common_decimals(cards, decimals)
+    if method is None:
+        method = cohort.attrs.get("quantile_method")
+    if method is None:
+        method = groups.common_method(cards, None, rounding, decimals)
+    label = cohort["group"].astype("string")
+    tables, p_tests = [], {}
+    for group, sub in cards.items():
+        part = cohort.loc[(label == group).fillna(False).to_numpy()].drop(columns="group").reset_index(drop=True)
+        table = verify_cohort(part, sub, quantile_type=method, rounding=rounding, decimals=decimals)
+        table = table.loc[table["claim"] != "treated"]  # the group's size: a row of its own below
+        table.insert(0, "group", group)
+        tables.append(table)
+        p_tests.update({f"{group}/{key}": test for key, test in table.attrs["p_tests"].items()})
+    extra = []
+    for claim in card2:
+        if claim.kind == "count" and claim.outcome is None:
+            if claim.group is None:
+                extra.append(("", claim.key, "patients (all groups)", claim.n.text, str(len(cohort)), None, ""))
+            else:
+                size = int((label == claim.group).fillna(False).sum())
+                extra.append((claim.group, claim.key, "patients in the group", claim.n.text, str(size), None, ""))
+    rows = [(*row[:5], int(row[3]) == int(row[4]), row[6]) for row in extra]
+    for group, name in ((g, n) for g, n in card2.groups.items() if g in cards):
+        if name.n is not None:
+            size = int((label == group).fillna(False).sum())
+            rows.append((group, "groups", "patients in the group", str(name.n), str(size), name.n == size, ""))
+    rows += [("", *row) for row in groups.between_rows(cohort, card2, between)]
+    for key, _ in between:
+        p_tests[key] = groups.NOT_REPRODUCED
+    columns = ["group", "claim", "statistic", "reported", "recomputed", "ok", "note"]
+    table = pd.concat([pd.DataFrame(rows, columns=columns), *tables], ignore_index=True)
+    table["ok"] = table["ok"].astype("boolean")
+    table.attrs.update(
+        method=method, rounding=rounding, decimals=tables[0].attrs["decimals"] if tables else decimals, p_tests=p_tests
+    )
     return table
 
 

@@ -138,3 +138,34 @@ def test_reconstruct_draws_cohorts_printing_an_exact_p():
         d = (cohort["rest_pre"] - cohort["rest_post"]).to_numpy(float)
         assert _prints(_p(None, d), "0.008")
         assert verify_cohort(cohort, card)["ok"].all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("test, p", [(None, "0.053"), ("sign test", "0.063"), ("paired t-test", "0.01")])
+def test_the_law_is_uniform_over_the_cohorts_printing_the_exact_p(tmp_path, test, p):
+    # the chain's stationary law under an exact p and a named test: total-variation distance from the uniform law
+    # on the enumerated cohorts within sampling noise (as tests/test_reconstruction_law.py for the bound p). An exact
+    # p leaves few valid cohorts, so the chain accepts fewer moves and successive cohorts are more correlated: at
+    # reconstruct's thinning (THIN_PER_PATIENT * n steps) the distances are 0.12, 0.08 and 0.12 (noise means 0.03 to
+    # 0.05, autocorrelation); every tenth cohort is within the noise, which is what this test checks
+    from collections import Counter
+
+    from sacro_kit.forensics.reconstruction import _load_card, _plan
+    from sacro_kit.forensics.reconstruction import chain as _chain
+
+    card = _card(tmp_path, test, p)
+    plan = _plan(_load_card(card), 7, "up_or_down", None, 4)
+    _, printed = _enumerate(card, 7, plan.decimals)
+    n_draws = 2000
+    chain = _chain.start_chain(plan, seed=1)
+    keys = []
+    for _ in range(n_draws):
+        chain.run(10 * _chain.THIN_PER_PATIENT * plan.n_treated)
+        keys.append(tuple(sorted(tuple(row) for row in chain.P)))
+    counts = Counter(keys)
+    support = sorted(printed)
+    assert set(counts) <= set(support)
+    tv = E.total_variation(counts, support)
+    noise = E.noise_tv(len(support), n_draws, seed=2, repeats=400)
+    bound = 1.2 * float(np.quantile(noise, 0.999))
+    assert tv <= bound, f"TV {tv:.3f} from uniform exceeds {bound:.3f} (noise mean {noise.mean():.3f})"

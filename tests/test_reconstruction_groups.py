@@ -105,3 +105,26 @@ def test_the_groups_are_drawn_independently_from_child_seeds(arms):
     card, cohorts = arms
     seeds = cohorts[0].attrs["group_seeds"]
     assert len(set(seeds.values())) == 2 and np.all([isinstance(s, int) for s in seeds.values()])
+
+
+@pytest.mark.slow
+def test_the_command_line_writes_a_grouped_cohort_only_where_asked_and_it_verifies(tmp_path):
+    import subprocess
+    import sys
+    import warnings
+
+    from sacro_kit import load_cohort
+
+    work = tmp_path / "work"
+    work.mkdir()
+    command = [sys.executable, "-m", "sacro_kit.forensics.reconstruction", "--card", str(ARMS), "--seed", "3"]
+    result = subprocess.run(command, check=True, capture_output=True, text=True, cwd=work)
+    assert list(work.iterdir()) == [] and result.stdout.startswith("patient_id,group,")
+    out = tmp_path / "arms.csv"
+    subprocess.run(command + ["--out", str(out)], check=True, capture_output=True, cwd=work)
+    assert list(work.iterdir()) == [] and out.read_text(encoding="utf-8") == result.stdout
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # load_cohort keeps the group column as an extra text column, and says so
+        loaded = load_cohort(out)
+    table = verify_cohort(loaded, load_card(ARMS))
+    assert table["ok"].all() and int(table["ok"].isna().sum()) == 1  # the between-arm test: not reproduced

@@ -90,6 +90,22 @@ OVERFLOWING = """() => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def opened_on_phone(browser):
+    """Each page opened once at 390 px and kept open for every phone-width check of this module (a page load, with
+    MathJax typesetting, costs about a second of CPU); all closed at the end."""
+    pages: dict[str, object] = {}
+
+    def open_page(page_path: str):
+        if page_path not in pages:
+            pages[page_path] = open_offline(browser, _html(page_path), PHONE)
+        return pages[page_path]
+
+    yield open_page
+    for opened in pages.values():
+        opened.page.close()
+
+
 def _html(page_path: str) -> Path:
     path = HTML / f"{page_path}.html"
     if not path.exists():
@@ -99,8 +115,8 @@ def _html(page_path: str) -> Path:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_reads_offline(browser, page_path, viewport):
-    opened = open_offline(browser, _html(page_path), viewport)
+def test_page_reads_offline(browser, opened_on_phone, page_path, viewport):
+    opened = opened_on_phone(page_path) if viewport is PHONE else open_offline(browser, _html(page_path), viewport)
     page = opened.page
     try:
         assert page.title(), f"{page_path}: no title"
@@ -136,7 +152,8 @@ def test_page_reads_offline(browser, page_path, viewport):
         explorers = page.eval_on_selector_all(".sk-explorer", "els => els.map(e => e.dataset.ready)")
         assert all(state == "true" for state in explorers), f"{page_path}: an explorer did not start: {explorers}"
     finally:
-        page.close()
+        if viewport is not PHONE:
+            page.close()
 
 
 # Every image the reader can see, with the width it is shown at; every visible SVG text with its shown font size.
@@ -159,53 +176,46 @@ def _local_file(src: str) -> Path:
 
 
 @pytest.mark.parametrize("page_path", PAGES)
-def test_figures_are_legible_on_a_phone(browser, page_path):
+def test_figures_are_legible_on_a_phone(opened_on_phone, page_path):
     """The smallest text of every figure a page shows, at the size a 390 px phone shows it, is >= 10 CSS px."""
-    opened = open_offline(browser, _html(page_path), PHONE)
-    page = opened.page
-    try:
-        too_small, unmeasured, measured = [], [], []
-        for image in page.evaluate(SHOWN_IMAGES):
-            path = _local_file(image["src"]) if not image["src"].startswith("data:") else None
-            if path is None or path.suffix.lower() != ".png":
-                unmeasured.append(f"{image['figure']}: {image['src'][:60]}")
-                continue
-            with Image.open(path) as png:
-                recorded = png.text.get(style.PNG_TEXT_KEY)
-                width = png.size[0]
-            if recorded is None:
-                unmeasured.append(f"{image['figure']} ({path.name}) records no text size")
-                continue
-            assert width == image["natural"]
-            shown = float(recorded) * image["shown"] / image["natural"]
-            measured.append(shown)
-            if shown < style.MIN_TEXT_PX:
-                too_small.append(
-                    f"{image['figure']}: {shown:.2f} px ({image['natural']} px image shown "
-                    f"{image['shown']:.0f} px wide, text {recorded} px in the image)"
-                )
-        svg_text = page.evaluate(SHOWN_SVG_TEXT)
-        for text in svg_text:
-            measured.append(text["px"])
-            if text["px"] < style.MIN_TEXT_PX - 0.01:
-                too_small.append(f"chart {text['chart']}: {text['text']!r} at {text['px']:.2f} px")
-        assert not unmeasured, f"{page_path}: figures whose text size cannot be measured: {unmeasured}"
-        assert not too_small, f"{page_path}: text smaller than {style.MIN_TEXT_PX} px on a 390 px phone: {too_small}"
-        if page_path.endswith(("09_literature", "05_responders")):
-            assert measured, f"{page_path}: no figure measured"
-    finally:
-        page.close()
+    page = opened_on_phone(page_path).page
+    too_small, unmeasured, measured = [], [], []
+    for image in page.evaluate(SHOWN_IMAGES):
+        path = _local_file(image["src"]) if not image["src"].startswith("data:") else None
+        if path is None or path.suffix.lower() != ".png":
+            unmeasured.append(f"{image['figure']}: {image['src'][:60]}")
+            continue
+        with Image.open(path) as png:
+            recorded = png.text.get(style.PNG_TEXT_KEY)
+            width = png.size[0]
+        if recorded is None:
+            unmeasured.append(f"{image['figure']} ({path.name}) records no text size")
+            continue
+        assert width == image["natural"]
+        shown = float(recorded) * image["shown"] / image["natural"]
+        measured.append(shown)
+        if shown < style.MIN_TEXT_PX:
+            too_small.append(
+                f"{image['figure']}: {shown:.2f} px ({image['natural']} px image shown "
+                f"{image['shown']:.0f} px wide, text {recorded} px in the image)"
+            )
+    svg_text = page.evaluate(SHOWN_SVG_TEXT)
+    for text in svg_text:
+        measured.append(text["px"])
+        if text["px"] < style.MIN_TEXT_PX - 0.01:
+            too_small.append(f"chart {text['chart']}: {text['text']!r} at {text['px']:.2f} px")
+    assert not unmeasured, f"{page_path}: figures whose text size cannot be measured: {unmeasured}"
+    assert not too_small, f"{page_path}: text smaller than {style.MIN_TEXT_PX} px on a 390 px phone: {too_small}"
+    if page_path.endswith(("09_literature", "05_responders")):
+        assert measured, f"{page_path}: no figure measured"
 
 
-def test_the_legibility_measure_sees_every_figure(browser):
+def test_the_legibility_measure_sees_every_figure(opened_on_phone):
     """Every figure of the chapters is measured: as many images as the built pages have PNG outputs."""
-    shown = 0
-    for page_path in PAGES:
-        opened = open_offline(browser, _html(page_path), PHONE)
-        try:
-            shown += len([i for i in opened.page.evaluate(SHOWN_IMAGES) if i["src"].endswith(".png")])
-        finally:
-            opened.page.close()
+    shown = sum(
+        len([i for i in opened_on_phone(page_path).page.evaluate(SHOWN_IMAGES) if i["src"].endswith(".png")])
+        for page_path in PAGES
+    )
     built = sum(
         len(re.findall(r"<img[^>]+src=\"[^\"]*_images/[^\"]+\.png\"", p.read_text()))
         for p in HTML.rglob("*.html")

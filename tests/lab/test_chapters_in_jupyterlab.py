@@ -1,9 +1,10 @@
 """The chapters as a trainee sees them in JupyterLab (``make lab``), opened in headless Chromium.
 
 Run by ``make labtest`` (part of ``make test``). The test starts ``jupyter lab`` on a free loopback port with a token
-it sets (no browser, ``--allow-root`` when run as root, settings and workspaces in a temporary folder), opens every
-chapter of ``_toc.yml`` in Debian's Chromium through Playwright (no browser download; every non-loopback request is
-blocked), and checks what jupyterlab-myst renders:
+it sets (no browser, ``--allow-root`` when run as root, settings and workspaces in a temporary folder), loads
+JupyterLab once in Debian's Chromium through Playwright (no browser download; every non-loopback request is blocked),
+opens every chapter of ``_toc.yml`` in it one after another (``docmanager:open``; the previous chapter's kernel is
+stopped and its tab disposed), and checks what jupyterlab-myst renders:
 
 * no MyST source shows as text: no ``{glue``, ``{eval``, ``{exercise``, ``{solution``, ``:label:``, ``{numref`` or
   ``{cite``;
@@ -110,6 +111,9 @@ def lab(tmp_path_factory):
         "--ServerApp.port_retries=0",
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # window.jupyterapp: the test opens each chapter in the one loaded JupyterLab (docmanager:open) instead of
+        # loading the whole application once per chapter
+        "--LabApp.expose_app_in_browser=True",
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
@@ -152,23 +156,57 @@ def browser():
         chromium.close()
 
 
-def _open(browser, lab, chapter: str, width: int = 1280):
+class LabPage:
+    """One JupyterLab page, loaded once, in which the chapters are opened one after another, with what it logged and
+    the outside requests it tried (both cleared for each chapter)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.console_messages: list[str] = []
+        self.outside: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def lab_page(browser, lab):
     base, token = lab
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    outside: list[str] = []
-    page.console_messages = []  # type: ignore[attr-defined]
-    page.on("console", lambda m: page.console_messages.append(m.text))  # type: ignore[attr-defined]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    opened = LabPage(page)
+    page.on("console", lambda m: opened.console_messages.append(m.text))
 
     def route(r):
         if urlparse(r.request.url).hostname in ("127.0.0.1", "localhost") or r.request.url.startswith("data:"):
             r.continue_()
         else:
-            outside.append(r.request.url)
+            opened.outside.append(r.request.url)
             r.abort()
 
     page.route("**/*", route)
-    page.goto(f"{base}/lab/tree/{chapter}.ipynb?token={token}&reset")
-    page.wait_for_selector(".jp-MarkdownCell", timeout=120_000)
+    page.goto(f"{base}/lab?token={token}&reset")
+    page.wait_for_function("!!window.jupyterapp", timeout=120_000)
+    page.evaluate("() => window.jupyterapp.restored")
+    yield opened
+    page.close()
+
+
+OPEN_CHAPTER = """async path => {
+  const app = window.jupyterapp;
+  for (const w of [...app.shell.widgets('main')]) {   // the previous chapter: its kernel stopped, its tab gone
+    if (w.sessionContext) { await w.sessionContext.shutdown().catch(() => {}); }
+    w.dispose();
+  }
+  const widget = await app.commands.execute('docmanager:open', {path});
+  await widget.context.ready;
+  return widget.id;
+}"""
+
+
+def _open(lab_page: LabPage, chapter: str):
+    page = lab_page.page
+    lab_page.console_messages.clear()
+    lab_page.outside.clear()
+    widget_id = page.evaluate(OPEN_CHAPTER, f"{chapter}.ipynb")
+    page.wait_for_function("document.querySelectorAll('.jp-NotebookPanel').length === 1", timeout=60_000)
+    page.wait_for_selector(f"[id='{widget_id}'] .jp-MarkdownCell", timeout=120_000)
     source = nbformat.read(BOOK / f"{chapter}.ipynb", as_version=4)
     n_markdown = sum(c.cell_type == "markdown" for c in source.cells)
     # wait until every Markdown cell has been rendered by jupyterlab-myst
@@ -176,7 +214,7 @@ def _open(browser, lab, chapter: str, width: int = 1280):
         f"document.querySelectorAll('.jp-MarkdownCell .myst').length >= {n_markdown}", timeout=120_000
     )
     page.wait_for_timeout(1500)
-    return page, source, outside
+    return page, source
 
 
 def _markdown_texts(page) -> list[str]:
@@ -188,124 +226,116 @@ def _markdown_texts(page) -> list[str]:
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_reads_as_the_book(browser, lab, chapter):
-    page, source, outside = _open(browser, lab, chapter)
-    try:
-        texts = _markdown_texts(page)
-        assert len(texts) == sum(c.cell_type == "markdown" for c in source.cells), "a Markdown cell is missing"
-        assert None not in texts, f"{chapter}: Markdown cell {texts.index(None)} is not rendered by jupyterlab-myst"
-        for text in texts:
-            for bad in FORBIDDEN:
-                assert bad not in text, f"{chapter}: {bad!r} shows as text in: {text[:300]!r}"
-        # every inline expression shows a stored value, not the expression itself (jupyterlab-myst's fallback)
-        code = set(page.eval_on_selector_all(".jp-MarkdownCell code", "els => els.map(e => e.textContent.trim())"))
-        exprs = [e for c in source.cells if c.cell_type == "markdown" for e in expressions(c.source)]
-        shown_as_code = sorted(e for e in exprs if e in code)
-        assert not shown_as_code, f"{chapter}: expressions without a stored value: {shown_as_code}"
-        errors = page.eval_on_selector_all(
-            ".jp-MarkdownCell .myst-RenderedExpressionError, "
-            ".jp-MarkdownCell [data-mime-type='application/vnd.jupyter.stderr']",
-            "els => els.map(e => e.innerText)",
-        )
-        assert not errors, f"{chapter}: expressions shown as errors: {errors}"
-        # citations and figure references: resolved, readable
-        unresolved = page.eval_on_selector_all(UNRESOLVED, "els => els.map(e => e.title + ': ' + e.textContent)")
-        assert not unresolved, f"{chapter}: unresolved references shown: {unresolved}"
-        missing = [
-            m
-            for m in page.console_messages
-            if "No target for internal reference" in m or "Could not link citation" in m
-        ]
-        assert not missing, f"{chapter}: jupyterlab-myst could not resolve: {missing[:5]}"
-        markdown_sources = [c.source for c in source.cells if c.cell_type == "markdown"]
-        n_numref = sum(len(re.findall(r"\{numref\}`", text)) for text in markdown_sources)
-        numrefs = page.eval_on_selector_all(".jp-MarkdownCell a[href^='#fig-']", "els => els.map(e => e.textContent)")
-        numbered = [t for t in numrefs if re.fullmatch(r"Figure\s\d+\.\d+", t.strip())]
-        assert len(numbered) >= n_numref, f"{chapter}: {n_numref} {{numref}} roles, shown as {numrefs}"
-        n_figures = sum(1 for c in source.cells if figure_caption(c))
-        captions = page.eval_on_selector_all(
-            ".jp-MarkdownCell figure figcaption", "els => els.map(e => e.textContent.slice(0, 40))"
-        )
-        assert len(captions) == n_figures, f"{chapter}: {n_figures} figure captions in source, shown: {captions}"
-        assert all(re.match(r"Figure\s\d+\.\d+:", c) for c in captions), captions
-        bib = citations.load()
-        by_url = citations.keys_by_url(bib)
-        cited = [(t, u) for text in markdown_sources for t, u in citations.LINK.findall(text) if u in by_url]
-        links = page.eval_on_selector_all(
-            ".jp-MarkdownCell a[href^='http']", "els => els.map(e => [e.textContent.trim(), e.getAttribute('href')])"
-        )
-        shown = {tuple(link) for link in links}
-        not_shown = [c for c in cited if c not in shown]
-        assert not not_shown, f"{chapter}: citations not shown as linked author-year text: {not_shown[:5]}"
-        # solutions: all present, all collapsed
-        n_solutions = sum(
-            len(re.findall(r"^[`:]{3,}\{solution\}", c.source, re.M)) for c in source.cells if c.cell_type == "markdown"
-        )
-        solutions = page.eval_on_selector_all(
-            ".jp-MarkdownCell details",
-            "els => els.filter(e => (e.querySelector('summary')?.textContent || '')"
-            ".trim().startsWith('Solution')).map(e => e.open)",
-        )
-        assert len(solutions) == n_solutions, f"{chapter}: {n_solutions} solutions in source, {len(solutions)} shown"
-        assert not any(solutions), f"{chapter}: a solution is open"
-        # a solution's text is not visible before it is opened
-        assert not outside, f"{chapter}: requests to outside hosts: {outside[:5]}"
-        if chapter in SCREENSHOT_CHAPTERS:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"jupyterlab-{chapter}.png"))
-            # the prose with its numbers and the exercises with their collapsed solutions
-            markdown = [c for c in source.cells if c.cell_type == "markdown"]
-            for name, wanted in (
-                ("numbers", lambda c: len(expressions(c.source)) >= 3),
-                ("exercises", lambda c: "{solution}" in c.source),
-                ("citations", lambda c: len(re.findall(r"\]\(https://doi\.org/", c.source)) >= 2),
-                ("figure", lambda c: figure_caption(c) is not None),
-            ):
-                k = next((i for i, c in enumerate(markdown) if wanted(c)), None)
-                if k is not None:
-                    block = "end" if name == "figure" else "start"  # a figure's image is in the cell above
-                    page.evaluate(
-                        f"document.querySelectorAll('.jp-MarkdownCell')[{k}].scrollIntoView({{block: '{block}'}})"
-                    )
-                    page.wait_for_timeout(500)
-                    page.screenshot(path=str(SHOTS / f"jupyterlab-{chapter}-{name}.png"))
-    finally:
-        page.close()
+def test_chapter_reads_as_the_book(lab_page, chapter):
+    page, source = _open(lab_page, chapter)
+    outside = lab_page.outside
+    texts = _markdown_texts(page)
+    assert len(texts) == sum(c.cell_type == "markdown" for c in source.cells), "a Markdown cell is missing"
+    assert None not in texts, f"{chapter}: Markdown cell {texts.index(None)} is not rendered by jupyterlab-myst"
+    for text in texts:
+        for bad in FORBIDDEN:
+            assert bad not in text, f"{chapter}: {bad!r} shows as text in: {text[:300]!r}"
+    # every inline expression shows a stored value, not the expression itself (jupyterlab-myst's fallback)
+    code = set(page.eval_on_selector_all(".jp-MarkdownCell code", "els => els.map(e => e.textContent.trim())"))
+    exprs = [e for c in source.cells if c.cell_type == "markdown" for e in expressions(c.source)]
+    shown_as_code = sorted(e for e in exprs if e in code)
+    assert not shown_as_code, f"{chapter}: expressions without a stored value: {shown_as_code}"
+    errors = page.eval_on_selector_all(
+        ".jp-MarkdownCell .myst-RenderedExpressionError, "
+        ".jp-MarkdownCell [data-mime-type='application/vnd.jupyter.stderr']",
+        "els => els.map(e => e.innerText)",
+    )
+    assert not errors, f"{chapter}: expressions shown as errors: {errors}"
+    # citations and figure references: resolved, readable
+    unresolved = page.eval_on_selector_all(UNRESOLVED, "els => els.map(e => e.title + ': ' + e.textContent)")
+    assert not unresolved, f"{chapter}: unresolved references shown: {unresolved}"
+    missing = [
+        m
+        for m in lab_page.console_messages
+        if "No target for internal reference" in m or "Could not link citation" in m
+    ]
+    assert not missing, f"{chapter}: jupyterlab-myst could not resolve: {missing[:5]}"
+    markdown_sources = [c.source for c in source.cells if c.cell_type == "markdown"]
+    n_numref = sum(len(re.findall(r"\{numref\}`", text)) for text in markdown_sources)
+    numrefs = page.eval_on_selector_all(".jp-MarkdownCell a[href^='#fig-']", "els => els.map(e => e.textContent)")
+    numbered = [t for t in numrefs if re.fullmatch(r"Figure\s\d+\.\d+", t.strip())]
+    assert len(numbered) >= n_numref, f"{chapter}: {n_numref} {{numref}} roles, shown as {numrefs}"
+    n_figures = sum(1 for c in source.cells if figure_caption(c))
+    captions = page.eval_on_selector_all(
+        ".jp-MarkdownCell figure figcaption", "els => els.map(e => e.textContent.slice(0, 40))"
+    )
+    assert len(captions) == n_figures, f"{chapter}: {n_figures} figure captions in source, shown: {captions}"
+    assert all(re.match(r"Figure\s\d+\.\d+:", c) for c in captions), captions
+    bib = citations.load()
+    by_url = citations.keys_by_url(bib)
+    cited = [(t, u) for text in markdown_sources for t, u in citations.LINK.findall(text) if u in by_url]
+    links = page.eval_on_selector_all(
+        ".jp-MarkdownCell a[href^='http']", "els => els.map(e => [e.textContent.trim(), e.getAttribute('href')])"
+    )
+    shown = {tuple(link) for link in links}
+    not_shown = [c for c in cited if c not in shown]
+    assert not not_shown, f"{chapter}: citations not shown as linked author-year text: {not_shown[:5]}"
+    # solutions: all present, all collapsed
+    n_solutions = sum(
+        len(re.findall(r"^[`:]{3,}\{solution\}", c.source, re.M)) for c in source.cells if c.cell_type == "markdown"
+    )
+    solutions = page.eval_on_selector_all(
+        ".jp-MarkdownCell details",
+        "els => els.filter(e => (e.querySelector('summary')?.textContent || '')"
+        ".trim().startsWith('Solution')).map(e => e.open)",
+    )
+    assert len(solutions) == n_solutions, f"{chapter}: {n_solutions} solutions in source, {len(solutions)} shown"
+    assert not any(solutions), f"{chapter}: a solution is open"
+    # a solution's text is not visible before it is opened
+    assert not outside, f"{chapter}: requests to outside hosts: {outside[:5]}"
+    if chapter in SCREENSHOT_CHAPTERS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"jupyterlab-{chapter}.png"))
+        # the prose with its numbers and the exercises with their collapsed solutions
+        markdown = [c for c in source.cells if c.cell_type == "markdown"]
+        for name, wanted in (
+            ("numbers", lambda c: len(expressions(c.source)) >= 3),
+            ("exercises", lambda c: "{solution}" in c.source),
+            ("citations", lambda c: len(re.findall(r"\]\(https://doi\.org/", c.source)) >= 2),
+            ("figure", lambda c: figure_caption(c) is not None),
+        ):
+            k = next((i for i, c in enumerate(markdown) if wanted(c)), None)
+            if k is not None:
+                block = "end" if name == "figure" else "start"  # a figure's image is in the cell above
+                page.evaluate(
+                    f"document.querySelectorAll('.jp-MarkdownCell')[{k}].scrollIntoView({{block: '{block}'}})"
+                )
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(SHOTS / f"jupyterlab-{chapter}-{name}.png"))
 
 
 @pytest.mark.skipif("05_responders" not in CHAPTERS, reason="chapter 5 is not in _toc.yml")
-def test_kernel_explorer_slider_changes_the_count(browser, lab):
-    page, _, _ = _open(browser, lab, "05_responders")
-    try:
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-KernelStatus", timeout=60_000)
-        # run every cell (Run > Run All Cells) and wait for the explorer
-        page.locator(".jp-Notebook").click()
-        page.keyboard.press("Escape")
-        page.evaluate("window.jupyterapp && window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        if not page.evaluate("!!window.jupyterapp"):
-            page.get_by_text("Run", exact=True).first.click()
-            page.get_by_text("Run All Cells", exact=True).click()
-        slider = page.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle").first
-        slider.wait_for(timeout=300_000)
-        text = page.locator(".widget-html-content").first
-        before = text.inner_text()
-        slider.scroll_into_view_if_needed()
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        slider.click()
-        count = re.compile(r"(\d+)\s*(?:of|/)\s*(\d+)")
-        assert count.search(before), before
-        after = before
-        for _ in range(60):  # one step at a time (each step is a kernel round trip) until the count moves
-            shown = text.inner_text()
-            page.keyboard.press("ArrowRight")
-            page.wait_for_function(
-                "([el, old]) => el.innerText !== old", arg=[text.element_handle(), shown], timeout=30_000
-            )
-            after = text.inner_text()
-            if count.search(after) and count.search(after).groups() != count.search(before).groups():
-                break
-        page.screenshot(path=str(SHOTS / "jupyterlab-05_responders-explorer.png"))
-        assert count.search(after), after
-        assert count.search(before).groups() != count.search(after).groups(), (before, after)
-    finally:
-        page.close()
+def test_kernel_explorer_slider_changes_the_count(lab_page):
+    page, _ = _open(lab_page, "05_responders")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-KernelStatus", timeout=60_000)
+    # run every cell (Run > Run All Cells) and wait for the explorer
+    page.locator(".jp-Notebook").click()
+    page.keyboard.press("Escape")
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    slider = page.locator(".widget-slider .noUi-handle, .widget-slider .slider-handle").first
+    slider.wait_for(timeout=300_000)
+    text = page.locator(".widget-html-content").first
+    before = text.inner_text()
+    slider.scroll_into_view_if_needed()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    slider.click()
+    count = re.compile(r"(\d+)\s*(?:of|/)\s*(\d+)")
+    assert count.search(before), before
+    after = before
+    for _ in range(60):  # one step at a time (each step is a kernel round trip) until the count moves
+        shown = text.inner_text()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "([el, old]) => el.innerText !== old", arg=[text.element_handle(), shown], timeout=30_000
+        )
+        after = text.inner_text()
+        if count.search(after) and count.search(after).groups() != count.search(before).groups():
+            break
+    page.screenshot(path=str(SHOTS / "jupyterlab-05_responders-explorer.png"))
+    assert count.search(after), after
+    assert count.search(before).groups() != count.search(after).groups(), (before, after)

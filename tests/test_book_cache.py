@@ -87,8 +87,6 @@ def test_cached_build_reexecutes_exactly_when_inputs_change(tmp_path):
     root.mkdir()
     _tiny_book(root, log)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SACRO_KIT_")}
-    repo_cache = REPO / "_build" / ".jupyter_cache"
-    repo_cache_before = sorted(repo_cache.rglob("*")) if repo_cache.exists() else None
     assert _executions(root, log, env) == 1, "a cold build executes the chapter"
     assert _executions(root, log, env) == 0, "a warm build with no change executes nothing"
     (root / "pkg" / "model.py").write_text("ANSWER = 2\n")
@@ -99,5 +97,13 @@ def test_cached_build_reexecutes_exactly_when_inputs_change(tmp_path):
     assert _executions(root, log, {**env, "SACRO_KIT_COHORT": str(cohort)}) == 1, \
         "a different cohort setting must invalidate the cached execution"
     assert (root / "_build" / ".jupyter_cache").is_dir(), "the tiny book keeps its own cache"
-    after = sorted(repo_cache.rglob("*")) if repo_cache.exists() else None
-    assert after == repo_cache_before, "the test must not touch the repository's own execution cache"
+    # the repository's own book may be building beside this test (`make test` runs two streams), so its cache is
+    # checked for records of this tiny book, not for being unchanged
+    repo_cache = REPO / "_build" / ".jupyter_cache"
+    if (repo_cache / "global.db").is_file():
+        from jupyter_cache import get_cache
+
+        cache = get_cache(repo_cache)
+        uris = [r.uri for r in cache.list_project_records()] + [r.uri for r in cache.list_cache_records()]
+        strays = [u for u in uris if str(tmp_path) in u]
+        assert not strays, f"the test wrote into the repository's own execution cache: {strays}"

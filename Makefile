@@ -35,16 +35,16 @@ book: $(STAMP)
 ## wall time on two cores. Each stream's output is printed, whole, when it ends, with each phase's wall and CPU time;
 ## the first failure stops its stream and fails `make test`.
 XDIST ?= -n 2
-PHASE = TIMEFORMAT="[make test] $(1): %0R s wall, %0U s user + %0S s system CPU"; time $(MAKE) --no-print-directory $(1)
+PHASE = { TIMEFORMAT="[make test] $(1): %0R s wall, %0U s user + %0S s system CPU"; time $(MAKE) --no-print-directory $(1); }
 test: $(STAMP)
 	@TIMEFORMAT="[make test] all phases: %0R s wall, %0U s user + %0S s system CPU"; \
 	  time $(MAKE) --no-print-directory -j2 --output-sync=recurse test-stream-book test-stream-kernels
 
 test-stream-book: $(STAMP)
-	@$(call PHASE,lint) && $(call PHASE,book) && $(call PHASE,browser)
+	+@$(call PHASE,lint) && $(call PHASE,book) && $(call PHASE,browser)
 
 test-stream-kernels: $(STAMP)
-	@$(call PHASE,kernels) && $(call PHASE,unit) && $(call PHASE,nbval) && $(call PHASE,labtest)
+	+@$(call PHASE,kernels) && $(call PHASE,unit) && $(call PHASE,nbval) && $(call PHASE,labtest)
 
 ## kernels: compile the numba kernels once (cached beside their source) before the test processes need them, so two
 ## processes never compile them at the same time

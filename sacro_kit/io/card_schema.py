@@ -55,7 +55,7 @@ SCHEMA_V1 = "sacro_kit.reported-card/1"
 SCHEMA_V2 = "sacro_kit.reported-card/2"
 SCALE_TYPES = ("integer", "real")
 COMBINE = ("single", "sum", "mean")
-STAT_FIELDS = ("median", "q1", "q3", "min", "max", "mean", "sd", "se")
+STAT_FIELDS = ("median", "q1", "q3", "min", "max", "mean", "sd", "se", "pm")
 KINDS = ("count", "summary", "proportion", "responders", "direction")
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -167,6 +167,8 @@ class Cell:
             return "mean_se"
         if {"mean", "q1", "q3"} <= have:
             return "mean_iqr"
+        if {"mean", "pm"} <= have:
+            return "mean_pm"
         return "+".join(f for f in STAT_FIELDS if f in have)
 
     def where(self) -> str:
@@ -192,6 +194,8 @@ class Cell:
             return f"{s['mean'].text} ± {s[spread].text} ({spread.upper()}){extra}"
         if shape == "mean_iqr":
             return f"mean {s['mean'].text} (IQR {s['q1'].text}–{s['q3'].text})"
+        if shape == "mean_pm":
+            return f"{s['mean'].text} ± {s['pm'].text} (SD or SE, not stated)"
         return ", ".join(f"{k} {v.text}" for k, v in s.items())
 
 
@@ -502,7 +506,7 @@ def _cell(v: _V2, raw, keys, defaults: dict, card) -> Cell:
             stats[name] = number
     if not stats:
         v.src.fail(keys, f"no statistic; give some of {', '.join(STAT_FIELDS)}")
-    for spread in ("sd", "se"):
+    for spread in ("sd", "se", "pm"):
         if spread in stats and "mean" not in stats:
             v.src.fail(keys + (spread,), f"{spread} without a mean")
         if spread in stats and stats[spread].interval[1] <= 0:
@@ -520,7 +524,7 @@ def _cell(v: _V2, raw, keys, defaults: dict, card) -> Cell:
     scale = card["outcomes"][outcome].scale
     if scale is not None and change is None:
         for name, number in stats.items():
-            if name in ("sd", "se") or number.relation != "=":
+            if name in ("sd", "se", "pm") or number.relation != "=":
                 continue
             low, high = number.interval
             if (scale.min is not None and high <= scale.min) or (scale.max is not None and low > scale.max):
@@ -700,7 +704,10 @@ def _claim2(v: _V2, key: str, raw, card) -> Any:
 def _parse_v2(source: _Source) -> Card:
     v = _V2(source)
     raw = v.mapping(
-        source.data, (), required=("schema", "study", "claims"), optional=("scales", "outcomes", "groups", "timepoints")
+        source.data,
+        (),
+        required=("schema", "study", "claims"),
+        optional=("scales", "outcomes", "groups", "timepoints", "literature"),
     )
     study = _study(v, raw["study"])
 

@@ -33,6 +33,11 @@ resp = sk.responders(cohort["rest_pre"], cohort["rest_post"], 0.30)
 print("responders", resp.k, "of", resp.n)
 
 studies = sk.load_studies()
+# the installed table is what the installed cards give (a study is described once, in its card)
+from sacro_kit.io.literature import STUDIES_PATH  # noqa: E402
+from sacro_kit.io.literature_cards import studies_csv_text  # noqa: E402
+
+assert studies_csv_text().encode("utf-8") == STUDIES_PATH.read_bytes()
 table = sk.pooling_table(studies)
 eligible = table[table["eligible"]]
 meta = sk.meta_analysis(eligible["yi"], eligible["vi"])

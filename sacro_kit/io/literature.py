@@ -1,7 +1,8 @@
 """The published sacroplasty studies, loaded with validation and turned into a pooling table.
 
 ``data/literature/studies.csv`` holds one row per study arm and follow-up time point, each number backed
-by a verbatim quote in ``data/literature/provenance.md``. :func:`load_studies` checks every cell and
+by a verbatim quote in ``data/literature/provenance.md``. It is generated from the studies' cards
+(:mod:`sacro_kit.io.literature_cards`; ``python -m sacro_kit.io.literature --write``), where each study is described once. :func:`load_studies` checks every cell and
 never drops a row; it adds a ``row_id`` (row 1 = first data row, as in ``provenance.md``), the file
 ``line``, and flags taken from ``notes.md`` (unverified authors, mixed etiology, between-arm p-values,
 SD-vs-SE doubt, possible patient overlap). :func:`pooling_table` picks one time point per arm, converts
@@ -535,3 +536,37 @@ def _pool_row(
     out["flag_notes"] = row["flag_notes"]
     out["source_url"] = row["source_url"]
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sacro_kit.io.literature --write``: write ``studies.csv`` from the cards (``--check``: compare)."""
+    import argparse
+    import sys
+
+    from sacro_kit.io.literature_cards import studies_csv_text
+
+    parser = argparse.ArgumentParser(
+        prog="python -m sacro_kit.io.literature",
+        description="Build the literature table (studies.csv) from the studies' cards and their literature: blocks.",
+    )
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--write", action="store_true", help=f"write the table to --out (default {STUDIES_PATH})")
+    action.add_argument("--check", action="store_true", help="exit 1 if --out differs from what the cards give")
+    action.add_argument("--print", action="store_true", help="write the table to standard output")
+    parser.add_argument("--out", type=Path, default=STUDIES_PATH, help="the table's path")
+    args = parser.parse_args(argv)
+    text = studies_csv_text()
+    if args.print:
+        sys.stdout.write(text)
+        return 0
+    if args.check:
+        same = args.out.is_file() and args.out.read_bytes() == text.encode("utf-8")
+        print(f"{args.out}: {'is what the cards give' if same else 'differs from what the cards give; run --write'}")
+        return 0 if same else 1
+    args.out.write_bytes(text.encode("utf-8"))
+    print(f"wrote {args.out} ({text.count(chr(10)) - 1} rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -24,7 +24,7 @@ def test_ch8_only_one_count_prints_the_percentage(card):
 def test_ch8_sample_count_matches_a_brute_force_count(card):
     # Independent of count_samples: enumerate the six order statistics that type 4 (numpy's
     # "interpolated_inverted_cdf") interpolates for n = 29 (x7, x8; x14, x15; x21, x22), keep those whose quartiles
-    # print as 4 / 7 / 8.5 at one decimal, and count the sorted fillings of the other 23 positions on 0..10 by
+    # print as 4 / 7 / 8.5, each at its own precision ("4" is 3.5 to 4.5, "8.5" 8.45 to 8.55), and count the sorted fillings of the other 23 positions on 0..10 by
     # stars and bars: C(len + span, len) non-decreasing runs of length len between their neighbours.
     rest = card["rest_pain"]
     assert (rest.n, rest.pre.q1.text, rest.pre.center.text, rest.pre.q3.text) == (29, "4", "7", "8.5")
@@ -32,10 +32,10 @@ def test_ch8_sample_count_matches_a_brute_force_count(card):
     for x7, x8, x14, x15, x21, x22 in itertools.combinations_with_replacement(range(11), 6):
         sample = [x7] * 7 + [x8] * 6 + [x14] + [x15] * 6 + [x21] + [x22] * 8
         q1, median, q3 = np.quantile(sample, [0.25, 0.5, 0.75], method="interpolated_inverted_cdf")
-        if abs(q1 - 4) <= 0.05 and abs(median - 7) <= 0.05 and abs(q3 - 8.5) <= 0.05:
+        if abs(q1 - 4) <= 0.5 and abs(median - 7) <= 0.5 and abs(q3 - 8.5) <= 0.05:
             total += (math.comb(6 + x7, 6) * math.comb(5 + x14 - x8, 5) * math.comb(5 + x21 - x15, 5)
                       * math.comb(7 + 10 - x22, 7))
-    assert total == 94752
+    assert total == 210000  # read card-wide ("4" as 4.0, "7" as 7.0) it would be 94752
     assert check_answer("ch8-ex2", total, card=card)
     assert not check_answer("ch8-ex2", total + 1, card=card)
 

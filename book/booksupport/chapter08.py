@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 import sacro_kit as sk
 
 
@@ -27,9 +29,44 @@ def check_facts(checks) -> dict:
             "n_unverifiable": int(summary.get("unverifiable", 0))}
 
 
-def fitting_facts(fits) -> dict:
-    """The quartile definitions that could print the card, by name, and how many."""
-    return {"fitting": ", ".join(sk.METHOD_LABEL[m] for m in fits) if fits else "none", "n_fitting": len(fits)}
+def _labels(methods) -> str:
+    return ", ".join(sk.METHOD_LABEL[m] for m in methods) if methods else "none"
+
+
+def precision_facts(card, wide) -> dict:
+    """Examples of the two readings from the card's own medians and quartiles: ``per_value_example`` (what a value
+    printed at its precision stands for) and ``card_wide_example`` (a coarser value read at ``wide`` decimals)."""
+    values = [v for c in card if c.kind == "paired_summary" and c.pre.center_label == "median"
+              for s in (c.pre, c.post) for v in (s.q1, s.center, s.q3)]
+    fine = next((v for v in values if v.decimals == wide), values[0])
+    coarse = next((v for v in values if v.decimals < wide), None)
+
+    def span(v) -> str:
+        half = 0.5 * 10 ** -v.decimals
+        return f'"{v.text}" is {v.value - half:.{v.decimals + 1}f} to {v.value + half:.{v.decimals + 1}f}'
+
+    per_value = span(fine) + (f", {span(coarse)}" if coarse is not None else "")
+    card_wide = (f'a "{coarse.text}" printed beside "{fine.text}" is read as {coarse.value:.{wide}f}'
+                 if coarse is not None else "every value is already printed at that precision")
+    return {"per_value_example": per_value, "card_wide_example": card_wide}
+
+
+def fitting_facts(card, readings, fits, wide) -> dict:
+    """The quartile definitions that could print every median (IQR) of the card, each printed value read at its own
+    precision (``fitting``, ``n_fitting``), and the card-wide reading at ``wide`` decimals as a sensitivity sentence
+    (``wide_sentence``): ``readings`` is the chapter's table of ``sk.check_median_iqr`` results."""
+    per_value = "fits (each value at its precision)"
+    card_wide = "fits (card-wide, sensitivity)"
+    wide_fits = tuple(m for m in sk.QUANTILE_METHODS if all(m in f for f in readings[card_wide]))
+    changed = int(sum(a != b for a, b in zip(readings[per_value], readings[card_wide])))
+    outcome = ("the same definitions fit" if wide_fits == tuple(fits)
+               else f"{len(wide_fits)} definition(s) would fit ({_labels(wide_fits)})")
+    rows = "no summary changes its verdict" if changed == 0 else f"{changed} of {len(readings)} summaries change"
+    return {**precision_facts(card, wide), "fitting": _labels(fits), "n_fitting": len(fits),
+            "n_readings": len(readings),
+            "wide_sentence": (f"Read card-wide instead, every value at the card's {wide} decimal(s) (so that "
+                              f"{precision_facts(card, wide)['card_wide_example']}, which the print "
+                              f"does not claim), {outcome} and {rows}: a sensitivity reading, never the verdict.")}
 
 
 def impossible_p_facts(impossible) -> dict:
@@ -38,9 +75,14 @@ def impossible_p_facts(impossible) -> dict:
             "impossible_claims": ", ".join(impossible["claim"]) if len(impossible) else "none"}
 
 
-def count_facts(method, decimals) -> dict:
-    """The quartile definition and the precision the sample counts use."""
-    return {"count_method": sk.METHOD_LABEL[method], "count_decimals": decimals}
+def count_facts(method, counts, wide) -> dict:
+    """The quartile definition the sample counts use, and how much the card-wide reading at ``wide`` decimals (the
+    sensitivity column of ``counts``) narrows them: the smallest and largest share of the per-value count it keeps."""
+    printed = counts[counts["sorted samples that print it"] > 0]  # a summary no sample prints has no share
+    share = 100 * printed["card-wide reading (sensitivity)"] / printed["sorted samples that print it"]
+    share = share if len(share) else pd.Series([100.0])
+    return {"count_method": sk.METHOD_LABEL[method], "count_decimals": wide,
+            "wide_share_min": float(share.min()), "wide_share_max": float(share.max())}
 
 
 def verification_facts(verified) -> dict:
@@ -63,8 +105,8 @@ def consistent_counts(card) -> int:
     return sum(sk.check_percentage(k, example.n, example.percent.text).consistent for k in range(example.n + 1))
 
 
-def rest_before_samples(card, method, decimals) -> int:
-    """Exercise 8.2's answer: how many sorted samples print rest pain's summary before."""
+def rest_before_samples(card, method) -> int:
+    """Exercise 8.2's answer: how many sorted samples print rest pain's summary before, each printed value read at
+    its own precision."""
     rest = card["rest_pain"]
-    return sk.count_samples(rest.n, rest.pre.q1.text, rest.pre.center.text, rest.pre.q3.text, quantile_type=method,
-                            decimals=decimals)
+    return sk.count_samples(rest.n, rest.pre.q1.text, rest.pre.center.text, rest.pre.q3.text, quantile_type=method)

@@ -14,7 +14,7 @@ except ModuleNotFoundError:  # Colab (no checkout of this repository): fetch it,
     subprocess.run(["git", "clone", "--depth", "1", "--branch", BRANCH, REPOSITORY, "sacro_kit_repo"], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "./sacro_kit_repo"], check=True)  # dependencies
     os.chdir("sacro_kit_repo/book")
-    sys.path[:0] = [os.getcwd(), os.path.dirname(os.getcwd())]  # booksupport; the kit beside its data/
+    sys.path.insert(0, os.getcwd())  # booksupport, beside the chapters; the kit is the installed package
     import sacro_kit as sk'''
 
 def main(p):

@@ -17,6 +17,7 @@ data as one line per subject).
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -286,7 +287,11 @@ def slope_plot(
     groups["direction"] = np.select([change > 0, change < 0], ["decreased", "increased"], "unchanged")
 
     pal = sns.color_palette("colorblind")
-    styles = {"decreased": (pal[0], "-"), "unchanged": (pal[7], ":"), "increased": (pal[1], "--")}
+    styles: dict[str, tuple[Any, Any]] = {
+        "decreased": (pal[0], "-"),
+        "unchanged": (pal[7], ":"),
+        "increased": (pal[1], "--"),
+    }
     fig, ax = _figure_and_axes(ax, (FIGURE_WIDTH, 5.6))
     for row in groups.itertuples(index=False):
         color, style = styles[row.direction]

@@ -461,14 +461,14 @@ def spread_plot(
     ['3 reconstructed cohorts', 'shipped cohort', 'reported']
     >>> plt.close(fig)
     """
-    values = np.asarray(values, dtype=float)
-    if values.size == 0 or not np.isfinite(values).all():
+    shown = np.asarray(values, dtype=float)
+    if shown.size == 0 or not np.isfinite(shown).all():
         raise ValueError("values must be a non-empty sequence of finite numbers")
     colours = palette()
     fig, (ax,) = _figure((FIGURE_WIDTH, 2.9))
-    jitter = np.random.default_rng(0).uniform(-0.12, 0.12, values.size)
+    jitter = np.random.default_rng(0).uniform(-0.12, 0.12, shown.size)
     ax.boxplot(
-        values,
+        shown,
         orientation="horizontal",
         positions=[0],
         widths=0.5,
@@ -476,14 +476,14 @@ def spread_plot(
         medianprops={"color": colours["cohort"]},
     )
     ax.scatter(
-        values,
+        shown,
         jitter,
         s=9,
         color=colours["band"],
         alpha=0.6,
         linewidths=0,
         zorder=3,
-        label=f"{values.size} reconstructed cohorts",
+        label=f"{shown.size} reconstructed cohorts",
     )
     if observed is not None:
         ax.plot(

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from typing import Any
 
 import numpy as np
 
@@ -246,7 +247,7 @@ class JointChain:
                 if spec.pool == "followed":
                     self.followed_only += [block.pre_col, block.post_col]
         self._move_table()
-        self._kernel_state = None
+        self._kernel_state: list[Any] | None = None
         self._uniforms = np.empty(0)
         self._next = 0
         if not self.valid_all():
@@ -544,6 +545,7 @@ class JointChain:
         from sacro_kit.forensics.reconstruction import _p_satisfied, _p_value
 
         state = self._kernel_state
+        assert state is not None, "the kernel asks about an edge only while it runs"
         edge_block, edge_hist, edge_ok, nedge, query = state[6]
         T = (query.size - 1) // 2
         b = int(query[0])
@@ -721,7 +723,7 @@ def _autocorrelation_time(x: np.ndarray) -> float:
 
 def chain_statistics(chain: JointChain) -> dict[str, float]:
     """Cheap summaries of the chain's state whose autocorrelation shows how fast the chain mixes."""
-    out = {}
+    out: dict[str, float] = {}
     P = chain.P
     for block in chain.blocks:
         pairs = [(row[block.pre_col], row[block.post_col]) for row in P if row[block.pre_col] >= 0]
@@ -732,8 +734,9 @@ def chain_statistics(chain: JointChain) -> dict[str, float]:
         out[f"{block.spec.key}: post sum"] = sum(b for _, b in pairs)
     for c in (chain.pain_col, chain.follow_col):
         if c is not None:
+            column_counts = chain.counts[c] or []
             out[f"{chain.names[c]}: sum"] = (
-                chain.sums[c] if chain.units[c] is not None else sum(k * v for v, k in enumerate(chain.counts[c]))
+                chain.sums[c] if chain.units[c] is not None else sum(k * v for v, k in enumerate(column_counts))
             )
     if chain.follow_col is not None and chain.blocks:
         out["overlap of the first two blocks"] = (

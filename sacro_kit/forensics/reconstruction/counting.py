@@ -9,6 +9,7 @@ import bisect
 import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -253,6 +254,7 @@ class _SortedSampler:
         unary, pair = _masks(n, constraints, values, rounding)
         self.unary, self.pair_masks = unary, {j: m & np.triu(np.ones((size, size), bool)) for j, m in pair.items()}
         self.sum_allowed = None
+        self.cumulative: list[Any]  # per step: rows of cumulative weights (lists), or one 2-D array with a sum
         upper = np.triu(np.ones((size, size), bool))
         # steps[j - 1] = admissible (x_(j), x_(j+1)) value pairs, j = 1..n-1
         self.steps = [pair.get(j, np.ones((size, size), bool)) & upper for j in range(1, n)]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -60,7 +61,7 @@ RECONSTRUCTION_COUNT_MAX = 4
 
 
 #: The test that reproduces a reported p: Wilcoxon signed-rank as R's wilcox.test computes it with ties.
-P_TEST = {"zero_method": "wilcox", "method": "asymptotic", "correction": True}
+P_TEST: dict[str, Any] = {"zero_method": "wilcox", "method": "asymptotic", "correction": True}
 
 
 P_TEST_LABEL = (

@@ -235,13 +235,13 @@ def verify_cohort(
 
         elif claim.kind == "paired_direction":
             pre, post = _complete(columns, claim.variables)
-            result = sign_test(pre, post)
-            rows.equal(key, "n", claim.n, result.n_used + result.n_unchanged)
-            total = result.n_used + result.n_unchanged
+            signs = sign_test(pre, post)
+            rows.equal(key, "n", claim.n, signs.n_used + signs.n_unchanged)
+            total = signs.n_used + signs.n_unchanged
             for name, part, k in (
-                ("decreased", claim.decreased, result.n_decreased),
-                ("unchanged", claim.unchanged, result.n_unchanged),
-                ("increased", claim.increased, result.n_increased),
+                ("decreased", claim.decreased, signs.n_decreased),
+                ("unchanged", claim.unchanged, signs.n_unchanged),
+                ("increased", claim.increased, signs.n_increased),
             ):
                 rows.equal(key, name, part.k, k)
                 rows.printed(key, f"{name} percent", part.percent, 100 * k / total, percent=True)
@@ -455,7 +455,8 @@ def _stacked_quartiles(values: np.ndarray, method) -> np.ndarray:
                 exact = np.array([float((1 - g) * Fraction(a) + g * Fraction(b)) for a, b in pairs])
                 out[q, rows] = exact[inverse.ravel()]
         else:
-            out[:, rows] = np.quantile(block, ps, axis=1, method=NUMPY_METHOD[method])
+            # numpy's stubs want a Literal; NUMPY_METHOD's values are numpy's own method names
+            out[:, rows] = np.quantile(block, ps, axis=1, method=NUMPY_METHOD[method])  # type: ignore[call-overload]
     return out
 
 

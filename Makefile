@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUILD := _build
 
-.PHONY: install book test test-stream-book test-stream-kernels kernels check lint unit nbval browser labtest chromium notebooks lab launch bench clean
+.PHONY: install book test test-stream-book test-stream-unit test-stream-notebooks kernels check lint unit nbval browser labtest chromium notebooks lab launch bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,26 +30,30 @@ book: $(STAMP)
 
 ## test: everything: lint and types, unit/property tests and doctests, nbval over every chapter, the book build,
 ## the built book in a browser and the chapters in JupyterLab.
-## Two independent streams share the machine's cores: (lint, book, browser) and (compiled kernels, unit, nbval,
-## JupyterLab). Most phases are single-threaded or wait on a browser, so running them side by side roughly halves the
-## wall time on two cores. Each stream's output is printed, whole, when it ends, with each phase's wall and CPU time;
-## the first failure stops its stream and fails `make test`.
+## Three independent streams share the machine's cores: (lint, book, browser), (numba kernels, unit) and (numba
+## kernels, nbval, JupyterLab). Many phases are single-threaded or wait on a browser, so side by side they keep both
+## cores busy. Each stream's output is printed, whole, when it ends, with each phase's wall and CPU time; the first
+## failure stops its stream and fails `make test`.
 XDIST ?= -n 2
 PHASE = { TIMEFORMAT="[make test] $(1): %0R s wall, %0U s user + %0S s system CPU"; time $(MAKE) --no-print-directory $(1); }
 test: $(STAMP)
 	@TIMEFORMAT="[make test] all phases: %0R s wall, %0U s user + %0S s system CPU"; \
-	  time $(MAKE) --no-print-directory -j2 --output-sync=recurse test-stream-book test-stream-kernels
+	  time $(MAKE) --no-print-directory -j3 --output-sync=recurse test-stream-book test-stream-unit test-stream-notebooks
 
 test-stream-book: $(STAMP)
 	+@$(call PHASE,lint) && $(call PHASE,book) && $(call PHASE,browser)
 
-test-stream-kernels: $(STAMP)
-	+@$(call PHASE,kernels) && $(call PHASE,unit) && $(call PHASE,nbval) && $(call PHASE,labtest)
+test-stream-unit: $(STAMP)
+	+@$(call PHASE,kernels) && $(call PHASE,unit)
 
-## kernels: compile the numba kernels once (cached beside their source) before the test processes need them, so two
-## processes never compile them at the same time
+test-stream-notebooks: $(STAMP)
+	+@$(call PHASE,kernels) && $(call PHASE,nbval) && $(call PHASE,labtest)
+
+## kernels: compile the numba kernels once (cached beside their source) before the test processes need them; a lock
+## makes a second caller wait for the first and then find them compiled
 kernels: $(STAMP)
-	$(BIN)/python tests/compile_kernels.py
+	@mkdir -p $(BUILD)
+	$$(command -v flock >/dev/null && echo flock $(BUILD)/.kernels.lock) $(BIN)/python tests/compile_kernels.py
 
 ## check: the inner loop (under a minute): lint, types, unit tests and doctests without the slow ones (no notebooks,
 ## no book build)

@@ -92,3 +92,11 @@ def test_tipping_point_result_names_its_interval():
     assert tp.ci_method == "clopper-pearson"
     with pytest.warns(DeprecationWarning, match="use ci_method"):
         assert tp.method == "clopper-pearson"
+
+
+def test_description_field_is_quantile_type_and_method_warns():
+    d = sk.describe([3, 1, 2], quantile_type=6)
+    assert d.quantile_type == 6
+    assert d.to_dict()["quantile_type"] == 6 and "method" not in d.to_dict()
+    with pytest.warns(DeprecationWarning, match="use quantile_type"):
+        assert d.method == 6

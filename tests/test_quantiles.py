@@ -171,7 +171,7 @@ def test_describe_agrees_with_quantile_for_every_method(method):
     x = [3, 7, 7, 2, 9, 10, 4, 6, 8, 1, 5, 7, 8]
     d = describe(x, quantile_type=method)
     assert (d.q1, d.median, d.q3) == tuple(quantile(x, [0.25, 0.5, 0.75], quantile_type=method))
-    assert d.method == method
+    assert d.quantile_type == method
 
 
 def test_quantile_input_errors():

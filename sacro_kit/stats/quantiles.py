@@ -258,7 +258,15 @@ class Description(Result):
     q3: float
     min: float
     max: float
-    method: Method
+    quantile_type: Method
+
+    @property
+    def method(self) -> Method:
+        """Deprecated name of :attr:`quantile_type`."""
+        import warnings
+
+        warnings.warn("Description.method is deprecated; use quantile_type", DeprecationWarning, stacklevel=2)
+        return self.quantile_type
 
     @property
     def iqr(self) -> float:
@@ -295,7 +303,7 @@ def describe(x: Iterable[float], quantile_type: Method = 7) -> Description:
     Examples
     --------
     >>> describe([7, 8, None, 4], quantile_type=6)
-    Description(n=3, n_missing=1, median=7.0, q1=4.0, q3=8.0, min=4.0, max=8.0, method=6)
+    Description(n=3, n_missing=1, median=7.0, q1=4.0, q3=8.0, min=4.0, max=8.0, quantile_type=6)
     """
     method = quantile_type
     raw = _as_float(x)

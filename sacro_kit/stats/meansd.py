@@ -337,139 +337,15 @@ def estimate_mean_sd(
     4.356748
     """
     n = _sample_size(n)
-    a, lo, m, hi, b = (
-        _number(k, v) for k, v in (("min", min), ("q1", q1), ("median", median), ("q3", q3), ("max", max))
+    q = _Quantiles(
+        *(_number(k, v) for k, v in (("min", min), ("q1", q1), ("median", median), ("q3", q3), ("max", max)))
     )
-    if m is None:
-        raise ValueError("median is required for every scenario (S1, S2, S3)")
-    has_range = a is not None and b is not None
-    has_iqr = lo is not None and hi is not None
-    if (a is None) != (b is None):
-        raise ValueError("give both min and max, or neither")
-    if (lo is None) != (hi is None):
-        raise ValueError("give both q1 and q3, or neither")
-    if has_range and has_iqr:
-        scenario = "S3"
-    elif has_range:
-        scenario = "S1"
-    elif has_iqr:
-        scenario = "S2"
-    else:
-        raise ValueError("need q1 and q3 (S2), min and max (S1), or all five (S3) besides the median")
-
-    ordered = [(k, v) for k, v in (("min", a), ("q1", lo), ("median", m), ("q3", hi), ("max", b)) if v is not None]
-    for (k1, v1), (k2, v2) in zip(ordered, ordered[1:]):
-        if v1 > v2:
-            raise ValueError(f"quantiles out of order: {k1} = {v1:g} > {k2} = {v2:g}")
-    if has_iqr and hi == lo:
-        raise ValueError(f"q1 = q3 = {lo:g}: a zero IQR gives no information on the SD")
-    if has_range and b == a:
-        raise ValueError(f"min = max = {a:g}: a zero range gives no information on the SD")
-
-    mean_method = str(mean_method).lower()
-    if mean_method not in MEAN_METHODS:
-        raise ValueError(f"mean_method must be one of {MEAN_METHODS}, got {mean_method!r}")
-    if sd_method is None:
-        sd_method = "shi" if scenario == "S3" else "wan"
-    sd_method = str(sd_method).lower()
-    if sd_method not in SD_METHODS:
-        raise ValueError(f"sd_method must be one of {SD_METHODS}, got {sd_method!r}")
-    if xi_eta not in ("formula", "table"):
-        raise ValueError(f"xi_eta must be 'formula' or 'table', got {xi_eta!r}")
-    valid_mean = {"luo": ("S1", "S2", "S3"), "wan": ("S1", "S2", "S3"), "hozo": ("S1",), "bland": ("S3",)}
-    valid_sd = {"wan": ("S1", "S2", "S3"), "shi": ("S3",), "hozo": ("S1",)}
-    if scenario not in valid_mean[mean_method]:
-        raise ValueError(f"mean_method={mean_method!r} is defined only for {valid_mean[mean_method]}, not {scenario}")
-    if scenario not in valid_sd[sd_method]:
-        raise ValueError(f"sd_method={sd_method!r} is defined only for {valid_sd[sd_method]}, not {scenario}")
-
-    # ---- mean ----
-    if mean_method == "luo":
-        if scenario == "S1":
-            w = 4 / (4 + n**0.75)
-            mean = w * (a + b) / 2 + (1 - w) * m
-        elif scenario == "S2":
-            mean = (0.7 + 0.39 / n) * (lo + hi) / 2 + (0.3 - 0.39 / n) * m
-        else:
-            w1 = 2.2 / (2.2 + n**0.75)
-            w2 = 0.7 - 0.72 / n**0.55
-            mean = w1 * (a + b) / 2 + w2 * (lo + hi) / 2 + (1 - w1 - w2) * m
-    elif mean_method == "wan":
-        if scenario == "S1":
-            mean = (a + 2 * m + b) / 4 + (a - 2 * m + b) / (4 * n)
-        elif scenario == "S2":
-            mean = (lo + m + hi) / 3
-        else:
-            mean = (a + 2 * lo + 2 * m + 2 * hi + b) / 8
-    elif mean_method == "bland":
-        mean = (a + 2 * lo + 2 * m + 2 * hi + b) / 8
-    else:  # hozo, S1
-        mean = (a + 2 * m + b) / 4 + (a - 2 * m + b) / (4 * n) if n <= 25 else m
-
-    # ---- SD ----
-    xi = eta = None
-    constants = "not used (Hozo's rules)"
-    if sd_method == "hozo":
-        if n <= 15:
-            sd = math.sqrt(((a - 2 * m + b) ** 2 / 4 + (b - a) ** 2) / 12)
-        elif n <= 70:
-            sd = (b - a) / 4
-        else:
-            sd = (b - a) / 6
-    else:
-        xi, eta, constants = _divisors(n, scenario in ("S1", "S3"), scenario in ("S2", "S3"), xi_eta)
-        if sd_method == "wan":
-            if scenario == "S1":
-                sd = (b - a) / xi
-            elif scenario == "S2":
-                sd = (hi - lo) / eta
-            else:
-                sd = 0.5 * (b - a) / xi + 0.5 * (hi - lo) / eta
-        else:  # shi, S3: theta1 = (2 + 0.14 n^0.6) Phi^-1(.), theta2 = (2 + 2/(0.07 n^0.6)) Phi^-1(.)
-            w = 1 / (1 + 0.07 * n**0.6)
-            sd = w * (b - a) / xi + (1 - w) * (hi - lo) / eta
-
-    # ---- warnings ----
-    notes: list[str] = []
-    stat, critical = _skewness_test(scenario, n, a, lo, m, hi, b)
-    if abs(stat) > critical:
-        notes.append(
-            f"skewed: Shi et al. (2023) skewness statistic {stat:+.3f} exceeds its 5% critical value "
-            f"{critical:.3f} for n = {n}; a normal-theory conversion is biased"
-        )
-    if has_iqr and m in (lo, hi):
-        which = "q1" if m == lo else "q3"
-        notes.append(
-            f"median equals {which} ({m:g}): at least a quarter of the sample shares one value "
-            "(heaped or censored data)"
-        )
-    if has_range and m in (a, b):
-        which = "min" if m == a else "max"
-        notes.append(f"median equals the {which} ({m:g}): at least half of the sample shares one value")
-    if scale is not None:
-        try:
-            floor, ceiling = (float(x) for x in scale)
-        except (TypeError, ValueError):
-            raise ValueError(f"scale must be a (low, high) pair, got {scale!r}") from None
-        if not floor < ceiling:
-            raise ValueError(f"scale must be (low, high) with low < high, got {scale!r}")
-        for k, v in ordered:
-            if v < floor or v > ceiling:
-                raise ValueError(f"{k} = {v:g} lies outside the scale {floor:g}-{ceiling:g}")
-        at_floor = [k for k, v in ordered if v == floor]
-        at_ceiling = [k for k, v in ordered if v == ceiling]
-        if at_floor:
-            notes.append(
-                f"floor effect: {', '.join(at_floor)} at the scale minimum {floor:g}; the data are "
-                "censored at the floor, so the normal-based mean and SD are unreliable"
-            )
-        if at_ceiling:
-            notes.append(
-                f"ceiling effect: {', '.join(at_ceiling)} at the scale maximum {ceiling:g}; the data "
-                "are censored at the ceiling, so the normal-based mean and SD are unreliable"
-            )
-        if mean < floor or mean > ceiling:
-            notes.append(f"estimated mean {mean:.3f} lies outside the scale {floor:g}-{ceiling:g}")
+    scenario = q.scenario()
+    mean_method, sd_method = _chosen_methods(scenario, mean_method, sd_method, xi_eta)
+    mean = _mean(mean_method, scenario, n, q)
+    sd, xi, eta, constants = _sd(sd_method, scenario, n, q, xi_eta)
+    stat, critical = _skewness_test(scenario, n, q.min, q.q1, q.median, q.q3, q.max)
+    notes = _conversion_notes(q, n, mean, stat, critical, scale)
     return MeanSD(
         mean=float(mean),
         sd=float(sd),
@@ -484,3 +360,170 @@ def estimate_mean_sd(
         skewness_critical=float(critical),
         warnings=tuple(notes),
     )
+
+
+@dataclass(frozen=True)
+class _Quantiles:
+    """The reported five-number summary (None where not reported), checked by :meth:`scenario`."""
+
+    min: float | None
+    q1: float | None
+    median: float | None
+    q3: float | None
+    max: float | None
+
+    @property
+    def has_range(self) -> bool:
+        return self.min is not None and self.max is not None
+
+    @property
+    def has_iqr(self) -> bool:
+        return self.q1 is not None and self.q3 is not None
+
+    def given(self) -> list[tuple[str, float]]:
+        """The reported quantiles in order, by name."""
+        named = (("min", self.min), ("q1", self.q1), ("median", self.median), ("q3", self.q3), ("max", self.max))
+        return [(k, v) for k, v in named if v is not None]
+
+    def scenario(self) -> str:
+        """ "S1" (range), "S2" (IQR) or "S3" (both), after checking the summary can be converted at all."""
+        if self.median is None:
+            raise ValueError("median is required for every scenario (S1, S2, S3)")
+        if (self.min is None) != (self.max is None):
+            raise ValueError("give both min and max, or neither")
+        if (self.q1 is None) != (self.q3 is None):
+            raise ValueError("give both q1 and q3, or neither")
+        if not (self.has_range or self.has_iqr):
+            raise ValueError("need q1 and q3 (S2), min and max (S1), or all five (S3) besides the median")
+        ordered = self.given()
+        for (k1, v1), (k2, v2) in zip(ordered, ordered[1:]):
+            if v1 > v2:
+                raise ValueError(f"quantiles out of order: {k1} = {v1:g} > {k2} = {v2:g}")
+        if self.has_iqr and self.q3 == self.q1:
+            raise ValueError(f"q1 = q3 = {self.q1:g}: a zero IQR gives no information on the SD")
+        if self.has_range and self.max == self.min:
+            raise ValueError(f"min = max = {self.min:g}: a zero range gives no information on the SD")
+        return "S3" if self.has_range and self.has_iqr else ("S1" if self.has_range else "S2")
+
+
+#: The scenarios each estimator is defined for.
+_MEAN_SCENARIOS = {"luo": ("S1", "S2", "S3"), "wan": ("S1", "S2", "S3"), "hozo": ("S1",), "bland": ("S3",)}
+_SD_SCENARIOS = {"wan": ("S1", "S2", "S3"), "shi": ("S3",), "hozo": ("S1",)}
+
+
+def _chosen_methods(scenario: str, mean_method: str, sd_method: str | None, xi_eta: str) -> tuple[str, str]:
+    """The mean and SD estimators, lower-cased and checked against the scenario (None: Shi for S3, else Wan)."""
+    mean_method = str(mean_method).lower()
+    if mean_method not in MEAN_METHODS:
+        raise ValueError(f"mean_method must be one of {MEAN_METHODS}, got {mean_method!r}")
+    sd_method = str("shi" if scenario == "S3" else "wan") if sd_method is None else str(sd_method).lower()
+    if sd_method not in SD_METHODS:
+        raise ValueError(f"sd_method must be one of {SD_METHODS}, got {sd_method!r}")
+    if xi_eta not in ("formula", "table"):
+        raise ValueError(f"xi_eta must be 'formula' or 'table', got {xi_eta!r}")
+    if scenario not in _MEAN_SCENARIOS[mean_method]:
+        raise ValueError(
+            f"mean_method={mean_method!r} is defined only for {_MEAN_SCENARIOS[mean_method]}, not {scenario}"
+        )
+    if scenario not in _SD_SCENARIOS[sd_method]:
+        raise ValueError(f"sd_method={sd_method!r} is defined only for {_SD_SCENARIOS[sd_method]}, not {scenario}")
+    return mean_method, sd_method
+
+
+def _values(q: _Quantiles) -> tuple[float, float, float, float, float]:
+    """(min, q1, median, q3, max) with NaN for what the scenario does not use (never read by its formulas)."""
+    nan = float("nan")
+    return tuple(nan if v is None else v for v in (q.min, q.q1, q.median, q.q3, q.max))  # type: ignore[return-value]
+
+
+def _mean(method: str, scenario: str, n: int, q: _Quantiles) -> float:
+    """The estimated mean (formulas in :func:`estimate_mean_sd`'s ``mean_method``)."""
+    a, lo, m, hi, b = _values(q)
+    five_point = (a + 2 * lo + 2 * m + 2 * hi + b) / 8  # Wan S3, Bland 2015
+    hozo = (a + 2 * m + b) / 4 + (a - 2 * m + b) / (4 * n)  # Hozo 2005; Wan S1
+    if method == "luo":
+        if scenario == "S1":
+            w = 4 / (4 + n**0.75)
+            return w * (a + b) / 2 + (1 - w) * m
+        if scenario == "S2":
+            return (0.7 + 0.39 / n) * (lo + hi) / 2 + (0.3 - 0.39 / n) * m
+        w1 = 2.2 / (2.2 + n**0.75)
+        w2 = 0.7 - 0.72 / n**0.55
+        return w1 * (a + b) / 2 + w2 * (lo + hi) / 2 + (1 - w1 - w2) * m
+    if method == "wan":
+        return {"S1": hozo, "S2": (lo + m + hi) / 3, "S3": five_point}[scenario]
+    if method == "bland":
+        return five_point
+    return hozo if n <= 25 else m  # hozo, S1
+
+
+def _sd(method: str, scenario: str, n: int, q: _Quantiles, xi_eta: str):
+    """The estimated SD with the divisors used: ``(sd, xi, eta, constants)``."""
+    a, lo, m, hi, b = _values(q)
+    if method == "hozo":
+        if n <= 15:
+            sd = math.sqrt(((a - 2 * m + b) ** 2 / 4 + (b - a) ** 2) / 12)
+        else:
+            sd = (b - a) / 4 if n <= 70 else (b - a) / 6
+        return sd, None, None, "not used (Hozo's rules)"
+    xi, eta, constants = _divisors(n, scenario in ("S1", "S3"), scenario in ("S2", "S3"), xi_eta)
+    by_range = (b - a) / xi if xi else float("nan")
+    by_iqr = (hi - lo) / eta if eta else float("nan")
+    if method == "wan":
+        sd = {"S1": by_range, "S2": by_iqr, "S3": 0.5 * by_range + 0.5 * by_iqr}[scenario]
+    else:  # shi, S3: theta1 = (2 + 0.14 n^0.6) Phi^-1(.), theta2 = (2 + 2/(0.07 n^0.6)) Phi^-1(.)
+        w = 1 / (1 + 0.07 * n**0.6)
+        sd = w * by_range + (1 - w) * by_iqr
+    return sd, xi, eta, constants
+
+
+def _conversion_notes(q: _Quantiles, n: int, mean: float, stat: float, critical: float, scale) -> list[str]:
+    """What makes a normal-theory conversion doubtful, in words: skewness, heaping, floor and ceiling."""
+    notes: list[str] = []
+    if abs(stat) > critical:
+        notes.append(
+            f"skewed: Shi et al. (2023) skewness statistic {stat:+.3f} exceeds its 5% critical value "
+            f"{critical:.3f} for n = {n}; a normal-theory conversion is biased"
+        )
+    m = q.median
+    if q.has_iqr and m in (q.q1, q.q3):
+        which = "q1" if m == q.q1 else "q3"
+        notes.append(
+            f"median equals {which} ({m:g}): at least a quarter of the sample shares one value "
+            "(heaped or censored data)"
+        )
+    if q.has_range and m in (q.min, q.max):
+        which = "min" if m == q.min else "max"
+        notes.append(f"median equals the {which} ({m:g}): at least half of the sample shares one value")
+    if scale is not None:
+        notes += _scale_notes(q.given(), mean, scale)
+    return notes
+
+
+def _scale_notes(ordered: list[tuple[str, float]], mean: float, scale) -> list[str]:
+    """Quantiles at a bound of a bounded scale (censored data), or a mean outside it; quantiles outside it refused."""
+    try:
+        floor, ceiling = (float(x) for x in scale)
+    except (TypeError, ValueError):
+        raise ValueError(f"scale must be a (low, high) pair, got {scale!r}") from None
+    if not floor < ceiling:
+        raise ValueError(f"scale must be (low, high) with low < high, got {scale!r}")
+    for k, v in ordered:
+        if v < floor or v > ceiling:
+            raise ValueError(f"{k} = {v:g} lies outside the scale {floor:g}-{ceiling:g}")
+    notes = []
+    at_floor = [k for k, v in ordered if v == floor]
+    at_ceiling = [k for k, v in ordered if v == ceiling]
+    if at_floor:
+        notes.append(
+            f"floor effect: {', '.join(at_floor)} at the scale minimum {floor:g}; the data are "
+            "censored at the floor, so the normal-based mean and SD are unreliable"
+        )
+    if at_ceiling:
+        notes.append(
+            f"ceiling effect: {', '.join(at_ceiling)} at the scale maximum {ceiling:g}; the data "
+            "are censored at the ceiling, so the normal-based mean and SD are unreliable"
+        )
+    if mean < floor or mean > ceiling:
+        notes.append(f"estimated mean {mean:.3f} lies outside the scale {floor:g}-{ceiling:g}")
+    return notes

@@ -30,10 +30,11 @@ book: $(STAMP)
 
 ## test: everything: lint and types, unit/property tests and doctests, nbval over every chapter, the book build,
 ## the built book in a browser and the chapters in JupyterLab.
-## Three independent streams share the machine's cores: (lint, book, browser), (numba kernels, unit) and (numba
-## kernels, nbval, JupyterLab). Many phases are single-threaded or wait on a browser, so side by side they keep both
-## cores busy. Each stream's output is printed, whole, when it ends, with each phase's wall and CPU time; the first
-## failure stops its stream and fails `make test`.
+## Three independent streams share the machine's cores: (numba kernels, book, browser), (numba kernels, unit) and
+## (JupyterLab, nbval, lint). The phases that mostly wait on a browser (JupyterLab, the built book) run early, beside
+## the ones that keep a core busy; the tests that can use both cores (unit, nbval) fill the rest. Each stream's output
+## is printed, whole, when it ends, with each phase's wall and CPU time; the first failure stops its stream and fails
+## `make test`.
 XDIST ?= -n 2
 PHASE = { TIMEFORMAT="[make test] $(1): %0R s wall, %0U s user + %0S s system CPU"; time $(MAKE) --no-print-directory $(1); }
 test: $(STAMP)
@@ -41,13 +42,13 @@ test: $(STAMP)
 	  time $(MAKE) --no-print-directory -j3 --output-sync=recurse test-stream-book test-stream-unit test-stream-notebooks
 
 test-stream-book: $(STAMP)
-	+@$(call PHASE,lint) && $(call PHASE,book) && $(call PHASE,browser)
+	+@$(call PHASE,kernels) && $(call PHASE,book) && $(call PHASE,browser)
 
 test-stream-unit: $(STAMP)
 	+@$(call PHASE,kernels) && $(call PHASE,unit)
 
 test-stream-notebooks: $(STAMP)
-	+@$(call PHASE,kernels) && $(call PHASE,nbval) && $(call PHASE,labtest)
+	+@$(call PHASE,labtest) && $(call PHASE,nbval) && $(call PHASE,lint)
 
 ## kernels: compile the numba kernels once (cached beside their source) before the test processes need them; a lock
 ## makes a second caller wait for the first and then find them compiled

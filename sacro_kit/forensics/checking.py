@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import pandas as pd
 from scipy import stats
@@ -119,7 +120,7 @@ def _quartile_check(n: int, cell: Cell, scale: OutcomeScale, rounding: str, deci
     """(verdict, reason, detail, fitting set) for a median and IQR of n values on ``scale``."""
     s = cell.stats
     targets = _read_triple(s["q1"], s["median"], s["q3"], decimals)
-    step = scale.granularity
+    step = _lattice_step(scale)
     low = scale.min if scale.min is not None else Fraction(0)
     open_note = ""
     reading = (
@@ -191,13 +192,21 @@ def _quartile_check(n: int, cell: Cell, scale: OutcomeScale, rounding: str, deci
 # Ranges, means, SDs
 
 
+def _lattice_step(scale: OutcomeScale) -> Fraction:
+    """The scale's step; the lattice checks are only made on scales that have one (a real-valued scale has none)."""
+    step = scale.granularity
+    if step is None:
+        raise ValueError(f"a lattice check needs a scale with a step, not {scale.describe()}")
+    return step
+
+
 def _on_lattice(printed, scale: OutcomeScale) -> tuple[bool, str]:
     """Whether some value of the scale's lattice prints as ``printed`` (a minimum or maximum must be a data value)."""
-    step = scale.granularity
+    step = _lattice_step(scale)
     low_edge, high_edge = (Fraction(Decimal(str(x))) for x in printed.interval)
     base = scale.min if scale.min is not None else Fraction(0)
     first = base + step * math.ceil((low_edge - base) / step)
-    candidates = []
+    candidates: list[Fraction] = []
     value = first
     while value <= high_edge and len(candidates) < 3:
         if low_edge <= value <= high_edge:
@@ -296,6 +305,7 @@ def _forensics(name: str):
 
 def _granular_arguments(scale: OutcomeScale, change: bool) -> dict:
     step = scale.granularity
+    arguments: dict[str, Any]
     if scale.combine == "mean":
         arguments = {"items": scale.items, "step": scale.step}
     else:
@@ -385,6 +395,7 @@ def _floor_rows(claim, spec: TestSpec, n: int, candidates, named: bool, directio
     from sacro_kit.stats.paired import min_attainable_p
 
     printed = spec.p
+    assert printed is not None, "a floor row is made for a printed p only"
     found = []
     for label, kwargs in candidates:
         p = min_attainable_p(n, **kwargs)
@@ -435,6 +446,7 @@ def _named_floor_row(claim, spec: TestSpec, sizes: dict, line) -> _Row:
     """A named rank or exact test's floor (and ceiling) at the printed sizes, by sacro_kit.forensics."""
     from sacro_kit.forensics.attainable import check_attainable_p
 
+    assert spec.p is not None and spec.name is not None, "a named test's floor row needs its printed p and name"
     result = check_attainable_p(spec.p.text, test=spec.name, **sizes)
     shown = ", ".join(map(str, result.sizes))
     if result.verdict == "consistent":
@@ -458,14 +470,15 @@ def _recompute_row(claim, spec: TestSpec, card: Card, line) -> _Row:
     from sacro_kit.forensics.statcheck import recompute_p
 
     name, value, df = spec.statistic_name, spec.statistic, spec.df or ()
+    assert spec.p is not None and name is not None and value is not None, "recomputed from a printed statistic and p"
     printed = (
         f"{name} = {value.text}" + (f", df = {', '.join(d.text for d in df)}" if df else "") + f", p {spec.p.text}"
     )
-    sizes = {}
+    sizes: dict[str, Any] = {}
     if name == "U" and spec.between is not None and len(spec.between) == 2:
         sizes = {"n": card.group_n(spec.between[0]), "n2": card.group_n(spec.between[1])}
     degrees = [int(d.value) if d.decimals == 0 else d.value for d in df]
-    kwargs = {"df": tuple(degrees)} if len(degrees) > 1 else ({"df": degrees[0]} if degrees else {})
+    kwargs: dict[str, Any] = {"df": tuple(degrees)} if len(degrees) > 1 else ({"df": degrees[0]} if degrees else {})
     try:
         result = recompute_p("chi2" if name == "chi2" else name, value.text, spec.p.text, **kwargs, **sizes)
     except (TypeError, ValueError) as error:
@@ -701,7 +714,7 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
     roots = [c for c in card if c.kind == "count" and c.of is None and c.group is None]
     root = roots[0] if len(roots) == 1 else None
     directions = {(c.outcome, c.group): c for c in card if c.kind == "direction"}
-    summaries = {}
+    summaries: dict[tuple, set] = {}
     joint: list[tuple[str, set]] = []
 
     def n_row(claim, n, group, line):
@@ -904,8 +917,8 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
                         )
                     )
             if all(p.percent is not None for p in parts):
-                printed_sum = sum(Fraction(Decimal(p.percent.text.rstrip("%").strip())) for p in parts)
-                slack = sum(_half_unit(p.percent.decimals) for p in parts)
+                printed_sum = sum((Fraction(Decimal(p.percent.text.rstrip("%").strip())) for p in parts), Fraction(0))
+                slack = sum((_half_unit(p.percent.decimals) for p in parts), Fraction(0))
                 ok = abs(printed_sum - 100) <= slack
                 detail = (
                     f"{' + '.join(p.percent.text.rstrip('%') for p in parts)} = {_show(printed_sum)}; rounding "
@@ -926,9 +939,9 @@ def check_card(card=None, *, rounding: str = "up_or_down", decimals: int | None 
     # responders and directions counted among the same patients as a summary
     for claim in card:
         if claim.kind in ("responders", "direction"):
-            ns = summaries.get((claim.outcome, claim.group), set()) - {None}
-            if len(ns) == 1:
-                (n,) = ns
+            summary_ns = summaries.get((claim.outcome, claim.group), set()) - {None}
+            if len(summary_ns) == 1:
+                (n,) = summary_ns
                 ok = n == claim.n
                 detail = f"{claim.n} patients here vs {n} in the summaries of {claim.outcome}."
                 rows.append(

@@ -27,6 +27,7 @@ import io
 import math
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -197,7 +198,7 @@ class ResponderExplorer(widgets.VBox):
         self._background = None
         self._view: tuple[str, str] | None = None
         self.state: ExplorerState | None = None
-        self.artists: dict[str, object] = {}
+        self.artists: dict[str, Any] = {}
 
         super().__init__(
             children=[self.variable_selector, self.kind_toggle, *self.sliders.values(), self.text, self.image]
@@ -270,6 +271,11 @@ class ResponderExplorer(widgets.VBox):
         if not self._holding:
             self._refresh()
 
+    def _shown(self) -> ExplorerState:
+        """The state just drawn (every redraw sets it)."""
+        assert self.state is not None, "the explorer has not drawn yet"
+        return self.state
+
     def set_threshold(self, threshold: float) -> ExplorerState:
         """Move the slider to ``threshold`` (fraction for relative, points for absolute) and redraw."""
         grid = _GRIDS[self.kind_toggle.value]
@@ -279,7 +285,7 @@ class ResponderExplorer(widgets.VBox):
             self._refresh()
         else:
             self.slider.value = float(threshold)
-        return self.state
+        return self._shown()
 
     def update(
         self, threshold: float | None = None, variable: str | None = None, kind: str | None = None
@@ -305,7 +311,7 @@ class ResponderExplorer(widgets.VBox):
         if threshold is not None:
             return self.set_threshold(threshold)
         self._refresh()
-        return self.state
+        return self._shown()
 
     # ---------------------------------------------------------------------------------------------- drawing
 
@@ -395,7 +401,11 @@ class ResponderExplorer(widgets.VBox):
             result.proportion,
             result.ci_low,
             result.ci_high,
-            *values,
+            values[0],
+            values[1],
+            values[2],
+            values[3],
+            values[4],
             n_cohorts,
             reported,
             text,
@@ -455,9 +465,13 @@ class ResponderExplorer(widgets.VBox):
             a[key].set_visible(has_band)
         a["side_no_band"].set_visible(not has_band)
         if has_band:
-            a["side_band_range"].set_data([1, 1], [100 * state.band_min, 100 * state.band_max])
-            a["side_band_mid"].set_data([1, 1], [100 * state.band_p05, 100 * state.band_p95])
-            a["side_band_median"].set_data([1], [100 * state.band_median])
+            band_min, p05, median, p95, band_max = (
+                100 * v if v is not None else math.nan
+                for v in (state.band_min, state.band_p05, state.band_median, state.band_p95, state.band_max)
+            )
+            a["side_band_range"].set_data([1, 1], [band_min, band_max])
+            a["side_band_mid"].set_data([1, 1], [p05, p95])
+            a["side_band_median"].set_data([1], [median])
         a["side_reported"].set_visible(state.reported is not None)
         if state.reported is not None:
             a["side_reported"].set_data([2], [100 * state.reported[0] / state.reported[1]])
@@ -576,7 +590,7 @@ def responder_bands(
     except (ValueError, RuntimeError, KeyError) as error:
         warnings.warn(f"no reconstruction band: {error}", BandUnavailable, stacklevel=2)
         return {(name, kind): None for name in variables for kind in kinds}
-    bands = {}
+    bands: dict[tuple[str, str], pd.DataFrame | None] = {}
     for name in variables:
         for kind, grid in grids.items():
             pairs = [complete_pairs(c, PAIRED_VARIABLES[name]) for c in cohorts]

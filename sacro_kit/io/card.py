@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Union
+from typing import Any, Literal, NoReturn, Protocol, Union, overload
 
 import pandas as pd
 import yaml
@@ -86,7 +86,9 @@ class Printed:
     @property
     def interval(self) -> tuple[float, float]:
         """Half-open ``[low, high)`` range of true values consistent with the printed text (see class doc)."""
-        exact = Decimal(_PRINTED.fullmatch(self.text)["num"].replace("−", "-"))
+        match = _PRINTED.fullmatch(self.text)
+        assert match is not None, "Printed.parse accepted this text"
+        exact = Decimal(match["num"].replace("−", "-"))
         if self.relation == "=":
             half = Decimal(5).scaleb(-(self.decimals + 1))
             return float(exact - half), float(exact + half)
@@ -273,10 +275,11 @@ class ReportedCard:
     def scale_of(self, variable: str) -> Scale:
         """The scale of a cohort variable: the one its claims name, else the cohort schema's default name."""
         for claim in self:
-            if getattr(claim, "scale", None) is not None and variable in _claim_variables(claim):
-                return self.scales[claim.scale]
+            scale = getattr(claim, "scale", None)
+            if scale is not None and variable in _claim_variables(claim):
+                return self.scales[scale]
         column = COHORT_COLUMNS.get(variable)
-        if column is not None and column.scale in self.scales:
+        if column is not None and column.scale is not None and column.scale in self.scales:
             return self.scales[column.scale]
         raise KeyError(f"{self.path.name} defines no scale for variable {variable!r}")
 
@@ -331,6 +334,14 @@ def _numbers(claim: Claim):
 # Reading YAML with line numbers
 
 
+class _Locating(Protocol):
+    """What a validator reports through: the line of a key path, and a failure naming file, line and key."""
+
+    def line(self, keys: tuple) -> int | None: ...
+
+    def fail(self, keys: tuple, message: str, line: int | None = None) -> NoReturn: ...
+
+
 class _Source:
     """The parsed YAML plus the line of every key path, for error messages."""
 
@@ -378,7 +389,7 @@ class _Source:
             keys = keys[:-1]
         return self.lines.get(keys)
 
-    def fail(self, keys: tuple, message: str, line: int | None = None):
+    def fail(self, keys: tuple, message: str, line: int | None = None) -> NoReturn:
         line = line if line is not None else self.line(keys)
         where = f":{line}" if line is not None else ""
         dotted = ".".join(str(k) for k in keys) or "(top level)"
@@ -392,7 +403,7 @@ _MISSING = object()
 
 
 class _Validator:
-    def __init__(self, source: _Source):
+    def __init__(self, source: _Locating):
         self.src = source
 
     def mapping(self, value, keys, required=(), optional=()) -> dict:
@@ -407,6 +418,10 @@ class _Validator:
                 self.src.fail(keys + (name,), f"unknown key; expected one of {', '.join(sorted(allowed))}")
         return value
 
+    @overload
+    def text(self, value, keys, allow_none: Literal[False] = ...) -> str: ...
+    @overload
+    def text(self, value, keys, allow_none: bool) -> str | None: ...
     def text(self, value, keys, allow_none=False) -> str | None:
         if value is None and allow_none:
             return None
@@ -414,6 +429,10 @@ class _Validator:
             self.src.fail(keys, f"expected non-empty text, got {_show(value)}")
         return value
 
+    @overload
+    def integer(self, value, keys, minimum: int = ..., allow_none: Literal[False] = ...) -> int: ...
+    @overload
+    def integer(self, value, keys, minimum: int = ..., *, allow_none: bool) -> int | None: ...
     def integer(self, value, keys, minimum=0, allow_none=False) -> int | None:
         if value is None and allow_none:
             return None
@@ -423,6 +442,10 @@ class _Validator:
             self.src.fail(keys, f"{value} is below {minimum}")
         return value
 
+    @overload
+    def number(self, value, keys, allow_none: Literal[False] = ...) -> float: ...
+    @overload
+    def number(self, value, keys, allow_none: bool) -> float | None: ...
     def number(self, value, keys, allow_none=False) -> float | None:
         if value is None and allow_none:
             return None
@@ -583,11 +606,11 @@ def _claim(v: _Validator, key: str, raw, scales: Mapping[str, Scale]) -> Claim:
     at = lambda *fields: keys + fields  # noqa: E731
 
     if kind == "count":
-        n = v.printed(raw["n"], at("n"))
-        if n.relation != "=" or n.decimals or n.value < 0:
-            v.src.fail(at("n", "printed"), f"{n.text!r} is not a head count (a non-negative integer)")
+        head = v.printed(raw["n"], at("n"))
+        if head.relation != "=" or head.decimals or head.value < 0:
+            v.src.fail(at("n", "printed"), f"{head.text!r} is not a head count (a non-negative integer)")
         of = v.text(raw.get("of"), at("of"), allow_none=True)
-        return CountClaim(key, kind, v.variable(raw["variable"], at("variable")), n, of, quote)
+        return CountClaim(key, kind, v.variable(raw["variable"], at("variable")), head, of, quote)
 
     if kind == "summary":
         variable = v.variable(raw["variable"], at("variable"))
@@ -652,13 +675,14 @@ def _check_links(v: _Validator, claims: Mapping[str, Claim]) -> None:
                 v.src.fail(
                     ("claims", claim.key, "n", "printed"), f"{claim.n.text} exceeds the {parent.n.text} of {claim.of!r}"
                 )
-        if getattr(claim, "scale", None) is not None:
+        scale = getattr(claim, "scale", None)
+        if scale is not None:
             for variable in _claim_variables(claim):
-                first = scale_of.setdefault(variable, (claim.scale, claim.key))
-                if first[0] != claim.scale:
+                first = scale_of.setdefault(variable, (scale, claim.key))
+                if first[0] != scale:
                     v.src.fail(
                         ("claims", claim.key, "scale"),
-                        f"{variable!r} is on scale {first[0]!r} in claim {first[1]!r}, not {claim.scale!r}",
+                        f"{variable!r} is on scale {first[0]!r} in claim {first[1]!r}, not {scale!r}",
                     )
 
 

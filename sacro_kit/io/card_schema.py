@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal, NoReturn, overload
 
 from sacro_kit.forensics.attainable import TEST_NAMES as _TEST_NAMES
 from sacro_kit.forensics.attainable import canonical_test as _canonical_test
@@ -383,6 +383,10 @@ class _V2(_Validator):
             self.src.fail(keys, f"must be positive, got {value!r}")
         return number
 
+    @overload
+    def name(self, value, keys, known: Mapping, what: str, allow_none: Literal[False]) -> str: ...
+    @overload
+    def name(self, value, keys, known: Mapping, what: str, allow_none: bool = ...) -> str | None: ...
     def name(self, value, keys, known: Mapping, what: str, allow_none=True) -> str | None:
         if value is None and allow_none:
             return None
@@ -491,9 +495,10 @@ def _cell(v: _V2, raw, keys, defaults: dict, card) -> Cell:
     if raw.get("change") is not None:
         if at is not None:
             v.src.fail(keys + ("change",), "a cell is either at a time point or a change between two, not both")
-        change = _pair(v, raw["change"], keys + ("change",), card["timepoints"], "time point")
-        if len(change) != 2:
+        points = _pair(v, raw["change"], keys + ("change",), card["timepoints"], "time point")
+        if len(points) != 2:
             v.src.fail(keys + ("change",), "a change is between two time points [from, to]")
+        change = (points[0], points[1])
     n = v.integer(raw.get("n", defaults.get("n")), keys + ("n",), minimum=1, allow_none=True)
     if n is None and group is not None:
         n = card["groups"][group].n
@@ -632,10 +637,12 @@ def _claim2(v: _V2, key: str, raw, card) -> Any:
     group = v.name(raw.get("group"), at("group"), card["groups"], "group")
 
     if kind == "count":
-        n = v.printed(raw.get("n"), at("n")) if "n" in raw else v.src.fail(at("n"), "missing (required)")
-        if n.relation != "=" or n.decimals or n.value < 0:
-            v.src.fail(at("n"), f"{n.text!r} is not a head count (a non-negative integer)")
-        return CountClaim(key, kind, n, v.text(raw.get("of"), at("of"), allow_none=True), group, outcome, quote, line)
+        head = v.printed(raw.get("n"), at("n")) if "n" in raw else v.src.fail(at("n"), "missing (required)")
+        if head.relation != "=" or head.decimals or head.value < 0:
+            v.src.fail(at("n"), f"{head.text!r} is not a head count (a non-negative integer)")
+        return CountClaim(
+            key, kind, head, v.text(raw.get("of"), at("of"), allow_none=True), group, outcome, quote, line
+        )
 
     if kind == "summary":
         defaults = {"outcome": outcome, "group": group, "n": raw.get("n")}
@@ -651,14 +658,14 @@ def _claim2(v: _V2, key: str, raw, card) -> Any:
 
     if kind == "proportion":
         k = v.integer(raw.get("k"), at("k"), allow_none=True)
-        n = v.integer(raw.get("n"), at("n"), minimum=1, allow_none=True)
-        if n is None and group is not None:
-            n = card["groups"][group].n
+        size = v.integer(raw.get("n"), at("n"), minimum=1, allow_none=True)
+        if size is None and group is not None:
+            size = card["groups"][group].n
         percent = None if raw.get("percent") is None else v.printed(raw["percent"], at("percent"), True)
-        if sum(x is not None for x in (k, n, percent)) < 2:
+        if sum(x is not None for x in (k, size, percent)) < 2:
             v.src.fail(keys, "a proportion needs two of k, n and percent")
-        if k is not None and n is not None:
-            v.k_of_n(k, n, at("k"))
+        if k is not None and size is not None:
+            v.k_of_n(k, size, at("k"))
         return ProportionClaim(
             key,
             kind,
@@ -666,7 +673,7 @@ def _claim2(v: _V2, key: str, raw, card) -> Any:
             group,
             v.name(raw.get("at"), at("at"), card["timepoints"], "time point"),
             k,
-            n,
+            size,
             percent,
             quote,
             line,
@@ -675,6 +682,7 @@ def _claim2(v: _V2, key: str, raw, card) -> Any:
     for name in ("outcome", "from", "to", "n"):
         if raw.get(name) is None:
             v.src.fail(at(name), "missing (required)")
+    assert outcome is not None  # checked just above
     start = v.name(raw["from"], at("from"), card["timepoints"], "time point", allow_none=False)
     end = v.name(raw["to"], at("to"), card["timepoints"], "time point", allow_none=False)
     n = v.integer(raw["n"], at("n"), minimum=1)
@@ -827,10 +835,10 @@ def from_v1(card: ReportedCard, source: _Source | None = None) -> Card:
             s.quote,
         )
     outcomes: dict[str, Outcome] = {}
-    timepoints = {}
+    timepoints: dict[str, TimePoint] = {}
 
     def outcome_of(claim) -> str:
-        scale = scales.get(getattr(claim, "scale", None))
+        scale = scales.get(getattr(claim, "scale", None) or "")
         if hasattr(claim, "variables"):
             name = _outcome_name_v1(claim.variables)
             for point in ("pre", "post"):
@@ -843,7 +851,7 @@ def from_v1(card: ReportedCard, source: _Source | None = None) -> Card:
             outcomes[name] = Outcome(name, name, scale, None, MappingProxyType(columns))
         return name
 
-    claims = {}
+    claims: dict[str, Any] = {}
     for c in card:
         line = source.line(("claims", c.key)) if source is not None else None
         if isinstance(c, v1.CountClaim):
@@ -942,7 +950,7 @@ class _LineMap:
     def line(self, keys):
         return None
 
-    def fail(self, keys, message, line=None):
+    def fail(self, keys, message, line=None) -> NoReturn:
         target = self.key_map.get(keys[:2], keys[:2])
         line = self.source.line(target) if self.source is not None else None
         where = f":{line}" if line is not None else ""

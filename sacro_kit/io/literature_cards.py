@@ -121,9 +121,9 @@ def _card_rows(card: Card) -> list[tuple[int, dict[str, str], tuple]]:
     for i, row in enumerate(rows):
         keys = top + ("rows", i)
         v.mapping(row, keys, required=("row", "post"), optional=_ROW_KEYS + _SHARED_KEYS)
-        number = cast(int, v.integer(row["row"], keys + ("row",), minimum=1))
+        number = v.integer(row["row"], keys + ("row",), minimum=1)
         group = v.name(row.get("group"), keys + ("group",), card.groups, "group")
-        post = cast(str, v.name(row["post"], keys + ("post",), card.timepoints, "time point", allow_none=False))
+        post = v.name(row["post"], keys + ("post",), card.timepoints, "time point", allow_none=False)
         layers: list[tuple[tuple[Any, ...], dict]] = [(top, raw)]
         if group is not None and group in groups_raw:
             layers.append((top + ("groups", group), groups_raw[group]))
@@ -139,9 +139,9 @@ def _card_rows(card: Card) -> list[tuple[int, dict[str, str], tuple]]:
         outcome, where = pick("outcome")
         if where is None:
             source.fail(keys, "no outcome: name the card's outcome of this row (outcome: vas)")
-        outcome = cast(str, v.name(outcome, where, card.outcomes, "outcome", allow_none=False))
+        outcome = v.name(outcome, where, card.outcomes, "outcome", allow_none=False)
         pre, where = pick("pre", "pre")
-        pre = cast(str, v.name(pre, where or keys + ("pre",), card.timepoints, "time point", allow_none=False))
+        pre = v.name(pre, where or keys + ("pre",), card.timepoints, "time point", allow_none=False)
         values: dict[str, str] = {}
         for key in _TEXT_KEYS:
             value, where = pick(key)

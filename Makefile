@@ -44,9 +44,6 @@ test: $(STAMP)
 test-stream-book: $(STAMP)
 	+@$(call PHASE,kernels) && $(call PHASE,book) && $(call PHASE,browser)
 
-# the unit tests are the longest CPU-bound phase: a third worker gives them a fair share of the cores beside the other
-# two streams
-test-stream-unit: export XDIST := -n 3
 test-stream-unit: $(STAMP)
 	+@$(call PHASE,kernels) && $(call PHASE,unit)
 

@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUILD := _build
 
-.PHONY: install book test test-stream-book test-stream-unit test-stream-notebooks kernels check lint unit nbval browser labtest chromium notebooks lab launch bench clean
+.PHONY: install book test test-stream-book test-stream-unit test-stream-lab kernels check lint unit nbval browser labtest chromium notebooks lab launch bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,25 +30,27 @@ book: $(STAMP)
 
 ## test: everything: lint and types, unit/property tests and doctests, nbval over every chapter, the book build,
 ## the built book in a browser and the chapters in JupyterLab.
-## Three independent streams share the machine's cores: (numba kernels, book, browser), (numba kernels, unit) and
-## (JupyterLab, nbval, lint). The phases that mostly wait on a browser (JupyterLab, the built book) run early, beside
-## the ones that keep a core busy; the tests that can use both cores (unit, nbval) fill the rest. Each stream's output
-## is printed, whole, when it ends, with each phase's wall and CPU time; the first failure stops its stream and fails
-## `make test`.
+## Each chapter is executed once per cohort: nbval executes it (and tests its outputs and prose numbers) and hands
+## the execution to the book's cache, so the book build that follows executes nothing; the unit tests execute
+## every chapter once more on a second cohort (tests/test_byo_cohort.py).
+## Three independent streams share the machine's cores: (numba kernels, nbval, book, browser), (numba kernels,
+## unit) and (JupyterLab, lint). The phases that mostly wait on a browser run beside the ones that keep a core busy.
+## Each stream's output is printed, whole, when it ends, with each phase's wall and CPU time; the first failure
+## stops its stream and fails `make test`.
 XDIST ?= -n 2
 PHASE = { TIMEFORMAT="[make test] $(1): %0R s wall, %0U s user + %0S s system CPU"; time $(MAKE) --no-print-directory $(1); }
 test: $(STAMP)
 	@TIMEFORMAT="[make test] all phases: %0R s wall, %0U s user + %0S s system CPU"; \
-	  time $(MAKE) --no-print-directory -j3 --output-sync=recurse test-stream-book test-stream-unit test-stream-notebooks
+	  time $(MAKE) --no-print-directory -j3 --output-sync=recurse test-stream-book test-stream-unit test-stream-lab
 
 test-stream-book: $(STAMP)
-	+@$(call PHASE,kernels) && $(call PHASE,book) && $(call PHASE,browser)
+	+@$(call PHASE,kernels) && $(call PHASE,nbval) && $(call PHASE,book) && $(call PHASE,browser)
 
 test-stream-unit: $(STAMP)
 	+@$(call PHASE,kernels) && $(call PHASE,unit)
 
-test-stream-notebooks: $(STAMP)
-	+@$(call PHASE,labtest) && $(call PHASE,nbval) && $(call PHASE,lint)
+test-stream-lab: $(STAMP)
+	+@$(call PHASE,labtest) && $(call PHASE,lint)
 
 ## kernels: compile the numba kernels once (cached beside their source) before the test processes need them; a lock
 ## makes a second caller wait for the first and then find them compiled
@@ -60,7 +62,7 @@ kernels: $(STAMP)
 ## no book build)
 check: $(STAMP)
 	$(MAKE) lint
-	$(BIN)/python -m pytest $(XDIST) -q -m "not slow" tests sacro_kit --doctest-modules \
+	$(BIN)/python -m pytest $(XDIST) -q -m "not slow" tests sacro_kit book/booksupport book/_ext --doctest-modules \
 	  --ignore=tests/built_book --ignore=tests/lab
 
 ## lint: ruff (lint and format) and mypy on the package
@@ -69,14 +71,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check sacro_kit
 	$(BIN)/mypy
 
-## unit: unit and property tests (slow ones included) and the docstring examples, spread over both cores
+## unit: unit and property tests (slow ones included) and the docstring examples (the package's and the book
+## plumbing's), spread over both cores
 unit: $(STAMP)
-	$(BIN)/python -m pytest $(XDIST) tests sacro_kit --doctest-modules --ignore=tests/built_book --ignore=tests/lab
+	$(BIN)/python -m pytest $(XDIST) tests sacro_kit book/booksupport book/_ext --doctest-modules --ignore=tests/built_book --ignore=tests/lab
 
-## nbval: every chapter re-executed and compared with its stored outputs; one notebook stays on one kernel
+## nbval: every chapter re-executed and compared with its stored outputs and prose numbers; one notebook stays on one
+## kernel; each chapter that passes is stored in the book's execution cache (book/booksupport/nbval_plugin.py)
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(XDIST) --dist loadfile --nbval --nbval-current-env \
-	  --nbval-sanitize-with book/nbval_sanitize.cfg book
+	  --nbval-sanitize-with book/nbval_sanitize.cfg --book-cache $(BUILD)/.jupyter_cache book
 
 ## browser: open every page of the built book in headless Chromium (Debian's package; no browser download)
 browser: $(STAMP) chromium

@@ -1,15 +1,10 @@
-"""book/conftest.py: nbval starts a chapter's kernel again when it dies while starting, and only then."""
+"""book/booksupport/nbval_plugin.py: nbval starts a chapter's kernel again when it dies while starting, and only then."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-SPEC = importlib.util.spec_from_file_location("book_conftest", Path(__file__).resolve().parents[1] / "book" / "conftest.py")
-book_conftest = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(book_conftest)
+from booksupport import nbval_plugin
 
 
 def _flaky(failures: int, message: str = "Kernel died before replying to kernel_info"):
@@ -25,19 +20,19 @@ def _flaky(failures: int, message: str = "Kernel died before replying to kernel_
 
 
 def test_a_kernel_that_died_while_starting_is_started_again(monkeypatch):
-    monkeypatch.setattr(book_conftest.time, "sleep", lambda s: None)
+    monkeypatch.setattr(nbval_plugin.time, "sleep", lambda s: None)
     start, calls = _flaky(2)
-    assert book_conftest._retrying(start)(kernel_name="k") == ("km", "kc")
+    assert nbval_plugin._retrying(start)(kernel_name="k") == ("km", "kc")
     assert len(calls) == 3
 
 
 def test_retries_are_bounded_and_other_errors_pass_through(monkeypatch):
-    monkeypatch.setattr(book_conftest.time, "sleep", lambda s: None)
-    start, calls = _flaky(book_conftest.ATTEMPTS)
+    monkeypatch.setattr(nbval_plugin.time, "sleep", lambda s: None)
+    start, calls = _flaky(nbval_plugin.ATTEMPTS)
     with pytest.raises(RuntimeError, match="died"):
-        book_conftest._retrying(start)()
-    assert len(calls) == book_conftest.ATTEMPTS
+        nbval_plugin._retrying(start)()
+    assert len(calls) == nbval_plugin.ATTEMPTS
     start, calls = _flaky(1, "something else")
     with pytest.raises(RuntimeError, match="something else"):
-        book_conftest._retrying(start)()
+        nbval_plugin._retrying(start)()
     assert len(calls) == 1

@@ -3,9 +3,16 @@
 jupyter-cache keys a notebook's stored execution on the notebook's own code, and Sphinx re-reads a page only when
 its source file changes. Neither notices an edit to ``sacro_kit/``, to ``data/``, to the book-support code, or a
 different ``SACRO_KIT_COHORT``/``SACRO_KIT_CARD``, so without this extension the HTML kept outputs computed by
-old code. Here a SHA-256 stamp of those inputs is kept beside Sphinx's environment; when it differs from the stamp
-of the last successful build, the execution cache is cleared and every page is re-read (and so re-executed). A
-warm build with no change finds the same stamp and re-executes nothing.
+old code. Here a SHA-256 stamp of those inputs is kept twice:
+
+* beside Sphinx's environment, for the pages: when it differs from the stamp of the last successful build, every
+  page is re-read;
+* inside the execution cache (:func:`execution_cache`), for the executions it holds: when it differs, the cache is
+  emptied first, so every page re-read is re-executed.
+
+A warm build with no change finds the same stamps and re-executes nothing. A cache whose stamp matches although the
+pages' does not was filled with the current inputs by someone else -- nbval, which ``make test`` runs before the
+build (``booksupport/nbval_plugin.py``) -- and its executions are used.
 
 Configuration (``sphinx: config:`` in ``_config.yml``):
 
@@ -18,10 +25,11 @@ Configuration (``sphinx: config:`` in ``_config.yml``):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from sphinx.util import logging
@@ -72,6 +80,58 @@ def input_stamp(root: Path, inputs: Iterable[str] = DEFAULT_INPUTS, env_names: I
     return digest.hexdigest()
 
 
+def input_stamp_for_book(root: Path) -> str:
+    """:func:`input_stamp` with the inputs the book at ``root`` names in its ``_config.yml`` (or the defaults), as
+    its build computes it."""
+    import yaml
+
+    config_file = root / "_config.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8")) if config_file.is_file() else {}
+    settings = ((config or {}).get("sphinx") or {}).get("config") or {}
+    return input_stamp(
+        root, settings.get("sacro_kit_cache_inputs", DEFAULT_INPUTS), settings.get("sacro_kit_cache_env", DEFAULT_ENV)
+    )
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no second writer is expected there
+        yield
+        return
+    with open(path.parent / f".{path.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def claim_execution_cache(path: Path, stamp: str) -> bool:
+    """Make the jupyter-cache at ``path`` one for executions with inputs ``stamp``: emptied first when it holds
+    executions made with other inputs (or with no stamp). Returns whether it was emptied. Call it under the lock."""
+    stamp_file = path / STAMP_NAME
+    kept = stamp_file.is_file() and stamp_file.read_text().strip() == stamp
+    if not kept and path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True, exist_ok=True)
+    stamp_file.write_text(stamp + "\n")
+    return not kept
+
+
+@contextlib.contextmanager
+def execution_cache(path: Path, stamp: str):
+    """The jupyter-cache at ``path``, locked against other writers and emptied first if its executions were made
+    with inputs other than ``stamp`` (:func:`claim_execution_cache`), for storing executions made with ``stamp``."""
+    from jupyter_cache import get_cache
+
+    with _locked(path):
+        claim_execution_cache(path, stamp)
+        yield get_cache(path)
+
+
 def _stamp_path(app) -> Path:
     return Path(app.doctreedir) / STAMP_NAME
 
@@ -87,10 +147,16 @@ def _invalidate_when_inputs_changed(app, env, added, changed, removed):
     previous = stamp_file.read_text().strip() if stamp_file.is_file() else None
     if previous == stamp:
         return []
-    cache = getattr(getattr(env, "mystnb_config", None), "execution_cache_path", None)
-    if cache and Path(cache).exists():
-        shutil.rmtree(cache)
     reason = "no stamp from an earlier build" if previous is None else "the package, data or cohort settings changed"
+    cache = getattr(getattr(env, "mystnb_config", None), "execution_cache_path", None)
+    if cache:
+        cache = Path(app.srcdir, cache)
+        with _locked(cache):
+            emptied = claim_execution_cache(cache, stamp)
+        if not emptied:
+            logger.info(f"sacro_kit: {reason}; every page is re-read, and the executions the cache already holds "
+                        "were made with the current inputs, so they are used")
+            return sorted(env.found_docs)
     logger.info(f"sacro_kit: {reason}; the execution cache is cleared and every page is re-read")
     return sorted(env.found_docs)
 

@@ -4,8 +4,10 @@ Each exercise's answer is *computed* from the cohort and card the chapter runs o
 brings their own cohort). Answer functions live in ``booksupport.answers.chNN`` modules and register themselves with
 :func:`booksupport.answers.answer`.
 
->>> check_answer("ch1-ex1", 82)            # doctest: +SKIP
+>>> check_answer("ch1-ex1", 78.9)   # 45 of the 57 treated were followed up
 ch1-ex1: correct.
+>>> check_answer("ch1-ex1", 82)
+ch1-ex1: not yet. Check your working and try again.
 """
 
 from __future__ import annotations

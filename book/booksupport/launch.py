@@ -26,5 +26,6 @@ def main(p):
     cell.source = src.replace("import sacro_kit as sk", BLOCK, 1)
     nbformat.write(nb, p)
 
-for p in sys.argv[1:]:
-    main(p)
+if __name__ == "__main__":
+    for p in sys.argv[1:]:
+        main(p)

@@ -1,7 +1,7 @@
 """Determinism: the book build's own execution of every chapter gives the outputs stored in book/*.ipynb.
 
-The stored outputs come from one run (`make notebooks`), the build's from another (`make book`); nbval is a third.
-The build's outputs are read from its execution cache (_build/.jupyter_cache, the record matching the chapter as the
+The stored outputs come from one run (`make notebooks`), the build's from another: `make book`'s own execution, or,
+under `make test`, nbval's, which it hands to the build's cache (book/booksupport/nbval_plugin.py). The build's outputs are read from its execution cache (_build/.jupyter_cache, the record matching the chapter as the
 build reads it), which is what the HTML is rendered from: after a warm build that takes a chapter from the cache,
 myst-nb's copy in _build/jupyter_execute can lack outputs although the HTML has them. Equal text outputs across independent runs mean seeds are explicit and nothing volatile
 (timings, memory addresses, random ids) reaches a reader. Images are compared by presence only: PNG bytes depend on

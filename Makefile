@@ -79,7 +79,7 @@ unit: $(STAMP)
 ## nbval: every chapter re-executed and compared with its stored outputs and prose numbers; one notebook stays on one
 ## kernel; each chapter that passes is stored in the book's execution cache (book/booksupport/nbval_plugin.py)
 nbval: $(STAMP)
-	$(BIN)/python -m pytest $(XDIST) --dist loadfile --nbval --nbval-current-env \
+	PYTHONPATH=book $(BIN)/python -m pytest -p booksupport.nbval_plugin $(XDIST) --dist loadfile --nbval --nbval-current-env \
 	  --nbval-sanitize-with book/nbval_sanitize.cfg --book-cache $(BUILD)/.jupyter_cache book
 
 ## browser: open every page of the built book in headless Chromium (Debian's package; no browser download)

@@ -1,7 +1,7 @@
 """book/booksupport/nbval_plugin.py: nbval tests the prose numbers a chapter stores, and hands exactly the chapters
 that passed to the book's execution cache.
 
-One nbval session (the plugin as ``book/conftest.py`` loads it) runs over four small chapters in a temporary folder,
+One nbval session (with the plugin, as ``make nbval`` loads it) runs over four small chapters in a temporary folder,
 each with a prose number ``{eval}`x``` after ``x = 4``:
 
 * ``current``: stores the number as 4 (what JupyterLab shows before a run) -- passes, and is handed over;

@@ -1,6 +1,7 @@
 """nbval over the chapters as the book reads them, its executions handed to the book build (``make nbval``).
 
-``book/conftest.py`` registers these hooks for every nbval run over ``book/``. Three things change in nbval:
+``make nbval`` loads this plugin (``PYTHONPATH=book pytest -p booksupport.nbval_plugin --nbval ...``; plain
+``pytest --nbval book`` is nbval without it). Three things change in nbval:
 
 * **The prose numbers are tested.** nbval collects each chapter as the book's reader reads it
   (:func:`booksupport.myst_eval.read_ipynb`): after every Markdown cell with ``{eval}`` roles comes the cell that

@@ -101,6 +101,7 @@ _API = {
     "check_median_iqr": "forensics.summaries",
     "MedianIQRCheck": "forensics.summaries",
     "check_median_range": "forensics.summaries",
+    "quartile_fits": "forensics.summaries",
     "check_parts": "forensics.summaries",
     "PartsCheck": "forensics.summaries",
     # sacro_kit/forensics/reconstruction.py

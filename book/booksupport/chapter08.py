@@ -51,14 +51,13 @@ def precision_facts(card, wide) -> dict:
     return {"per_value_example": per_value, "card_wide_example": card_wide}
 
 
-def fitting_facts(card, readings, fits, wide) -> dict:
+def fitting_facts(card, readings, fits) -> dict:
     """The quartile definitions that could print every median (IQR) of the card, each printed value read at its own
-    precision (``fitting``, ``n_fitting``), and the card-wide reading at ``wide`` decimals as a sensitivity sentence
-    (``wide_sentence``): ``readings`` is the chapter's table of ``sk.check_median_iqr`` results."""
-    per_value = "fits (each value at its precision)"
-    card_wide = "fits (card-wide, sensitivity)"
-    wide_fits = tuple(m for m in sk.QUANTILE_METHODS if all(m in f for f in readings[card_wide]))
-    changed = int(sum(a != b for a, b in zip(readings[per_value], readings[card_wide])))
+    precision (``fitting``, ``n_fitting``), and the card-wide reading as a sensitivity sentence (``wide_sentence``):
+    ``readings`` is the chapter's ``sk.quartile_fits(card)`` table."""
+    wide = sk.card_decimals(card)
+    wide_fits = tuple(m for m in sk.QUANTILE_METHODS if all(m in f for f in readings["fits_card_wide"]))
+    changed = int(sum(a != b for a, b in zip(readings["fits"], readings["fits_card_wide"])))
     outcome = ("the same definitions fit" if wide_fits == tuple(fits)
                else f"{len(wide_fits)} definition(s) would fit ({_labels(wide_fits)})")
     rows = "no summary changes its verdict" if changed == 0 else f"{changed} of {len(readings)} summaries change"

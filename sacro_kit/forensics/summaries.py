@@ -854,3 +854,73 @@ def check_parts(
     if not lines:
         raise ValueError("check_parts needs parts and a whole, or percentages")
     return PartsCheck(CONSISTENT if ok else INCONSISTENT, counts or (), whole, shown_percents, " ".join(lines))
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Every median (IQR) of a card
+
+
+def quartile_fits(card=None, *, rounding: str = "up_or_down") -> pd.DataFrame:
+    """Which quantile definitions fit each printed median (IQR) of a card, each value read at its own precision.
+
+    One row per median (IQR) summary of the card's paired claims, before and after: :func:`check_median_iqr` on the
+    printed text, on the claim's scale, with the card-wide reading (every value at :func:`card_decimals` places)
+    as a sensitivity column -- never as the verdict. A definition that fits every row is one a single analysis of
+    the paper could have used.
+
+    Parameters
+    ----------
+    card : ReportedCard, Card, str, pathlib.Path or None, default None
+        The card (None: the default card).
+    rounding : {"up_or_down", "half_up", "half_down", "half_even"}, default "up_or_down"
+        How the printed values were rounded.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``claim``, ``time_point`` ("pre" or "post"), ``n``, ``printed``, ``fits`` (the fitting definitions,
+        Hyndman-Fan types 1-9 and "tukey", each value at its own precision), ``fits_card_wide`` (the same with
+        every value read at the card's most decimals: a sensitivity reading) and ``verdict``.
+
+    References
+    ----------
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat 1996;50(4):361-365.
+    doi:10.1080/00031305.1996.10473566
+
+    Examples
+    --------
+    >>> import sacro_kit as sk
+    >>> fits = sk.quartile_fits()
+    >>> fits[["claim", "time_point", "printed", "fits"]].iloc[1].tolist()
+    ['activity_pain', 'post', '6 (IQR 4–6.8)', (4, 5)]
+    """
+    from sacro_kit.forensics.consistency import card_decimals
+    from sacro_kit.io.card_schema import as_reported_card
+
+    card = as_reported_card(card)
+    wide = card_decimals(card)
+    rows = []
+    for claim in card:
+        if claim.kind != "paired_summary" or claim.pre.center_label != "median":
+            continue
+        scale = card.scales[claim.scale]
+        for time_point, summary in (("pre", claim.pre), ("post", claim.post)):
+            if summary.q1 is None or summary.q3 is None:
+                continue
+            check = check_median_iqr(
+                claim.n, summary.q1.text, summary.center.text, summary.q3.text,
+                scale=(scale.min, scale.max), rounding=rounding, card_decimals=wide,
+            )  # fmt: skip
+            rows.append(
+                {
+                    "claim": claim.key,
+                    "time_point": time_point,
+                    "n": claim.n,
+                    "printed": check.printed,
+                    "fits": check.fits,
+                    "fits_card_wide": check.sensitivity,
+                    "verdict": check.verdict,
+                }
+            )
+    columns = ["claim", "time_point", "n", "printed", "fits", "fits_card_wide", "verdict"]
+    return pd.DataFrame(rows, columns=columns)

@@ -35,8 +35,8 @@ book: $(STAMP)
 ## every chapter once more on a second cohort (tests/test_byo_cohort.py).
 ## Three independent streams share the machine's cores: (numba kernels, nbval, book, browser), (numba kernels,
 ## library unit tests) and (JupyterLab, lint, the unit tests that execute chapters). The phases that mostly wait on
-## a browser run beside the ones that keep a core busy. Each stream's output is printed, whole, when it ends, with
-## each phase's wall and CPU time; the first failure stops its stream and fails `make test`.
+## a browser run beside the ones that keep a core busy. Each stream's output is printed, whole, when it ends, with each phase's wall and CPU time; the first failure
+## stops its stream and fails `make test`.
 XDIST ?= -n 2
 PHASE = { TIMEFORMAT="[make test] $(1): %0R s wall, %0U s user + %0S s system CPU"; time $(MAKE) --no-print-directory $(1); }
 test: $(STAMP)

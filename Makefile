@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUILD := _build
 
-.PHONY: install book test test-stream-book test-stream-unit test-stream-lab kernels check lint unit unit-library unit-chapters nbval browser labtest chromium notebooks lab launch bench clean
+.PHONY: install book test test-stream-book test-stream-unit test-stream-lab kernels check lint unit nbval browser labtest chromium notebooks lab launch bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,8 @@ book: $(STAMP)
 ## the execution to the book's cache, so the book build that follows executes nothing; the unit tests execute
 ## every chapter once more on a second cohort (tests/test_byo_cohort.py).
 ## Three independent streams share the machine's cores: (numba kernels, nbval, book, browser), (numba kernels,
-## library unit tests) and (JupyterLab, lint, the unit tests that execute chapters). The phases that mostly wait on
-## a browser run beside the ones that keep a core busy. Each stream's output is printed, whole, when it ends, with each phase's wall and CPU time; the first failure
+## unit) and (JupyterLab, lint). The phases that mostly wait on a browser run beside the ones that keep a core busy.
+## Each stream's output is printed, whole, when it ends, with each phase's wall and CPU time; the first failure
 ## stops its stream and fails `make test`.
 XDIST ?= -n 2
 PHASE = { TIMEFORMAT="[make test] $(1): %0R s wall, %0U s user + %0S s system CPU"; time $(MAKE) --no-print-directory $(1); }
@@ -47,10 +47,10 @@ test-stream-book: $(STAMP)
 	+@$(call PHASE,kernels) && $(call PHASE,nbval) && $(call PHASE,book) && $(call PHASE,browser)
 
 test-stream-unit: $(STAMP)
-	+@$(call PHASE,kernels) && $(call PHASE,unit-library)
+	+@$(call PHASE,kernels) && $(call PHASE,unit)
 
 test-stream-lab: $(STAMP)
-	+@$(call PHASE,labtest) && $(call PHASE,lint) && $(call PHASE,kernels) && $(call PHASE,unit-chapters)
+	+@$(call PHASE,labtest) && $(call PHASE,lint)
 
 ## kernels: compile the numba kernels once (cached beside their source) before the test processes need them; a lock
 ## makes a second caller wait for the first and then find them compiled
@@ -72,17 +72,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 ## unit: unit and property tests (slow ones included) and the docstring examples (the package's and the book
-## plumbing's), spread over both cores. `make test` runs them as two phases in two streams: unit-library, and
-## unit-chapters (the tests marked `chapters`: each chapter on a second cohort, the tiny cached books, Colab's launch)
-UNIT_TESTS = tests sacro_kit book/booksupport book/_ext --doctest-modules --ignore=tests/built_book --ignore=tests/lab
+## plumbing's), spread over both cores
 unit: $(STAMP)
-	$(BIN)/python -m pytest $(XDIST) $(UNIT_TESTS)
-
-unit-library: $(STAMP)
-	$(BIN)/python -m pytest $(XDIST) $(UNIT_TESTS) -m "not chapters"
-
-unit-chapters: $(STAMP)
-	$(BIN)/python -m pytest $(XDIST) tests -m chapters --ignore=tests/built_book --ignore=tests/lab
+	$(BIN)/python -m pytest $(XDIST) tests sacro_kit book/booksupport book/_ext --doctest-modules --ignore=tests/built_book --ignore=tests/lab
 
 ## nbval: every chapter re-executed and compared with its stored outputs and prose numbers; one notebook stays on one
 ## kernel; each chapter that passes is stored in the book's execution cache (book/booksupport/nbval_plugin.py)

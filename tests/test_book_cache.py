@@ -29,8 +29,6 @@ JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 sys.path.insert(0, str(EXT))
 from cache_stamp import input_stamp  # noqa: E402
 
-pytestmark = pytest.mark.chapters  # executes chapters or builds a book: `make test` runs these beside the library tests
-
 
 def test_stamp_changes_with_package_data_and_settings(tmp_path):
     (tmp_path / "pkg").mkdir()

@@ -19,8 +19,6 @@ from nbclient import NotebookClient
 import sacro_kit as sk
 from sacro_kit.io import resources as config
 
-pytestmark = pytest.mark.chapters  # executes chapters or builds a book: `make test` runs these beside the library tests
-
 BOOK = Path(__file__).resolve().parents[1] / "book"
 CHAPTERS = sorted(BOOK.glob("*.ipynb"))
 METHOD = 6  # the quantile definition this "paper" used (SPSS's); the chapters must discover it themselves

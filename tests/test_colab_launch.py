@@ -20,8 +20,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-pytestmark = pytest.mark.chapters  # executes chapters or builds a book: `make test` runs these beside the library tests
-
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "book" / "01_paper.ipynb"
 DRIVER = r"""

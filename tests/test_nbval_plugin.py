@@ -24,8 +24,6 @@ import pytest
 from booksupport.myst_eval import METADATA, read_ipynb
 from booksupport.nbval_plugin import executed_chapter
 
-pytestmark = pytest.mark.chapters  # executes chapters or builds a book: `make test` runs these beside the library tests
-
 REPO = Path(__file__).resolve().parents[1]
 
 

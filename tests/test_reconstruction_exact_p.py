@@ -82,8 +82,9 @@ def _enumerate(card, method: int, decimals: int) -> tuple[set, set]:
 def test_reconstructed_cohorts_are_exactly_those_that_print_the_exact_p(tmp_path, test, p):
     card = _card(tmp_path, test, p)
     cohorts = reconstruct(card, n_cohorts=300, seed=11)
+    # attrs["decimals"]: the reading the cohorts were drawn under (None: each printed value at its own precision)
     method, decimals = cohorts[0].attrs["quantile_method"], cohorts[0].attrs["decimals"]
-    summaries, printed = _enumerate(card, method, decimals)
+    summaries, printed = _enumerate(card, method, 0 if decimals is None else decimals)
     assert printed and len(printed) < len(summaries) / 4  # the exact p constrains: most cohorts do not print it
     drawn = {tuple(sorted(zip(c["rest_pre"].astype(int), c["rest_post"].astype(int)))) for c in cohorts}
     assert drawn <= printed  # every reconstruction reproduces the printed p under the named test

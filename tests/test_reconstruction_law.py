@@ -21,12 +21,18 @@ from sacro_kit.forensics.reconstruction import chain as _chain
 from sacro_kit.io.card import load_reported
 from sacro_kit.forensics.reconstruction import _plan, reconstruct
 
+#: The reading of printed precision the enumeration (tests/enumeration.py, ``joint_cohorts(decimals=1)``) and the
+#: sampler share: every centre and quartile at one decimal or more. These synthetic version-1 cards declare no
+#: reconstruction precision (their default is each value at its own), so the reading is passed explicitly; the law
+#: checked here does not depend on it (tests/test_reconstruction_precision.py checks the per-value default).
+DECIMALS = 1
+
 #: Allowance over the 99.9th percentile of independent-draw noise for the chain's residual autocorrelation.
 AUTOCORRELATION_ALLOWANCE = 1.2
 
 
 def _draws(card, n_draws: int, seed: int):
-    plan = _plan(card, 7, "up_or_down", None, 4)
+    plan = _plan(card, 7, "up_or_down", DECIMALS, 4)
     chain, keys = _chain.multiset_draws(plan, n_draws, seed)
 
     def as_rows(key):
@@ -42,7 +48,7 @@ def _draws(card, n_draws: int, seed: int):
 @pytest.mark.slow
 def test_sampler_is_uniform_over_distinct_joint_cohorts(name, n_draws, expected_size):
     card = load_reported(E.CARDS / f"{name}.yaml")
-    _, support = E.joint_cohorts(card, 7)
+    _, support = E.joint_cohorts(card, 7, DECIMALS)
     assert len(support) == expected_size
     counts = _draws(card, n_draws, seed=1)
     assert set(counts) <= set(support), "the sampler drew a cohort that does not reproduce the card"
@@ -55,8 +61,8 @@ def test_sampler_is_uniform_over_distinct_joint_cohorts(name, n_draws, expected_
 def test_reconstruct_returns_the_chain_draws_and_verifies_them():
     # reconstruct's frames are the chain's states: the same multisets, each passing verify_cohort
     card = load_reported(E.CARDS / "enum_two_blocks.yaml")
-    _, support = E.joint_cohorts(card, 7)
-    cohorts = reconstruct(card, n_cohorts=30, seed=4, quantile_type=7)
+    _, support = E.joint_cohorts(card, 7, DECIMALS)
+    cohorts = reconstruct(card, n_cohorts=30, seed=4, quantile_type=7, decimals=DECIMALS)
     assert {E.cohort_key(c, card) for c in cohorts} <= set(support)
     assert len({E.cohort_key(c, card) for c in cohorts}) > 15
 
@@ -64,7 +70,7 @@ def test_reconstruct_returns_the_chain_draws_and_verifies_them():
 def test_the_old_law_fails_this_test():
     # the check can fail: a sampler that favours one cohort is caught at the same noise bound
     card = load_reported(E.CARDS / "enum_single_pair.yaml")
-    _, support = E.joint_cohorts(card, 7)
+    _, support = E.joint_cohorts(card, 7, DECIMALS)
     biased = Counter({key: (3 if k < len(support) // 3 else 1) for k, key in enumerate(support)})
     scale = 2000 // sum(biased.values())
     biased = Counter({k: v * scale for k, v in biased.items()})

@@ -17,9 +17,13 @@ Three families of checks, each exact (integer and rational arithmetic, exhaustiv
 
 Printed values are read as the interval they round from. The rounding rule is a parameter
 (``"up_or_down"``, the default, accepts ties rounded either way, as scrutiny does; ``"half_up"``,
-``"half_down"``, ``"half_even"``). :func:`check_reported` reads every centre and quartile at the card's
-reporting precision: the Dougherty abstract prints 8.5, 6.8, 2.5 and 3.5 beside 10 and 7, so it rounds
-to one decimal and drops trailing zeros, and "7" means 7.0 (6.95 to 7.05), not anything from 6.5 to 7.5.
+``"half_down"``, ``"half_even"``). :func:`check_reported` and :func:`fitting_methods` read each printed value at
+its own precision ("7" is 6.5 to 7.5, "6.8" is 6.75 to 6.85, whatever else the card prints); ``decimals=k`` reads
+every centre and quartile at k decimals or more instead, a sensitivity reading that is never the verdict. The
+reconstruction reads a card at the reporting precision the card declares (``reconstruction: {decimals: k, why:
+...}``), else per value too. The Dougherty card declares one decimal, its assumption with its evidence: the abstract
+prints 8.5, 6.8, 2.5 and 3.5 beside 10 and 7, read as rounding to one decimal and dropping trailing zeros, so for its
+reconstruction "7" means 7.0 (6.95 to 7.05), not anything from 6.5 to 7.5.
 
 References
 ----------
@@ -667,7 +671,10 @@ def fitting_methods(
     rounding : {"up_or_down", "half_up", "half_down", "half_even"}, default "up_or_down"
         How the printed values were rounded.
     decimals : int, optional
-        Read every value at least at this many decimals; None (default) uses :func:`card_decimals` of the card.
+        Read every centre and quartile at least at this many decimals (a sensitivity reading, or the precision a
+        card declares for its reconstruction, which passes it explicitly); None (default) reads each printed value
+        at its own precision, as the checks do (the same as ``decimals=0``). Before 0.2.0 None meant
+        :func:`card_decimals` of the card (the card-wide reading).
     count_max : int, default OPEN_SCALE_CHECK_MAX (20)
         Maximum assumed for an integer scale the card leaves open.
 
@@ -692,8 +699,6 @@ def fitting_methods(
 
     card = as_reported_card(card)  # either schema, or None for the default card
     rounding = _check_rounding(rounding)
-    if decimals is None:
-        decimals = card_decimals(card)
     common = set(QUANTILE_METHODS)
     summaries: tuple = ()
     for claim in card:

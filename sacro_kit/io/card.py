@@ -272,6 +272,20 @@ class ReportedCard:
     def __repr__(self) -> str:
         return f"ReportedCard({self.study.id!r}, {len(self.claims)} claims, path={str(self.path)!r})"
 
+    @property
+    def reconstruction_decimals(self) -> int | None:
+        """The reporting precision the schema-2 card declares for the reconstruction (``reconstruction.decimals``).
+
+        None when it declares none (a version-1 card never does): the reconstruction then reads each printed value
+        at its own precision.
+        """
+        return getattr(self.card2, "reconstruction_decimals", None)
+
+    @property
+    def reconstruction_why(self) -> str | None:
+        """The card's evidence for :attr:`reconstruction_decimals` (``reconstruction.why``), or None."""
+        return getattr(self.card2, "reconstruction_why", None)
+
     def scale_of(self, variable: str) -> Scale:
         """The scale of a cohort variable: the one its claims name, else the cohort schema's default name."""
         for claim in self:

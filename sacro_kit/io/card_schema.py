@@ -15,6 +15,10 @@ of **groups** and **time points**; **claims** that each hold one sentence (or ta
 * ``direction``   -- how many decreased, stayed unchanged and increased.
 
 Every printed value is a string, and keeps its own precision ("6.8" is 6.75 to 6.85 whatever else the card prints).
+An optional top-level ``reconstruction: {decimals: k, why: "..."}`` block declares the reporting precision the
+reconstruction assumes (every printed centre and quartile read at k decimals or more, with the card's evidence in
+``why``): ``card.reconstruction_decimals`` and ``card.reconstruction_why``. Without it the reconstruction reads each
+printed value at its own precision; the checks read each value at its own precision whatever the card declares.
 :func:`load_card` validates a card and raises :class:`~sacro_kit.io.card.CardError` naming the file, the line and the key
 path of the first problem. A version-1 card (``sacro_kit.reported-card/1``) loads too: it is converted, and
 ``card.converted_from`` says so. :func:`cohort_view` turns a schema-2 card whose outcomes name cohort columns into the
@@ -318,6 +322,12 @@ class Card:
     claims: Mapping[str, Any]
     converted_from: str | None = None
     _raw: Any = field(default=None, compare=False)
+    #: The reporting precision the card declares for the reconstruction (its ``reconstruction: {decimals: k}``
+    #: block): every printed centre and quartile read at k decimals or more. None: no declaration, so the
+    #: reconstruction reads each printed value at its own precision. The checks never read it.
+    reconstruction_decimals: int | None = None
+    #: The card's evidence for that precision (``reconstruction.why``), or None.
+    reconstruction_why: str | None = None
 
     def __getitem__(self, key: str):
         try:
@@ -715,9 +725,10 @@ def _parse_v2(source: _Source) -> Card:
         source.data,
         (),
         required=("schema", "study", "claims"),
-        optional=("scales", "outcomes", "groups", "timepoints", "literature"),
+        optional=("scales", "outcomes", "groups", "timepoints", "literature", "reconstruction"),
     )
     study = _study(v, raw["study"])
+    reconstruction_decimals, reconstruction_why = _reconstruction(v, raw.get("reconstruction", _NO_BLOCK))
 
     def section(name):
         value = raw.get(name) or {}
@@ -754,7 +765,27 @@ def _parse_v2(source: _Source) -> Card:
         MappingProxyType(claims),
         None,
         source,
+        reconstruction_decimals,
+        reconstruction_why,
     )
+
+
+_NO_BLOCK = object()
+
+
+def _reconstruction(v: _V2, raw) -> tuple[int | None, str | None]:
+    """The optional ``reconstruction:`` block: the reporting precision the reconstruction assumes, and why.
+
+    ``decimals`` (a non-negative integer) and ``why`` (non-empty text: the card's evidence) are both required; no
+    block is (None, None): the reconstruction then reads each printed value at its own precision.
+    """
+    if raw is _NO_BLOCK:
+        return None, None
+    keys = ("reconstruction",)
+    block = v.mapping(raw, keys, required=("decimals", "why"))
+    decimals = v.integer(block["decimals"], keys + ("decimals",))
+    why = v.text(block["why"], keys + ("why",)).strip()
+    return decimals, why
 
 
 def load_card(path: str | Path | None = None) -> Card:

@@ -11,6 +11,13 @@ compiled in ``_kernel``), ``verification`` (:func:`verify_cohort`, independent o
 (ranges, bands, the mixing diagnostic), ``drawing`` (:func:`reconstruct` and its cache), ``groups`` (cards with
 groups: one card per group, each on its own patients) and ``output`` (the CSV and the command line). The helpers it shares with the consistency checks come from :mod:`sacro_kit.forensics.lattice`.
 
+**Printed precision.** A card may declare the reporting precision its reconstruction assumes, with its evidence
+(``reconstruction: {decimals: k, why: ...}``, docs/cards.md): every printed centre and quartile is then read at k
+decimals or more. Without a declaration each printed value is read at its own precision ("5.8" is 5.75 to 5.85
+whatever else the card prints), as the consistency checks always read it. ``decimals=k`` reads at k decimals or more
+instead (a sensitivity reading). Every cohort's ``attrs["decimals"]`` (the int, or None for per value) and
+``attrs["precision"]`` (a sentence) say which reading it was drawn under.
+
 **The law.** The reconstructed cohorts are drawn from the uniform law over the distinct joint cohorts (multisets
 of patient rows) that reproduce every printed number of the card, under the assumptions listed below (``LAW``);
 bands and ranges are quantiles over such draws.
@@ -41,8 +48,11 @@ How a cohort is drawn (one plausible cohort of many; :func:`reconstruction_range
 
 Assumptions for the Dougherty card (each a parameter or a documented constant): quantiles by the first
 definition that fits every printed median/IQR (Hyndman-Fan type 4, see ``check_reported``); weeks on a
-half-week lattice 0.5..26; opioid counts 0..``count_max`` (4); pain duration for all 57 patients with a mean
-that prints as 3 (read as 3.0, the abstract's one-decimal precision); rest and activity scores among the 45
+half-week lattice 0.5..26; opioid counts 0..``count_max`` (4); every printed centre and quartile read at one
+decimal, the reporting precision the card declares with its evidence (``reconstruction: {decimals: 1, why: ...}``
+in ``data/reported/dougherty2014.yaml``: the abstract prints 8.5, 6.8, 2.5 and 3.5 beside whole values, so a
+printed 7 is read as 7.0); pain duration for all 57 patients with a mean that prints as 3 (read as 3.0 under that
+declared precision); rest and activity scores among the 45
 followed-up patients, their overlap random; no rest baseline of 0 (a relative decrease from 0 is undefined,
 and the abstract counts all 29 in "22 of 29"); the reported p-values are reproduced by the Wilcoxon
 signed-rank test as R's ``wilcox.test`` computes it with ties (zeros dropped, normal approximation with tie
@@ -110,6 +120,7 @@ from sacro_kit.forensics.reconstruction.planning import (  # noqa: F401
     P_TEST,
     P_TEST_LABEL,
     PAIN_SCORE_PAIRS,
+    PER_VALUE,
     RECONSTRUCTION_COUNT_MAX,
     RECONSTRUCTION_LAW,
     WEEKS_LATTICE,
@@ -128,6 +139,7 @@ from sacro_kit.forensics.reconstruction.planning import (  # noqa: F401
     _scale_values,
     _summary_sampler,
     _weeks_values,
+    reading,
 )
 from sacro_kit.forensics.reconstruction.spread import (  # noqa: F401
     ReconstructionRange,

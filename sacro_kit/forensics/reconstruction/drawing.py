@@ -19,6 +19,7 @@ from sacro_kit.forensics.reconstruction.planning import (
     _check_seed,
     _load_card,
     _plan,
+    reading,
 )
 from sacro_kit.forensics.reconstruction.verification import verify_cohort
 
@@ -42,6 +43,7 @@ def _package_digest() -> str:
 
 
 def _cache_key(card, n_cohorts, seed, method, rounding, decimals, count_max) -> str | None:
+    """The key of a cached run; ``decimals`` is the resolved reading (:func:`reading`: the int and its sentence)."""
     import hashlib
 
     try:
@@ -90,7 +92,9 @@ def reconstruct(
     """Draw ``n_cohorts`` patient-level cohorts that reproduce every statistic of the card jointly.
 
     Each cohort is a DataFrame in the loader schema (``sacro_kit.io.cohort.COHORT_COLUMNS``, nullable dtypes,
-    ids "R01".."R57"), with ``attrs`` recording seed, cohort index and quantile method. These are
+    ids "R01".."R57"), with ``attrs`` recording seed, cohort index, quantile method and the reporting precision
+    read (``attrs["decimals"]``: the int, or None for each printed value at its own precision; ``attrs["precision"]``:
+    the sentence saying which reading and why). These are
     **reconstructed, not real patients**, drawn from the law in ``LAW`` (see the module docstring for the
     law, its assumptions and the chain). ``method=None`` uses the first quantile definition that fits every
     printed median/IQR (type 4 for the Dougherty card). Deterministic: the cohorts are successive states of one
@@ -105,7 +109,7 @@ def reconstruct(
     **Cards with groups** (a schema-2 card whose claims name groups, such as the arms of a trial) are reconstructed
     group by group on separate patients, each group under its own claims (module ``groups``): the cohort has a ``group`` column after ``patient_id`` and ids prefixed by the group ("ct-R01"); the
     groups' chains are seeded with children of ``seed``, and one quantile definition (the first that fits every group)
-    and one reporting precision serve all groups. A test *between* groups is no constraint (``attrs["not_reproduced"]``
+    and one reading of the printed precision (the grouped card's declaration, else per value) serve all groups. A test *between* groups is no constraint (``attrs["not_reproduced"]``
     lists it; :func:`verify_cohort` reports it as "not reproduced: ..."); a pooled claim of all groups together, or a
     group without a size, is a ValueError naming it. An outcome summarised or tested at more than two time points is a
     NotImplementedError naming the claim and its time points (the cohort has a pre and a post column per outcome).
@@ -131,7 +135,9 @@ def reconstruct(
     rounding : str, default "up_or_down"
         How the paper rounded (``sacro_kit.forensics.consistency.ROUNDING_RULES``).
     decimals : int, optional
-        Read every printed centre and quartile at this many decimals instead of the card's precision.
+        Read every printed centre and quartile at this many decimals or more (a sensitivity reading). None (default):
+        the precision the card declares (``reconstruction: {decimals: k, why: ...}``, as the shipped Dougherty card
+        declares one decimal), else each printed value at its own precision, as the checks read it.
     count_max : int, default RECONSTRUCTION_COUNT_MAX (4)
         The largest count drawn per patient on a count scale the card leaves open (opioid doses).
     verify : bool, default True
@@ -160,7 +166,7 @@ def reconstruct(
     card = _load_card(card)
     key = None
     if verify and isinstance(n_cohorts, (int, np.integer)) and not isinstance(n_cohorts, bool) and n_cohorts >= 20:
-        key = _cache_key(card, n_cohorts, _check_seed(seed), method, rounding, decimals, count_max)
+        key = _cache_key(card, n_cohorts, _check_seed(seed), method, rounding, reading(card, decimals), count_max)
     if key is not None:
         cached = _MEMORY.get(key)
         folder = _cache_dir()
@@ -204,8 +210,8 @@ def _reconstruct_groups(
     seed = _check_seed(seed)
     rounding = _check_rounding(rounding)
     cards, between = groups.split(card2)
-    decimals = groups.common_decimals(cards, decimals)
-    method = groups.common_method(cards, method, rounding, decimals)
+    # every group's card carries the grouped card's declaration, so each group resolves the same reading
+    method = groups.common_method(cards, method, rounding, reading(card2, decimals)[0])
     drawn = {
         group: reconstruct(
             card,
@@ -231,6 +237,7 @@ def _reconstruct_groups(
             quantile_method=first.attrs["quantile_method"],
             rounding=rounding,
             decimals=first.attrs["decimals"],
+            precision=first.attrs["precision"],
             card=str(card2.path),
             groups=list(parts),
             group_seeds={group: part.attrs["seed"] for group, part in parts.items()},
@@ -259,6 +266,7 @@ def _reconstruct(
         raise ValueError(f"n_cohorts must be a positive integer, got {n_cohorts!r}")
     if isinstance(count_max, bool) or not isinstance(count_max, (int, np.integer)) or count_max < 1:
         raise ValueError(f"count_max must be a positive integer, got {count_max!r}")
+    decimals, precision = reading(card, decimals)
     plan = _plan(card, method, rounding, decimals, int(count_max))
     from sacro_kit.forensics.reconstruction.chain import THIN_PER_PATIENT, start_chain
 
@@ -276,7 +284,8 @@ def _reconstruct(
             cohort_index=index,
             quantile_method=plan.method,
             rounding=rounding,
-            decimals=plan.decimals,
+            decimals=decimals,
+            precision=precision,
             card=str(card.path),
         )
         cohorts.append(cohort)

@@ -181,16 +181,6 @@ def group_seed(seed: int, index: int) -> int:
     return int(np.random.SeedSequence([int(seed), int(index)]).generate_state(1, np.uint32)[0])
 
 
-def common_decimals(cards: dict, decimals: int | None) -> int | None:
-    """The reporting precision every group is read at: ``decimals``, or the card's (the most decimals of any group)."""
-    from sacro_kit.forensics.consistency import card_decimals
-    from sacro_kit.io.card_schema import as_reported_card
-
-    if decimals is not None:
-        return decimals
-    return max((card_decimals(as_reported_card(card)) for card in cards.values()), default=None)
-
-
 def common_method(cards: dict, method, rounding: str, decimals):
     """The quantile definition every group is reconstructed under: ``method``, or the first that fits every group."""
     from sacro_kit.forensics.consistency import fitting_methods

@@ -53,7 +53,7 @@ def cohort_csv(cohort: pd.DataFrame) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m sacro_kit.forensics.reconstruction --seed 2014 [--out PATH] [--card PATH]``: one cohort.
+    """``python -m sacro_kit.forensics.reconstruction --seed 2014 [--out PATH] [--card PATH] [--decimals K]``: one cohort.
 
     The CSV goes to standard output unless ``--out`` names a file: the command never writes over anything by
     default (the shipped cohort is regenerated with ``--out data/cohort_reconstructed.csv``).
@@ -72,9 +72,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--card", type=Path, default=None, help="reported card YAML (default: the Dougherty card)")
     parser.add_argument("--method", default=None, help="quantile definition 1-9 or tukey (default: first that fits)")
+    parser.add_argument(
+        "--decimals",
+        type=int,
+        default=None,
+        metavar="K",
+        help="read every printed centre and quartile at K decimals or more, a sensitivity reading (default: the "
+        "precision the card declares in its reconstruction block, else each printed value at its own precision)",
+    )
     args = parser.parse_args(argv)
+    if args.decimals is not None and args.decimals < 0:
+        parser.error(f"--decimals must be a non-negative integer, got {args.decimals}")
     method = None if args.method is None else (int(args.method) if args.method.isdigit() else args.method)
-    cohort = reconstruct(args.card, n_cohorts=1, seed=args.seed, quantile_type=method)[0]
+    cohort = reconstruct(args.card, n_cohorts=1, seed=args.seed, quantile_type=method, decimals=args.decimals)[0]
     if args.out is None:
         sys.stdout.write(cohort_csv(cohort))
         sys.stdout.flush()
@@ -83,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.write_text(cohort_csv(cohort), encoding="utf-8", newline="")
     print(
         f"wrote {len(cohort)} reconstructed patients (seed {args.seed}, quantile type "
-        f"{cohort.attrs['quantile_method']}) to {args.out}",
+        f"{cohort.attrs['quantile_method']}, {cohort.attrs['precision']}) to {args.out}",
         file=sys.stderr,
     )
     return 0

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sacro_kit.forensics.consistency import card_decimals, fitting_methods
+from sacro_kit.forensics.consistency import fitting_methods
 from sacro_kit.forensics.lattice import (
     Lattice as _Lattice,
 )
@@ -91,6 +91,47 @@ _MIXING = 3
 _PATIENCE = 6
 
 
+#: What a reconstruction's ``attrs["precision"]`` says when it reads each printed value at its own precision.
+PER_VALUE = "each printed value at its own precision"
+
+
+def reading(card, decimals: int | None = None) -> tuple[int | None, str]:
+    """The reporting precision a reconstruction reads a card at, and the sentence that says which and why.
+
+    ``decimals=None``: the precision the card declares (its ``reconstruction: {decimals: k, why: ...}`` block, as
+    ``card.reconstruction_decimals``), else each printed value at its own precision (returned as None). An integer
+    k reads every printed centre and quartile at k decimals or more (a sensitivity reading; 0 is the per-value
+    reading). Percentages and p-values are always read at their own precision.
+
+    >>> reading(None)[1].startswith("every centre and quartile at 1 decimal, as the card declares: the abstract")
+    True
+    >>> reading(None, 2)
+    (2, 'every centre and quartile at 2 decimals or more (decimals=2: a sensitivity reading)')
+    """
+    if decimals is not None:
+        if isinstance(decimals, bool) or not isinstance(decimals, (int, np.integer)) or decimals < 0:
+            raise ValueError(f"decimals must be a non-negative integer or None, got {decimals!r}")
+        decimals = int(decimals)
+        if decimals == 0:
+            return 0, PER_VALUE
+        return decimals, (
+            f"every centre and quartile at {_places(decimals)} or more (decimals={decimals}: a sensitivity reading)"
+        )
+    if card is None:
+        from sacro_kit.io.card_schema import as_reported_card
+
+        card = as_reported_card(None)
+    declared = getattr(card, "reconstruction_decimals", None)
+    if declared is None:
+        return None, PER_VALUE
+    why = getattr(card, "reconstruction_why", None) or "no reason given"
+    return int(declared), f"every centre and quartile at {_places(declared)}, as the card declares: {why}"
+
+
+def _places(decimals: int) -> str:
+    return f"{decimals} decimal" + ("" if decimals == 1 else "s")
+
+
 @dataclass(frozen=True)
 class _PairSpec:
     key: str
@@ -115,7 +156,7 @@ class _Plan:
     pairs: tuple[_PairSpec, ...]
     decreased: tuple[int, int] | None  # k, n of pain_decreased
     method: object
-    decimals: int
+    decimals: int  # every centre and quartile read at max(its own decimals, this); 0: each at its own precision
     rounding: str
 
 
@@ -346,8 +387,8 @@ class _CardView:
 
 
 def _plan_for(card, method, rounding: str, decimals: int | None, count_max: int) -> _Plan:
-    if decimals is None:
-        decimals = card_decimals(card)
+    """The plan at ``decimals`` as resolved by :func:`reading` (None: each printed value at its own precision)."""
+    decimals = 0 if decimals is None else decimals
     if method is not None:
         return _build_plan(card, check_method(method), rounding, decimals, count_max)
     problems = []
@@ -362,7 +403,9 @@ def _plan_for(card, method, rounding: str, decimals: int | None, count_max: int)
 
 
 def _plan(card, method, rounding: str, decimals: int | None, count_max: int) -> _Plan:
+    """The plan of a card; ``decimals=None`` is the card's declared precision, else each value at its own."""
     method = None if method is None else check_method(method)
+    decimals = reading(card, decimals)[0]
     try:
         key = (tuple(card.claims.items()), tuple(card.scales.items()))
         hash(key)

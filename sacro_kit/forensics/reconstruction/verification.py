@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sacro_kit._compat import renamed_arguments
-from sacro_kit.forensics.consistency import card_decimals, fitting_methods
+from sacro_kit.forensics.consistency import fitting_methods
 from sacro_kit.forensics.lattice import P_CANDIDATES as _P_CANDIDATES
 from sacro_kit.forensics.lattice import check_rounding as _check_rounding
 from sacro_kit.forensics.reconstruction.planning import (
@@ -19,11 +19,13 @@ from sacro_kit.forensics.reconstruction.planning import (
     P_TEST_LABEL,
     P_TESTS,
     PAIN_SCORE_PAIRS,
+    PER_VALUE,
     _decimal_prints,
     _load_card,
     _p_floor,
     _p_reachable,
     _p_satisfied,
+    reading,
 )
 from sacro_kit.stats.quantiles import check_method
 
@@ -101,7 +103,10 @@ def verify_cohort(
     ``sign_test``, ``wilcoxon``, counts and means), never the reconstruction code path, so it can audit any
     cohort -- reconstructed or real. Columns: ``claim``, ``statistic``, ``reported`` (as printed),
     ``recomputed``, ``ok`` and ``note``. A printed value is reproduced when the recomputed value rounds to it
-    (``rounding``; centres and quartiles at the card's reporting precision unless ``decimals`` is given).
+    (``rounding``) at its own precision, or -- for centres and quartiles -- at the reporting precision the reading
+    gives: ``decimals`` when given, else the cohort's ``attrs["decimals"]`` (a reconstruction's own reading), else the
+    precision the card declares (``reconstruction.decimals``), else each printed value at its own precision. The
+    table's ``attrs["decimals"]`` and ``attrs["precision"]`` say which reading it used.
     A printed p is recomputed with the test the card names (Wilcoxon signed-rank as R computes it with ties,
     ``P_TEST``; the sign test; the paired t-test), or with ``P_TEST`` when the card names none; the ``statistic``
     column names the test, and ``attrs["p_tests"]`` maps each claim with a p to the test it was recomputed with.
@@ -132,7 +137,8 @@ def verify_cohort(
     rounding : str, default "up_or_down"
         How the paper rounded.
     decimals : int, optional
-        Read every printed centre and quartile at this many decimals instead of the card's precision.
+        Read every printed centre and quartile at this many decimals or more (a sensitivity reading); None reads
+        the cohort's ``attrs["decimals"]``, else the card's declared precision, else each value at its own.
 
     Returns
     -------
@@ -157,8 +163,7 @@ def verify_cohort(
         return _verify_groups(cohort, card2, method, rounding, decimals)
     card = _load_card(card)
     rounding = _check_rounding(rounding)
-    if decimals is None:
-        decimals = cohort.attrs.get("decimals", card_decimals(card))
+    decimals, precision = _reading_of(cohort, card, decimals)
     if method is None:
         method = cohort.attrs.get("quantile_method")
         if method is None:
@@ -172,7 +177,7 @@ def verify_cohort(
     )
     if missing:
         raise ValueError(f"the cohort lacks columns the card refers to: {', '.join(missing)}")
-    rows = _Rows(rounding, decimals)
+    rows = _Rows(rounding, decimals or 0)
     columns = {name: _column(cohort, name) for name in cohort.columns if name != "patient_id"}
 
     for claim in card:
@@ -249,8 +254,21 @@ def verify_cohort(
     _logic_rows(rows, columns, card)
     table = pd.DataFrame(rows.rows, columns=["claim", "statistic", "reported", "recomputed", "ok", "note"])
     table["ok"] = table["ok"].astype("boolean")
-    table.attrs.update(method=method, rounding=rounding, decimals=decimals, p_tests=dict(rows.tests))
+    table.attrs.update(
+        method=method, rounding=rounding, decimals=decimals, precision=precision, p_tests=dict(rows.tests)
+    )
     return table
+
+
+def _reading_of(cohort: pd.DataFrame, card, decimals: int | None) -> tuple[int | None, str]:
+    """The reading verify_cohort uses: ``decimals``, else the cohort's own (a reconstruction's attrs), else the
+    card's declared precision, else each printed value at its own precision (:func:`reading`)."""
+    if decimals is None and "decimals" in cohort.attrs:
+        own = cohort.attrs["decimals"]
+        if own is None:
+            return None, cohort.attrs.get("precision") or PER_VALUE
+        return int(own), cohort.attrs.get("precision") or reading(card, int(own))[1]
+    return reading(card, decimals)
 
 
 def _verify_groups(cohort: pd.DataFrame, card2, method, rounding: str, decimals: int | None) -> pd.DataFrame:
@@ -265,9 +283,7 @@ def _verify_groups(cohort: pd.DataFrame, card2, method, rounding: str, decimals:
         )
     rounding = _check_rounding(rounding)
     cards, between = groups.split(card2)
-    if decimals is None:
-        decimals = cohort.attrs.get("decimals")
-    decimals = groups.common_decimals(cards, decimals)
+    decimals, precision = _reading_of(cohort, card2, decimals)
     if method is None:
         method = cohort.attrs.get("quantile_method")
     if method is None:
@@ -276,7 +292,7 @@ def _verify_groups(cohort: pd.DataFrame, card2, method, rounding: str, decimals:
     tables, p_tests = [], {}
     for group, sub in cards.items():
         part = cohort.loc[(label == group).fillna(False).to_numpy()].drop(columns="group").reset_index(drop=True)
-        table = verify_cohort(part, sub, quantile_type=method, rounding=rounding, decimals=decimals)
+        table = verify_cohort(part, sub, quantile_type=method, rounding=rounding, decimals=decimals or 0)
         table = table.loc[table["claim"] != "treated"]  # the group's size: a row of its own below
         table.insert(0, "group", group)
         tables.append(table)
@@ -300,9 +316,7 @@ def _verify_groups(cohort: pd.DataFrame, card2, method, rounding: str, decimals:
     columns = ["group", "claim", "statistic", "reported", "recomputed", "ok", "note"]
     table = pd.concat([pd.DataFrame(rows, columns=columns), *tables], ignore_index=True)
     table["ok"] = table["ok"].astype("boolean")
-    table.attrs.update(
-        method=method, rounding=rounding, decimals=tables[0].attrs["decimals"] if tables else decimals, p_tests=p_tests
-    )
+    table.attrs.update(method=method, rounding=rounding, decimals=decimals, precision=precision, p_tests=p_tests)
     return table
 
 

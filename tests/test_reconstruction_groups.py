@@ -80,17 +80,24 @@ def test_a_group_without_a_size_is_a_clear_error(tmp_path):
         reconstruct(card, seed=1)
 
 
-def test_more_than_two_time_points_is_not_implemented_and_says_which(tmp_path):
+def test_a_third_time_point_gets_its_own_column_in_its_group(tmp_path):
+    # formerly a NotImplementedError; now the C-arm's "late" time point is a column of its own (rest_late), paired
+    # with the baseline (tests/test_reconstruction_timepoints.py covers several time points in full)
     text = ARMS.read_text(encoding="utf-8").replace("  post: {label: after}\n",
                                                      "  post: {label: after}\n  late: {label: a year on}\n")
+    text = text.replace("cohort: {pre: rest_pre, post: rest_post}", "cohort: {pre: rest_pre, post: rest_post, late: rest_late}")
     text = text.replace('      - {at: post, median: "1", q1: "1", q3: "2"}\n',
                         '      - {at: post, median: "1", q1: "1", q3: "2"}\n'
                         '      - {at: late, median: "1", q1: "0", q3: "1"}\n')
     path = tmp_path / "card.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(NotImplementedError, match=r"rest_carm: 'rest_pain' in group 'carm' .* 3 time points "
-                                                  r"\(pre, post, late\).*two time points per outcome"):
-        reconstruct(load_card(path), seed=1)
+    card = load_card(path)
+    cohort = reconstruct(card, seed=1)[0]
+    table = verify_cohort(cohort, card)
+    assert table["ok"].all()
+    assert {"rest_carm (pre vs post)", "rest_carm (pre vs late)"} <= set(table.loc[table["group"] == "carm", "claim"])
+    assert cohort.loc[cohort["group"] == "carm", "rest_late"].notna().all()
+    assert cohort.loc[cohort["group"] == "ct", "rest_late"].isna().all()
 
 
 def test_a_grouped_card_needs_a_grouped_cohort_and_one_group_functions_refuse_it(arms):

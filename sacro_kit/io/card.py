@@ -25,7 +25,7 @@ from typing import Any, Literal, NoReturn, Protocol, Union, overload
 import pandas as pd
 import yaml
 
-from sacro_kit.io.cohort import COHORT_COLUMNS
+from sacro_kit.io.cohort import COHORT_COLUMNS, Column
 from sacro_kit.io.resources import default_card_path
 from sacro_kit.io.yaml_reader import compose_yaml, read_yaml_text
 
@@ -417,8 +417,11 @@ _MISSING = object()
 
 
 class _Validator:
-    def __init__(self, source: _Locating):
+    def __init__(self, source: _Locating, columns: Mapping[str, Column] | None = None):
         self.src = source
+        # the columns a claim may name: the cohort schema, plus (in a schema-2 card's cohort view) the extra score
+        # columns its outcomes map time points to
+        self.columns = COHORT_COLUMNS if columns is None else columns
 
     def mapping(self, value, keys, required=(), optional=()) -> dict:
         if not isinstance(value, dict):
@@ -491,8 +494,8 @@ class _Validator:
         return number
 
     def variable(self, value, keys) -> str:
-        if value not in COHORT_COLUMNS:
-            self.src.fail(keys, f"{_show(value)} is not a cohort column; expected one of {', '.join(COHORT_COLUMNS)}")
+        if value not in self.columns:
+            self.src.fail(keys, f"{_show(value)} is not a cohort column; expected one of {', '.join(self.columns)}")
         return value
 
     def k_of_n(self, k, n, keys):
@@ -571,7 +574,7 @@ def _scale_ref(v: _Validator, raw, keys, scales: Mapping[str, Scale], variables)
         v.src.fail(keys, f"unknown scale {_show(raw)}; the card defines {', '.join(scales) or 'no scales'}")
     scale = scales[raw]
     for variable in variables:
-        column = COHORT_COLUMNS[variable]
+        column = v.columns[variable]
         if column.type not in SCALE_TYPES:
             v.src.fail(keys, f"cohort column {variable!r} is {column.type}, not a number on a scale")
         if column.type == "integer" and scale.type != "integer":
@@ -593,7 +596,7 @@ def _variables(v: _Validator, raw, keys) -> tuple[str, str]:
     pre, post = (v.variable(name, keys + (i,)) for i, name in enumerate(raw))
     if pre == post:
         v.src.fail(keys, f"pre and post are the same column {pre!r}")
-    if COHORT_COLUMNS[pre].type != COHORT_COLUMNS[post].type:
+    if v.columns[pre].type != v.columns[post].type:
         v.src.fail(keys, f"{pre!r} and {post!r} have different types")
     return pre, post
 
@@ -636,7 +639,7 @@ def _claim(v: _Validator, key: str, raw, scales: Mapping[str, Scale]) -> Claim:
 
     if kind == "proportion":
         variable = v.variable(raw["variable"], at("variable"))
-        if COHORT_COLUMNS[variable].type != "boolean":
+        if v.columns[variable].type != "boolean":
             v.src.fail(at("variable"), f"{variable!r} is not a yes/no (0/1) column")
         k, n = v.integer(raw["k"], at("k")), v.integer(raw["n"], at("n"), minimum=1)
         v.k_of_n(k, n, at("k"))

@@ -1089,6 +1089,22 @@ def cohort_view(card: Card) -> ReportedCard:
                     "test": None if test is None else test.name,
                     "quote": c.quote,
                 }
+            elif _time_points(c) is not None and scale is not None:
+                blocks = _time_point_blocks(c, scale, problems)
+                for suffix, (start, end), test in blocks:
+                    first, second = (next(x for x in c.values if x.at == at) for at in (start, end))
+                    raw_claims[c.key + suffix] = {
+                        "kind": "paired_summary",
+                        "variables": [column(c.outcome, start, c.key), column(c.outcome, end, c.key)],
+                        "scale": scale.name,
+                        "n": first.n,
+                        "center_label": "median",
+                        "pre": {f: _printed_raw(first.stats[s]) for f, s in _TRIPLE},
+                        "post": {f: _printed_raw(second.stats[s]) for f, s in _TRIPLE},
+                        "p": None if test is None else _printed_raw(test.p),
+                        "test": None if test is None else test.name,
+                        "quote": c.quote,
+                    }
             else:
                 problems.append(f"claims.{c.key}: the cohort view reads one summary, or a pre and a post summary")
         elif c.kind == "proportion":
@@ -1135,7 +1151,7 @@ def cohort_view(card: Card) -> ReportedCard:
         )
     key_map = {("claims", k): ("claims", k) for k in raw_claims}
     key_map.update({("scales", k): ("scales", k) if k in card.scales else ("outcomes", k) for k in raw_scales})
-    v = _Validator(_LineMap(card, key_map))
+    v = _Validator(_LineMap(card, key_map), _view_columns(card, raw_claims))
     scales = {name: _scale(v, name, spec, ("scales", name)) for name, spec in raw_scales.items()}
     if "treated" not in raw_claims or raw_claims["treated"]["kind"] != "count":
         raise CardError(f"{card.path}: the cohort view needs a count claim named 'treated' (everyone treated)")
@@ -1145,6 +1161,84 @@ def cohort_view(card: Card) -> ReportedCard:
     }
     _check_links(v, claims)
     return ReportedCard(card.path, card.study, MappingProxyType(scales), MappingProxyType(claims), card)
+
+
+_TRIPLE = (("center", "median"), ("q1", "q1"), ("q3", "q3"))
+
+
+def _time_points(claim) -> list[str] | None:
+    """The time points of a summary claim read as paired blocks: two or more cells of one outcome, each at its own
+    time point (no change scores), unless it is the plain pre/post pair; None when the claim is not of that shape."""
+    ats = [cell.at for cell in claim.values]
+    if claim.outcome is None or len(ats) < 2 or None in ats or len(set(ats)) != len(ats):
+        return None
+    if any(cell.change is not None for cell in claim.values):
+        return None
+    if ats == ["pre", "post"] and len(claim.tests) <= 1:
+        return None  # the version-1 shape, read as one paired summary under the claim's own key
+    return ats
+
+
+def _time_point_blocks(claim, scale, problems: list[str]) -> list[tuple[str, tuple[str, str], Any]]:
+    """The paired blocks of a summary at several time points: one per test within two time points (with its p),
+    then one from the first time point to each time point no test reaches (no p). Keys: the claim's key with
+    ``" (a vs b)"``. Problems (another shape) are appended to ``problems`` and no block is returned."""
+    ats = [cell.at for cell in claim.values]
+    if any(set(cell.stats) != {"median", "q1", "q3"} for cell in claim.values):
+        problems.append(f"claims.{claim.key}: the cohort view reads medians with IQRs at every time point")
+        return []
+    if len({cell.n for cell in claim.values}) != 1 or claim.values[0].n is None:
+        problems.append(
+            f"claims.{claim.key}: the cohort view reads time points of one outcome on the same patients: every "
+            "time point needs the same n"
+        )
+        return []
+    blocks: list[tuple[str, tuple[str, str], Any]] = []
+    for test in claim.tests:
+        within = tuple(test.within or ())
+        if test.between or len(within) != 2 or not set(within) <= set(ats):
+            problems.append(
+                f"claims.{claim.key}: the cohort view reads tests within two of the claim's time points "
+                f"({', '.join(ats)}); not {test.describe()}"
+            )
+            return []
+        if any(pair == within for _, pair, _ in blocks):
+            problems.append(f"claims.{claim.key}: two tests of {within[0]} vs {within[1]}")
+            return []
+        blocks.append((f" ({within[0]} vs {within[1]})", within, test))
+    reached = {at for _, pair, _ in blocks for at in pair}
+    for at in ats[1:]:
+        if at not in reached:
+            blocks.append((f" ({ats[0]} vs {at})", (ats[0], at), None))
+            reached |= {ats[0], at}
+    return blocks
+
+
+def _view_columns(card: Card, raw_claims: dict) -> dict:
+    """The columns the cohort view's claims may name: the cohort schema and the score columns that outcomes summarised
+    at several time points map their time points to (integer columns on the outcome's scale)."""
+    from sacro_kit.io.cohort import COHORT_COLUMNS, Column
+
+    columns = dict(COHORT_COLUMNS)
+    for spec in raw_claims.values():
+        for name in spec.get("variables", ()):
+            if name in columns or name == "?":
+                continue
+            outcome = next((o for o in card.outcomes.values() if name in o.cohort.values()), None)
+            scale = None if outcome is None else outcome.scale
+            if outcome is None or scale is None or scale.type != "integer":
+                continue  # the validator names the column as no cohort column
+            columns[name] = Column(
+                name,
+                "integer",
+                None if scale.min is None else float(scale.min),
+                None if scale.max is None else float(scale.max),
+                scale.name,
+                "Int64",
+                f"{outcome.label}, time point {next(t for t, c in outcome.cohort.items() if c == name)}",
+                "not measured",
+            )
+    return columns
 
 
 def as_card(card=None) -> Card:

@@ -55,8 +55,10 @@ def _set(st, mg, bk, c, i, value):
     old = X[i, c]
     if old == value:
         return
-    b = block_of[c]
-    if b >= 0:
+    for q in range(block_of.shape[1]):  # every block naming column c (time points of one outcome share one)
+        b = block_of[c, q]
+        if b < 0:
+            break
         a, v = X[i, bpre[b]], X[i, bpost[b]]
         if a >= 0 and v >= 0:
             _block_add(bk, b, a, v, -1)
@@ -84,7 +86,10 @@ def _set(st, mg, bk, c, i, value):
             where[c, last] = k
     keys[i] += (_digit(value, low) - _digit(old, low)) * mult[c]
     X[i, c] = value
-    if b >= 0:
+    for q in range(block_of.shape[1]):
+        b = block_of[c, q]
+        if b < 0:
+            break
         a, v = X[i, bpre[b]], X[i, bpost[b]]
         if a >= 0 and v >= 0:
             _block_add(bk, b, a, v, 1)
@@ -361,7 +366,7 @@ def run(st, mg, bk, pr, mv, sm, ed, scratch, LOG_FACT, U, upos, steps, need):
     """
     X, keys, items, msize = st[0], st[1], st[4], st[6]
     lows, size, counts = mg[0], mg[16], st[2]
-    block_of, bpre, bpost = bk[10], bk[0], bk[1]
+    block_of = bk[10]
     mv_cum, mv_kind, mv_col, mv_group, mv_gsize, mv_chk_block, mv_chk_patient, proposed, accepted = (
         mv[0],
         mv[1],
@@ -449,10 +454,13 @@ def run(st, mg, bk, pr, mv, sm, ed, scratch, LOG_FACT, U, upos, steps, need):
             proposal = 0.0
             for v in range(size[c]):
                 proposal += LOG_FACT[old_counts[v]] - LOG_FACT[counts[c, v]]
-            verdict = 1
-            if block_of[c] >= 0:
-                touched[0] = block_of[c]
-                verdict = _blocks_ok(bk, ed, touched, 1)
+            ntouched = 0
+            for q in range(block_of.shape[1]):
+                if block_of[c, q] < 0:
+                    break
+                touched[ntouched] = block_of[c, q]
+                ntouched += 1
+            verdict = _blocks_ok(bk, ed, touched, ntouched)
             if verdict == 1:
                 for t in range(npat):
                     if not _patient_ok(st, pr, patients[t]):
@@ -471,21 +479,21 @@ def run(st, mg, bk, pr, mv, sm, ed, scratch, LOG_FACT, U, upos, steps, need):
                     continue
             _undo(st, mg, bk, ch_g, ch_p, ch_old, nch)
             continue
-        if kind == 4:  # two members of a block: each of their four values moves by -1, 0 or +1
+        if kind == 4:  # two members of a block (or of several sharing columns): each value moves by -1, 0 or +1
             m = msize[c]
             i, j = items[c, int(v1 * m)], items[c, int(v2 * m)]
-            shifts = (U[upos], U[upos + 1], U[upos + 2], U[upos + 3])
-            upos += 4
+            width = mv_gsize[k]  # the columns moved: the move's group, pre and post of a block first
+            shifts_at = upos
+            upos += 2 * width
             if i == j:
                 continue
-            b = block_of[c]
             outside = False
-            for t in range(4):
-                shift = int(shifts[t] * 3) - 1
+            for t in range(2 * width):
+                shift = int(U[shifts_at + t] * 3) - 1
                 if shift == 0:
                     continue
-                g = bpre[b] if t % 2 == 0 else bpost[b]
-                p = i if t < 2 else j
+                g = mv_group[k, t % width]
+                p = i if t < width else j
                 value = X[p, g] + shift
                 if not (0 <= value - lows[g] < size[g]):
                     outside = True
@@ -541,23 +549,25 @@ def run(st, mg, bk, pr, mv, sm, ed, scratch, LOG_FACT, U, upos, steps, need):
             if not _margin_ok(st, mg, c, at):
                 verdict = 0
         elif check_margins == 2:
-            b = block_of[c]
-            if not _margin_ok(st, mg, bpre[b], at) or not _margin_ok(st, mg, bpost[b], at):
-                verdict = 0
+            for t in range(mv_gsize[k]):
+                if not _margin_ok(st, mg, mv_group[k, t], at):
+                    verdict = 0
+                    break
         if verdict == 1 and mv_chk_block[k]:
             ntouched = 0
             for t in range(nch):
-                b = block_of[ch_g[t]]
-                if b < 0:
-                    continue
-                new = True
-                for q in range(ntouched):
-                    if touched[q] == b:
-                        new = False
+                for r in range(block_of.shape[1]):
+                    b = block_of[ch_g[t], r]
+                    if b < 0:
                         break
-                if new:
-                    touched[ntouched] = b
-                    ntouched += 1
+                    new = True
+                    for q in range(ntouched):
+                        if touched[q] == b:
+                            new = False
+                            break
+                    if new:
+                        touched[ntouched] = b
+                        ntouched += 1
             verdict = _blocks_ok(bk, ed, touched, ntouched)
         if verdict == 1 and mv_chk_patient[k]:
             for t in range(npat):

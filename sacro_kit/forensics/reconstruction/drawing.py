@@ -111,8 +111,14 @@ def reconstruct(
     groups' chains are seeded with children of ``seed``, and one quantile definition (the first that fits every group)
     and one reading of the printed precision (the grouped card's declaration, else per value) serve all groups. A test *between* groups is no constraint (``attrs["not_reproduced"]``
     lists it; :func:`verify_cohort` reports it as "not reproduced: ..."); a pooled claim of all groups together, or a
-    group without a size, is a ValueError naming it. An outcome summarised or tested at more than two time points is a
-    NotImplementedError naming the claim and its time points (the cohort has a pre and a post column per outcome).
+    group without a size, is a ValueError naming it.
+
+    **Several time points.** An outcome summarised (median and IQR, the same n) at more than two time points, with
+    tests within pairs of them (pre vs 1 week, pre vs 6 months), gets one cohort column per time point (the outcome's
+    ``cohort:`` mapping; the columns outside the cohort schema follow its ten columns) and one paired block per test,
+    each reproducing its printed p under its named test; the blocks share the columns they have in common and the
+    law is the same (see the package docstring). A card the lattice cannot draw at all (a mean ± SD, a real-valued
+    scale with no step, a time point without a cohort column) is a ValueError naming the claim and why.
 
     Verified runs of 20 or more cohorts are computed once: kept in memory and on disk (``$SACRO_KIT_RECONSTRUCTION_CACHE``,
     default a folder in the system's temporary directory; ``off`` disables it), keyed by a hash of the card's
@@ -158,6 +164,7 @@ def reconstruct(
     method = quantile_type
     from sacro_kit.forensics.reconstruction import groups
 
+    groups.refuse(card)
     card2 = groups.grouped(card)
     if card2 is not None:
         return _reconstruct_groups(
@@ -268,10 +275,10 @@ def _reconstruct(
         raise ValueError(f"count_max must be a positive integer, got {count_max!r}")
     decimals, precision = reading(card, decimals)
     plan = _plan(card, method, rounding, decimals, int(count_max))
-    from sacro_kit.forensics.reconstruction.chain import THIN_PER_PATIENT, start_chain
+    from sacro_kit.forensics.reconstruction.chain import start_chain, thin_steps
 
     chain = start_chain(plan, seed)
-    thin = THIN_PER_PATIENT * plan.n_treated
+    thin = thin_steps(plan)
     cohorts, stacked = [], []
     for index in range(int(n_cohorts)):
         chain.run(thin)

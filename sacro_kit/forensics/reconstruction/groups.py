@@ -12,8 +12,9 @@ joint cohorts of every group together.
 What is not a constraint of the reconstruction, and is reported instead of being ignored: a test **between** groups
 (Mann-Whitney, t, ...): :func:`verify_cohort` shows its recomputed p (for the tests it can recompute) with ``ok``
 ``<NA>`` and a note beginning "not reproduced:". Shapes the split cannot express are a ValueError naming the claim: a
-summary, proportion or test of all groups pooled, or a count of an outcome without a group. More than two time
-points of one outcome are a NotImplementedError (the cohort schema has a pre and a post column per outcome).
+summary, proportion or test of all groups pooled, or a count of an outcome without a group. An outcome at several
+time points is drawn in each group as one column per time point (see the package docstring); :func:`refusal` says
+why a card cannot be reconstructed at all (a mean ± SD, a real-valued scale with no step, ...).
 """
 
 from __future__ import annotations
@@ -59,37 +60,84 @@ def _uses_groups(card2) -> bool:
     return False
 
 
-def check_shape(card2) -> None:
-    """NotImplementedError for an outcome summarised at more than two time points (the cohort has pre and post)."""
+#: How a refusal names what a summary prints (``Cell.shape``).
+_PRINTS = {
+    "mean_sd": "mean ± SD",
+    "mean_se": "mean ± SE",
+    "mean_pm": "mean ± SD or SE (which is not stated)",
+    "median_range": "a median with its range",
+    "mean": "a mean alone",
+    "median": "a median alone",
+}
+
+#: Columns drawn on the weeks lattice (``WEEKS_LATTICE``): real-valued outcomes reconstruct can draw.
+_WEEKS_COLUMNS = ("pain_weeks", "followup_weeks")
+
+
+def refusal(card2) -> str | None:
+    """Why ``reconstruct`` cannot draw cohorts for this schema-2 card, in one sentence naming the claim; else None.
+
+    The reconstruction draws scores on a lattice (integer scores, or weeks on ``WEEKS_LATTICE``) whose sorted samples
+    are pinned by printed medians and quartiles (a mean only beside its IQR). A summary printed another way (mean ±
+    SD, mean ± SE, a median with its range), an outcome on a real-valued scale with no step, or a time point the
+    outcome maps to no cohort column cannot be drawn; the card can still be checked (``sacro-kit check``).
+    """
     for claim in card2:
         if claim.kind != "summary":
             continue
-        points: dict[str | None, list[str]] = {}
         for cell in claim.values:
-            for at in (cell.at,) if cell.change is None else cell.change:
-                if at is not None and at not in points.setdefault(cell.group, []):
-                    points[cell.group].append(at)
-        for test in claim.tests:
-            for at in test.within or ():
-                if at not in points.setdefault(test.group, []):
-                    points[test.group].append(at)
-        for group, seen in points.items():
-            if len(seen) > 2:
-                where = f" in group {group!r}" if group else ""
-                raise NotImplementedError(
-                    f"{claim.key}: {claim.outcome!r}{where} is summarised or tested at {len(seen)} time points "
-                    f"({', '.join(seen)}); reconstruct supports two time points per outcome (a pre and a post "
-                    "cohort column). The card can still be checked (sacro-kit check); reconstruct a pre/post pair "
-                    "by writing a card with those two time points only"
+            outcome = card2.outcomes.get(cell.outcome)
+            scale = None if outcome is None else outcome.scale
+            if scale is None:
+                continue
+            columns = tuple(outcome.cohort.values())
+            lattice = scale.granularity is not None or scale.type == "integer" or set(columns) & set(_WEEKS_COLUMNS)
+            grain = "" if lattice else ", real-valued with no step"
+            parts = ([f"group {cell.group}"] if cell.group else []) + (
+                [f"time point {cell.at}"] if cell.at and cell.change is None else []
+            )
+            where = f" ({', '.join(parts)})" if parts else ""
+            if cell.shape not in ("median_iqr", "mean_iqr"):
+                what = _PRINTS.get(cell.shape, f"only {cell.shape.replace('+', ', ')}")
+                return (
+                    f"claims.{claim.key} prints {what}{where} on scale {scale.name!r}{grain}: reconstruct draws scores "
+                    "on a lattice from medians and quartiles (a mean only beside its IQR), which this card does not "
+                    "print, so it cannot be reconstructed (check it with sacro-kit check)"
                 )
+            if not lattice:
+                return (
+                    f"claims.{claim.key} prints medians{where} on scale {scale.name!r}, real-valued with no step: "
+                    "reconstruct draws scores on a lattice, so the scale needs a step (or integer type)"
+                )
+            if cell.change is not None:
+                return (
+                    f"claims.{claim.key} prints a change score{where}: reconstruct draws the scores at each time "
+                    "point, not their changes, so it cannot reconstruct this card (check it with sacro-kit check)"
+                )
+            if (cell.at or "") not in outcome.cohort:
+                point = f"time point {cell.at!r}" if cell.at else "its single value"
+                return (
+                    f"claims.{claim.key}: outcome {outcome.name!r} maps no cohort column to {point} (outcomes."
+                    f"{outcome.name}.cohort): reconstruct has no column to draw those scores into"
+                )
+    return None
+
+
+def refuse(card) -> None:
+    """ValueError with :func:`refusal`'s sentence when ``card`` (any form) is a schema-2 card reconstruct cannot draw."""
+    card2 = schema2_of(card)
+    if card2 is None:
+        return
+    reason = refusal(card2)
+    if reason is not None:
+        raise ValueError(f"{card2.path.name}: {reason}")
 
 
 def grouped(card):
-    """The schema-2 card if ``card`` has claims on groups (checked for shapes reconstruct supports), else None."""
+    """The schema-2 card if ``card`` has claims on groups, else None."""
     card2 = schema2_of(card)
     if card2 is None:
         return None
-    check_shape(card2)
     return card2 if _uses_groups(card2) else None
 
 

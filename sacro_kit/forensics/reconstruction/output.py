@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sacro_kit.forensics.reconstruction.drawing import reconstruct
@@ -21,7 +22,8 @@ from sacro_kit.forensics.reconstruction.planning import DEFAULT_SEED
 def cohort_csv(cohort: pd.DataFrame) -> str:
     """The cohort as CSV text for ``load_cohort``: schema columns, empty cells for missing, pain_decreased 0/1.
 
-    A cohort of a card with groups (:func:`reconstruct` stacks the groups) keeps its ``group`` column, second.
+    A cohort of a card with groups (:func:`reconstruct` stacks the groups) keeps its ``group`` column, second; the
+    score columns of an outcome at several time points beyond the schema follow the schema's columns.
     """
     from sacro_kit.io.cohort import COHORT_COLUMNS
 
@@ -31,6 +33,8 @@ def cohort_csv(cohort: pd.DataFrame) -> str:
     names = list(COHORT_COLUMNS)
     if "group" in cohort.columns:
         names.insert(1, "group")
+    # score columns of time points beyond the schema (an outcome at several time points), after it, as integers
+    names += [name for name in cohort.columns if name not in names]
     writer.writerow(names)
     for row in cohort[names].itertuples(index=False):
         cells = []
@@ -39,7 +43,7 @@ def cohort_csv(cohort: pd.DataFrame) -> str:
             if value is pd.NA or value is None:
                 cells.append("")
             elif column is None:
-                cells.append(str(value))
+                cells.append(str(int(value)) if isinstance(value, (int, np.integer)) else str(value))
             elif column.type == "boolean":
                 cells.append("1" if bool(value) else "0")
             elif column.type == "integer":

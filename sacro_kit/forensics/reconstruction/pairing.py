@@ -321,30 +321,32 @@ def _draw_cohort(plan: _Plan, rng: np.random.Generator) -> pd.DataFrame | None:
         members = everyone if plan.pain_n == n else np.sort(rng.permutation(n)[: plan.pain_n])
         data["pain_weeks"][members] = rng.permutation(plan.pain.sample(rng))
     for spec in plan.pairs:
-        pool = everyone if spec.pool == "treated" else followed
-        members = np.sort(rng.permutation(pool)[: spec.n])
-        # a pair's margins and pairing depend on nothing else drawn here, so redrawing them alone is the
-        # same as redrawing the whole cohort
-        for _ in range(_PAIR_ATTEMPTS):
-            pre = rng.permutation(spec.pre.sample(rng))
-            paired = _pair(pre, spec.post.sample(rng), spec, rng)
+        first, second = spec.variables
+        for name in spec.variables:  # score columns of time points beyond the cohort schema
+            data.setdefault(name, np.full(n, np.nan))
+        drawn = [not np.all(np.isnan(data[name])) for name in spec.variables]
+        if any(drawn):  # a block sharing a column with a block drawn before (time points of one outcome)
+            paired = _pair_to_drawn(data, spec, drawn, rng)
             if paired is None:
-                continue
-            post, z = paired
-            if spec.p is None:
-                break
-            if spec.test != "wilcoxon":
-                if _p_ok(spec, pre, post):
-                    break
-                continue
-            low, high = _z_window(spec.p)
-            # clearly inside the window the normal p is certainly right; near its edge scipy decides
-            if low + 1e-9 < z < high - 1e-9 or _p_satisfied(_p_value(pre, post), spec.p):
-                break
+                return None
+            members, pre, post = paired
         else:
-            return None
-        data[spec.variables[0]][members] = pre
-        data[spec.variables[1]][members] = post
+            pool = everyone if spec.pool == "treated" else followed
+            members = np.sort(rng.permutation(pool)[: spec.n])
+            # a pair's margins and pairing depend on nothing else drawn here, so redrawing them alone is the
+            # same as redrawing the whole cohort
+            for _ in range(_PAIR_ATTEMPTS):
+                pre = rng.permutation(spec.pre.sample(rng))
+                paired = _pair(pre, spec.post.sample(rng), spec, rng)
+                if paired is None:
+                    continue
+                post, z = paired
+                if _paired_ok(spec, pre, post, z):
+                    break
+            else:
+                return None
+        data[first][members] = pre
+        data[second][members] = post
 
     decreased = np.full(n, np.nan)
     if plan.decreased is not None:
@@ -365,8 +367,62 @@ def _draw_cohort(plan: _Plan, rng: np.random.Generator) -> pd.DataFrame | None:
     return _frame(data, decreased)
 
 
+def _paired_ok(spec: _PairSpec, pre: np.ndarray, post: np.ndarray, z: float) -> bool:
+    """Whether paired values print the spec's p (no p: True); |z| steers, the exact decision is scipy's."""
+    if spec.p is None:
+        return True
+    if spec.test != "wilcoxon":
+        return _p_ok(spec, pre, post)
+    low, high = _z_window(spec.p)
+    # clearly inside the window the normal p is certainly right; near its edge scipy decides
+    return low + 1e-9 < z < high - 1e-9 or _p_satisfied(_p_value(pre, post), spec.p)
+
+
+def _mirrored(spec: _PairSpec) -> _PairSpec:
+    """The block read backwards (post as the baseline): the same two-sided tests, directions swapped."""
+    from dataclasses import replace
+
+    direction = None if spec.direction is None else spec.direction[::-1]
+    return replace(spec, pre=spec.post, post=spec.pre, direction=direction)
+
+
+def _pair_to_drawn(data: dict, spec: _PairSpec, drawn: list[bool], rng: np.random.Generator):
+    """A block one of whose columns was drawn by an earlier block: its other column's margin drawn and paired to the
+    drawn values by :func:`_pair` (post to pre; pre to post backwards when only the post column is drawn, which needs
+    no responders). Both drawn (tests forming a cycle of time points): the pairing is checked as it is. Returns
+    (members, pre, post) or None when this attempt fails (the caller draws the cohort again)."""
+    column = data[spec.variables[0] if drawn[0] else spec.variables[1]]
+    members = np.flatnonzero(~np.isnan(column))
+    if members.size != spec.n:
+        return None
+    if all(drawn):
+        pre, post = (data[name][members] for name in spec.variables)
+        ok = _pair_codes(pre, post, spec)
+        if spec.responder is not None and int(ok[0].sum()) != spec.responder[2]:
+            return None
+        if spec.direction is not None and tuple(np.bincount(ok[1], minlength=3)) != spec.direction:
+            return None
+        if spec.p is not None and not _p_ok(spec, pre, post):
+            return None
+        return members, pre, post
+    if not drawn[0] and spec.responder is not None:
+        return None
+    fixed = column[members]
+    block = spec if drawn[0] else _mirrored(spec)
+    for _ in range(_PAIR_ATTEMPTS):
+        paired = _pair(fixed, block.post.sample(rng), block, rng)
+        if paired is None:
+            continue
+        other, z = paired
+        pre, post = (fixed, other) if drawn[0] else (other, fixed)
+        if _paired_ok(spec, pre, post, z):
+            return members, pre, post
+    return None
+
+
 def _frame(data: dict[str, np.ndarray], decreased: np.ndarray) -> pd.DataFrame:
-    """The cohort in the loader schema: nullable dtypes, NaN drawn as <NA>."""
+    """The cohort in the loader schema: nullable dtypes, NaN drawn as <NA>; score columns of time points beyond the
+    schema (outcomes at several time points) follow its columns, as nullable integers."""
     from sacro_kit.io.cohort import COHORT_COLUMNS
 
     n = decreased.size
@@ -378,7 +434,11 @@ def _frame(data: dict[str, np.ndarray], decreased: np.ndarray) -> pd.DataFrame:
     for name in ("rest_pre", "rest_post", "activity_pre", "activity_post", "opioids_pre", "opioids_post"):
         values = data[name]
         columns[name] = pd.arrays.IntegerArray(np.nan_to_num(values).astype("int64"), np.isnan(values))
-    return pd.DataFrame({name: columns[name] for name in COHORT_COLUMNS})
+    for name, values in data.items():
+        if name not in COHORT_COLUMNS:
+            columns[name] = pd.arrays.IntegerArray(np.nan_to_num(values).astype("int64"), np.isnan(values))
+    extra = [name for name in data if name not in COHORT_COLUMNS]
+    return pd.DataFrame({name: columns[name] for name in [*COHORT_COLUMNS, *extra]})
 
 
 @lru_cache(maxsize=8)

@@ -305,6 +305,10 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
 
     pool_followed = n_followed if n_followed is not None else n_treated
     pairs = []
+    # a column shared by several blocks (time points of one outcome: pre vs w1, pre vs m6) has one margin, drawn
+    # with every block's rule on it (a relative responder's baseline is never 0)
+    no_zero = {tuple(c.variables)[0] for c in card if c.kind == "responders" and c.threshold_kind == "relative"}
+    samplers: dict[str, tuple] = {}  # column -> (summary, n, sampler)
     for claim in card:
         if claim.kind != "paired_summary":
             continue
@@ -322,11 +326,9 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
         if direction is not None and direction.n != claim.n:
             raise ValueError(f"{direction.key}: n = {direction.n} differs from {claim.key} n = {claim.n}")
         # a relative decrease from a baseline of 0 is undefined, so responders' n would lose those patients
-        floor = Fraction(1) if responder is not None and responder.threshold_kind == "relative" else None
-        values_pre = _scale_values(scale, count_max, floor)
-        values_post = _scale_values(scale, count_max)
-        pre = _summary_sampler(claim.n, claim.pre, values_pre, method, decimals, rounding)
-        post = _summary_sampler(claim.n, claim.post, values_post, method, decimals, rounding)
+        pre, post = (
+            _column_sampler(samplers, claim, k, scale, count_max, no_zero, method, decimals, rounding) for k in (0, 1)
+        )
         if pre.total <= 0 or post.total <= 0:
             raise ValueError(f"{claim.key} cannot print as reported under {method!r}")
         test = _p_test(claim) if claim.p is not None else "wilcoxon"
@@ -358,6 +360,24 @@ def _build_plan(card, method, rounding: str, decimals: int, count_max: int) -> _
     if decreased_claim is not None and decreased is not None and decreased[1] > n_treated:
         raise ValueError(f"{decreased_claim.key}: n = {decreased[1]} exceeds the {n_treated} treated")
     return _Plan(n_treated, n_followed, followup, pain_n, pain, tuple(pairs), decreased, method, decimals, rounding)
+
+
+def _column_sampler(samplers: dict, claim, k: int, scale, count_max: int, no_zero, method, decimals, rounding: str):
+    """The sampler of a paired claim's column ``k`` (0 pre, 1 post), shared with every block that names the column."""
+    variable = tuple(claim.variables)[k]
+    summary = claim.pre if k == 0 else claim.post
+    known = samplers.get(variable)
+    if known is not None:
+        if known[0] != summary or known[1] != claim.n:
+            raise ValueError(
+                f"{claim.key}: column {variable!r} is summarised as {known[0]} of n = {known[1]} in another claim, "
+                f"not as {summary} of n = {claim.n}"
+            )
+        return known[2]
+    floor = Fraction(1) if variable in no_zero else None
+    sampler = _summary_sampler(claim.n, summary, _scale_values(scale, count_max, floor), method, decimals, rounding)
+    samplers[variable] = (summary, claim.n, sampler)
+    return sampler
 
 
 @lru_cache(maxsize=16)

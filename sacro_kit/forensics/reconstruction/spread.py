@@ -262,15 +262,15 @@ def chain_diagnostics(
     ['statistic', 'autocorrelation_steps', 'thin_steps', 'effective_per_100']
     """
     from sacro_kit.forensics.reconstruction.chain import (
-        THIN_PER_PATIENT,
         _autocorrelation_time,
         chain_statistics,
         start_chain,
+        thin_steps,
     )
 
     card = _load_card(card)
     plan = _plan(card, quantile_type, "up_or_down", None, RECONSTRUCTION_COUNT_MAX)
-    thin = THIN_PER_PATIENT * plan.n_treated
+    thin = thin_steps(plan)
     steps = int(steps if steps is not None else 200 * thin)
     if isinstance(record_every, bool) or not isinstance(record_every, int) or record_every < 1:
         raise ValueError(f"record_every must be a positive integer, got {record_every!r}")

@@ -64,7 +64,12 @@ def _column(cohort, name: str) -> np.ndarray:
     """A column as floats with NaN for missing (``cohort`` may be a DataFrame or a dict of such arrays)."""
     if isinstance(cohort, dict):
         return cohort[name]
-    return cohort[name].to_numpy(dtype=float, na_value=np.nan)
+    column = cohort[name]
+    if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
+        # an extra column load_cohort kept as text (the score columns of an outcome at several time points)
+        text = column.astype("string").str.strip()
+        column = pd.to_numeric(text.mask(text == ""), errors="raise")
+    return column.to_numpy(dtype=float, na_value=np.nan)
 
 
 def _complete(cohort, variables) -> tuple[np.ndarray, np.ndarray]:

@@ -201,6 +201,27 @@ def test_a_test_between_two_later_time_points_chains_the_blocks(tmp_path):
         assert _sign(d) > 0.05 and int((d * 2 >= cohort["pain_w1"].to_numpy(float)).sum()) == 2
 
 
+@pytest.mark.parametrize("old, new, blocks", [
+    # the second block's baseline is new and its follow-up drawn: paired backwards (w1 to m6)
+    ('      - {name: Wilcoxon signed-rank, within: [pre, w1], p: "0.02"}\n      - {name: sign test, within: [pre, m6], '
+     'p: "0.07"}\n', '      - {name: Wilcoxon signed-rank, within: [pre, m6], p: "0.02"}\n      - {name: sign test, '
+     'within: [w1, m6], p: "> 0.05"}\n', {"pain (pre vs m6)", "pain (w1 vs m6)"}),
+    # three tests forming a cycle of time points: the last block is checked as drawn
+    ('p: "0.07"}\n', 'p: "0.07"}\n      - {name: sign test, within: [w1, m6], p: "> 0.05"}\n',
+     {"pain (pre vs w1)", "pain (pre vs m6)", "pain (w1 vs m6)"}),
+], ids=["backwards", "cycle"])
+def test_other_arrangements_of_tests_between_time_points(tmp_path, old, new, blocks):
+    text = THREE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "card.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    card = load_card(path)
+    for cohort in reconstruct(card, n_cohorts=3, seed=1):
+        table = verify_cohort(cohort, card)
+        assert table["ok"].all() and not table["ok"].isna().any() and blocks <= set(table["claim"])
+        assert _sign(cohort["pain_w1"].to_numpy(float) - cohort["pain_m6"].to_numpy(float)) > 0.05
+
+
 def test_time_points_of_different_sizes_are_a_clear_error(tmp_path):
     text = THREE.read_text(encoding="utf-8").replace('{at: m6, n: 8,', '{at: m6, n: 7,')
     path = tmp_path / "card.yaml"

@@ -3,7 +3,8 @@
 Part of :mod:`sacro_kit.forensics.reconstruction`. These functions are a line-for-line port of the moves described in
 :mod:`sacro_kit.forensics.reconstruction.chain` (the law and the detailed-balance argument are there), on arrays:
 the state is an ``(n, C)`` integer matrix (weeks as lattice indices, scores as values, -1 for missing) with running
-value counts, sums, member lists and block statistics; the random numbers are read in order from a buffer of
+value counts, sums, member lists and block statistics (``block_of[c]`` lists every block naming column c: the time
+points of one outcome share their baseline column); the random numbers are read in order from a buffer of
 uniforms that the caller refills from its ``numpy.random.Generator``, so a chain is deterministic for its seed and
 does not depend on how its steps are split into calls. A step whose Wilcoxon z falls within 1e-9 of the printed
 p's window cannot be decided here: the step is undone, the uniforms rewound, and the caller decides that

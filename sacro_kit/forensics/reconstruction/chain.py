@@ -17,6 +17,8 @@ detailed balance with pi and pi is stationary:
   (the post value of a pair among that pair's members; a whole pair, with its missingness, among all patients; the
   follow-up block -- follow-up time, pain_decreased and the pain scores measured at follow-up -- among all patients;
   pain_decreased among those who have it). A transposition is its own inverse: q(x -> y) = q(y -> x).
+  An outcome at several time points (blocks sharing a column) also has a swap of the shared column among its
+  members, and its all-columns swap moves every time point's column together.
 * **steps** -- move one patient's value of one column one lattice step up or down (direction by a fair coin); the
   reverse step has the same probability: symmetric.
 * **refreshes** -- replace one column's values by a fresh sorted sample S' drawn *uniformly* over the admissible
@@ -24,6 +26,11 @@ detailed balance with pi and pi is stationary:
   broken uniformly at random). The proposal has q(x -> y) / q(y -> x) = prod m(S')! / prod m(S)! (S the current
   sorted sample, m its value multiplicities), which the acceptance ratio corrects. Refreshes jump between
   admissible margins that no sequence of single steps connects.
+
+A **two-patient step** moves each value of two members in a group of columns (a block's pre and post, or every
+time point of an outcome) by -1, 0 or +1, each with probability 1/3: the reverse shifts have the same probability, so
+it is symmetric too. Where blocks share a column (time points of one outcome), a change of that column is checked
+against every block that names it: the chain still accepts exactly the valid cohorts, and its law is unchanged.
 
 Only valid cohorts are ever accepted (a proposal that breaks a printed number is rejected), and pi(y)/pi(x) is the
 ratio of the row-multiplicity factorials (the **Metropolis correction for the multiset count**). Mixing diagnostic:
@@ -356,8 +363,13 @@ class JointChain:
         kinds = {0: "step", 1: "refresh", 2: "swap", 3: "swap (with missingness)", 4: "two-patient step"}
         out = {}
         for k, (_, kind, c) in enumerate(self._moves):
+            name = kinds[kind]
+            if kind == 4 and len(self._groups[k]) > 2:
+                name += " (every time point)"
+            elif kind == 4 and len(self.block_of.get(c, ())) > 1:  # one of several blocks sharing column c
+                name += f" with {self.names[self._groups[k][1]]}"
             label = (
-                kinds[kind],
+                name,
                 self.names[c]
                 if kind != 3 or self._groups[k] != (self.follow_col,) + tuple(self.followed_only)
                 else "follow-up block",

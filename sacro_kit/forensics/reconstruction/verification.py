@@ -117,6 +117,10 @@ def verify_cohort(
     column names the test, and ``attrs["p_tests"]`` maps each claim with a p to the test it was recomputed with.
     A printed exact p (``"0.008"``) is the interval its decimals allow (0.0075 to 0.0085).
 
+    An outcome at several time points is checked block by block (claims such as ``"pain (pre vs w1)"``: both time
+    points' medians and quartiles and the block's p under its named test), from the columns the outcome's ``cohort:``
+    mapping names (numbers, or the text ``load_cohort`` keeps for columns outside the schema).
+
     A card with groups needs a cohort with a ``group`` column (as :func:`reconstruct` draws it): each group's patients
     are checked against that group's claims (the table then starts with a ``group`` column), the head counts of every
     group and of everyone are compared, and a test between groups is a row with ``ok`` <NA>, the recomputed p for

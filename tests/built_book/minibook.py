@@ -4,7 +4,8 @@ A full ``make book`` executes every chapter; a test that needs one chapter built
 instead: the repository's ``_config.yml`` with its own execution cache, a ``_toc.yml`` listing only the chapters
 asked for, and a ``book/`` folder of symbolic links to the real chapters, extensions and book-support code. Chapters
 run with ``cwd=book/`` as in the real build. Cross-references to chapters left out are unresolved, so this build is
-not run with warnings as errors; everything else is the real toolchain.
+not run with warnings as errors; everything else is the real toolchain. A chapter whose execution fails, or leaves an
+error output, is a RuntimeError naming it (so the build is also the test that the chapter runs on that cohort).
 
 Command line (prints the built chapter's path)::
 
@@ -20,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,6 +67,18 @@ def build(chapters: list[str], out: Path, *, env: dict | None = None, timeout: i
     if result.returncode != 0 or not (html / f"{chapters[0]}.html").exists():
         raise RuntimeError(f"mini book build failed ({result.returncode}):\n{result.stdout[-4000:]}\n"
                            f"{result.stderr[-4000:]}")
+    log = result.stdout + result.stderr
+    if "Executing notebook failed" in log:
+        raise RuntimeError(f"a chapter's execution failed in the mini book build:\n{log[-6000:]}")
+    for chapter in chapters:
+        executed = out / "_build" / "jupyter_execute" / f"{chapter}.ipynb"
+        if not executed.is_file():
+            raise RuntimeError(f"{chapter}: the build left no executed notebook ({executed})")
+        errors = [(index, output.get("ename"), output.get("evalue"))
+                  for index, cell in enumerate(nbformat.read(executed, as_version=4).cells)
+                  for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+        if errors:
+            raise RuntimeError(f"{chapter}: error outputs (cell index, error, message): {errors}")
     return html, seconds
 
 

@@ -11,7 +11,8 @@ text, was recomputed. The band across reconstructed cohorts, precomputed when th
 
 The same agreement is checked on a book built with the bring-your-own test cohort and card
 (tests/test_byo_cohort.py makes them): only chapter 5 is built, into a temporary folder (tests/built_book/minibook.py),
-and the build time is printed. Screenshots of chapter 5 (desktop and 390 px, before and after moving the slider) go to
+and the build time is printed. That build is also chapter 5's run on that cohort in ``make test`` (it fails on any error
+output), in place of tests/test_byo_cohort.py's case, which the unit stream deselects. Screenshots of chapter 5 (desktop and 390 px, before and after moving the slider) go to
 ``_build/screenshots/``.
 """
 

@@ -5,7 +5,7 @@ user would transcribe their own paper. Every book chapter is then executed with 
 pointing at these files; a chapter that hard-codes the seed paper's numbers or cannot cope with other counts fails here.
 
 ``make test`` runs each chapter once per cohort: chapter 5 on this cohort is the mini book the browser test builds and
-opens (tests/built_book/test_explorer_in_browser.py, whose build fails on any error output), so the unit stream
+opens (tests/built_book/conftest.py and test_explorer_in_browser.py; the build fails on any error output), so the unit stream
 deselects its case here; ``make unit`` runs every case.
 """
 
@@ -164,8 +164,7 @@ def test_make_test_runs_the_deselected_chapter_in_the_browser_stream():
 
     root = BOOK.parent
     deselected = re.findall(r"test_chapter_runs_on_another_cohort\[(\w+)\]", (root / "Makefile").read_text())
-    built = re.search(r'^CHAPTER = "book/(\w+)"', (root / "tests/built_book/test_explorer_in_browser.py").read_text(),
-                      re.M)
+    built = re.search(r'^BYO_CHAPTER = "book/(\w+)"', (root / "tests/built_book/browsing.py").read_text(), re.M)
     assert built is not None
     assert deselected == [built.group(1)], (deselected, built.group(1))
     assert (BOOK / f"{built.group(1)}.ipynb") in CHAPTERS

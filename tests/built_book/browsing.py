@@ -22,6 +22,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+#: The chapter the browser tests also build on the bring-your-own test cohort (conftest.py's ``byo_book_build``).
+BYO_CHAPTER = "book/05_responders"
 
 
 @dataclass

@@ -11,27 +11,24 @@ text, was recomputed. The band across reconstructed cohorts, precomputed when th
 
 The same agreement is checked on a book built with the bring-your-own test cohort and card
 (tests/test_byo_cohort.py makes them): only chapter 5 is built, into a temporary folder (tests/built_book/minibook.py),
-and the build time is printed. That build is also chapter 5's run on that cohort in ``make test`` (it fails on any error
+in the background from the first browser test on (conftest.py), and the build time is printed. That build is also chapter 5's run on that cohort in ``make test`` (it fails on any error
 output), in place of tests/test_byo_cohort.py's case, which the unit stream deselects. Screenshots of chapter 5 (desktop and 390 px, before and after moving the slider) go to
 ``_build/screenshots/``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import time
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 import sacro_kit as sk
-from browsing import DESKTOP, HTML, PHONE, ROOT, SHOTS, open_offline
+from browsing import BYO_CHAPTER, DESKTOP, HTML, PHONE, SHOTS, open_offline
 from sacro_kit.plotting.paired_figures import PAIRED_VARIABLES, reported_responders
 
-CHAPTER = "book/05_responders"
+CHAPTER = BYO_CHAPTER  # the chapter with the explorer, also built on the bring-your-own cohort
 GRID = {"relative": range(0, 101), "absolute": range(0, 11)}
 SLIDER = {"relative": "rel", "absolute": "abs"}
 
@@ -114,13 +111,6 @@ def sweep(page, cohort: pd.DataFrame, card) -> dict:
     return checked
 
 
-def _load(path):
-    spec = importlib.util.spec_from_file_location("byo_cohort_test", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_explorer_agrees_with_sacro_kit(browser, capsys):
     path = HTML / f"{CHAPTER}.html"
     if not path.exists():
@@ -161,20 +151,10 @@ def test_explorer_band_is_the_chapters_reconstruction_band(browser):
 
 
 @pytest.fixture(scope="module")
-def byo_book(tmp_path_factory):
-    """Chapter 5 built on the bring-your-own test cohort and card, in a folder of its own."""
-    import minibook
-
-    module = _load(ROOT / "tests" / "test_byo_cohort.py")
-    folder = tmp_path_factory.mktemp("byo_book")
-    frame = module._cohort()
-    cohort_path, card_path = folder / "my_cohort.csv", folder / "my_card.yaml"
-    frame.to_csv(cohort_path, index=False, float_format="%g")
-    card_path.write_text(yaml.safe_dump(module._card(frame), sort_keys=False, allow_unicode=True), encoding="utf-8")
-    start = time.perf_counter()
-    html, _ = minibook.build([CHAPTER], folder / "book",
-                             env={"SACRO_KIT_COHORT": str(cohort_path), "SACRO_KIT_CARD": str(card_path)})
-    return html / f"{CHAPTER}.html", cohort_path, card_path, time.perf_counter() - start
+def byo_book(byo_book_build):
+    """Chapter 5 built on the bring-your-own test cohort and card, in a folder of its own (started in the background at
+    the first browser test: conftest.py)."""
+    return byo_book_build.result()
 
 
 def test_explorer_agrees_on_a_bring_your_own_cohort(browser, byo_book, capsys):

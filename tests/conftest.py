@@ -22,3 +22,23 @@ def cohort():
 @pytest.fixture(scope="session")
 def card():
     return load_reported()
+
+
+@pytest.fixture
+def run_main(monkeypatch, capsys):
+    """Run a command line's ``main(argv)`` in this process with ``cwd`` as the working directory; returns (exit status,
+    standard output, standard error).
+
+    A fresh interpreter costs seconds of imports, so command-line tests call ``main`` here; each entry point is still
+    started once as a real ``python -m`` process (tests/test_cli.py: ``sacro_kit`` and the console script;
+    tests/test_reconstruct.py: the reconstruction; tests/test_literature_cards.py: the literature table).
+    """
+
+    def run(main, argv, cwd):
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        status = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run

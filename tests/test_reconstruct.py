@@ -270,7 +270,7 @@ def test_reconstruction_range_and_responder_band(card):
 
 
 @pytest.mark.slow
-def test_shipped_csv_is_what_the_command_generates(card, tmp_path):
+def test_shipped_csv_is_what_the_command_generates(card, tmp_path, run_main):
     shipped = DATA_DIR / "cohort_reconstructed.csv"
     generated = reconstruct(card, seed=R.DEFAULT_SEED)[0]
     assert shipped.read_text(encoding="utf-8") == R.cohort_csv(generated)
@@ -278,9 +278,8 @@ def test_shipped_csv_is_what_the_command_generates(card, tmp_path):
     pd.testing.assert_frame_equal(loaded, generated)
     assert bool(verify_cohort(loaded, card)["ok"].all())
     out = tmp_path / "cohort.csv"
-    subprocess.run([sys.executable, "-m", "sacro_kit.forensics.reconstruction", "--seed", "2014", "--out", str(out)],
-                   check=True, capture_output=True)
-    assert out.read_bytes() == shipped.read_bytes()
+    status, _, _ = run_main(R.main, ["--seed", "2014", "--out", out], tmp_path)
+    assert status == 0 and out.read_bytes() == shipped.read_bytes()
 
 
 def test_count_samples_refuses_what_it_cannot_do_in_a_minute():

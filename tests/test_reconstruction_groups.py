@@ -115,21 +115,20 @@ def test_the_groups_are_drawn_independently_from_child_seeds(arms):
 
 
 @pytest.mark.slow
-def test_the_command_line_writes_a_grouped_cohort_only_where_asked_and_it_verifies(tmp_path):
-    import subprocess
-    import sys
+def test_the_command_line_writes_a_grouped_cohort_only_where_asked_and_it_verifies(tmp_path, run_main):
     import warnings
 
     from sacro_kit import load_cohort
+    from sacro_kit.forensics.reconstruction import main
 
     work = tmp_path / "work"
     work.mkdir()
-    command = [sys.executable, "-m", "sacro_kit.forensics.reconstruction", "--card", str(ARMS), "--seed", "3"]
-    result = subprocess.run(command, check=True, capture_output=True, text=True, cwd=work)
-    assert list(work.iterdir()) == [] and result.stdout.startswith("patient_id,group,")
+    command = ["--card", ARMS, "--seed", "3"]
+    status, stdout, _ = run_main(main, command, work)
+    assert status == 0 and list(work.iterdir()) == [] and stdout.startswith("patient_id,group,")
     out = tmp_path / "arms.csv"
-    subprocess.run(command + ["--out", str(out)], check=True, capture_output=True, cwd=work)
-    assert list(work.iterdir()) == [] and out.read_text(encoding="utf-8") == result.stdout
+    status, _, _ = run_main(main, command + ["--out", out], work)
+    assert status == 0 and list(work.iterdir()) == [] and out.read_text(encoding="utf-8") == stdout
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # load_cohort keeps the group column as an extra text column, and says so
         loaded = load_cohort(out)

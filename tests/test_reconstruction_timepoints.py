@@ -10,15 +10,12 @@ scipy's tests only), compared with the draws by total-variation distance as test
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 import warnings
 from collections import Counter
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from scipy import stats
 
@@ -144,6 +141,7 @@ def _enumerate(card):
     return support
 
 
+@pytest.mark.slow  # seconds of draws: `make test`, not `make check`'s inner loop
 def test_the_sampler_is_uniform_over_the_joint_cohorts_of_several_time_points():
     card = load_card(TINY)
     support = _enumerate(card)
@@ -230,16 +228,19 @@ def test_time_points_of_different_sizes_are_a_clear_error(tmp_path):
         reconstruct(load_card(path), seed=1)
 
 
-def test_the_command_line_writes_only_where_asked_and_its_csv_round_trips(tmp_path):
+@pytest.mark.slow  # a reconstruction of seconds: `make test`, not `make check`'s inner loop
+def test_the_command_line_writes_only_where_asked_and_its_csv_round_trips(tmp_path, run_main):
+    from sacro_kit.forensics.reconstruction import main
+
     work = tmp_path / "work"
     work.mkdir()
-    command = [sys.executable, "-m", "sacro_kit.forensics.reconstruction", "--card", str(THREE), "--seed", "3"]
-    result = subprocess.run(command, check=True, capture_output=True, text=True, cwd=work)
-    assert list(work.iterdir()) == []
-    assert result.stdout.splitlines()[0].endswith(",pain_pre,pain_w1,pain_m6")
+    command = ["--card", THREE, "--seed", "3"]
+    status, stdout, _ = run_main(main, command, work)
+    assert status == 0 and list(work.iterdir()) == []
+    assert stdout.splitlines()[0].endswith(",pain_pre,pain_w1,pain_m6")
     out = tmp_path / "three.csv"
-    subprocess.run(command + ["--out", str(out)], check=True, capture_output=True, cwd=work)
-    assert list(work.iterdir()) == [] and out.read_text(encoding="utf-8") == result.stdout
+    status, _, _ = run_main(main, command + ["--out", out], work)
+    assert status == 0 and list(work.iterdir()) == [] and out.read_text(encoding="utf-8") == stdout
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # load_cohort keeps the time-point columns as extra text columns, and says so
         loaded = load_cohort(out)

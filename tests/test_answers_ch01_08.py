@@ -21,6 +21,7 @@ def test_ch8_only_one_count_prints_the_percentage(card):
     assert not check_answer("ch8-ex1", 2, card=card)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 def test_ch8_sample_count_matches_a_brute_force_count(card):
     # Independent of count_samples: enumerate the six order statistics that type 4 (numpy's
     # "interpolated_inverted_cdf") interpolates for n = 29 (x7, x8; x14, x15; x21, x22), keep those whose quartiles

@@ -142,6 +142,7 @@ def test_quartile_types_equal_numpy_brute_force():
         assert set(quartile_types(n, *triple, scale=(0, 3), rounding="half_even", decimals=2)) == methods, (n, triple)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 def test_quartile_types_sound_on_random_samples():
     # Random integer samples (0-10, n up to 40): the definition that produced a printed triple always fits it.
     rng = np.random.default_rng(20240)
@@ -207,6 +208,7 @@ def test_quartile_type_inputs():
 # p-values
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 def test_no_rank_test_reaches_p_below_0_0001_with_13_pairs():
     # scipy brute force over tie patterns of 13 differences (magnitudes 1..3, 0..2 zeros), every zero method and
     # continuity correction: the smallest p is above 0.0001, as check_reported says.

@@ -20,6 +20,7 @@ nrs = st.integers(min_value=0, max_value=10)
 pairs = st.lists(st.tuples(nrs, nrs), min_size=1, max_size=40)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 @settings(max_examples=60, **SETTINGS)
 @given(pairs=pairs, thresholds=st.lists(st.floats(-1, 1, allow_nan=False), min_size=2, max_size=8),
        kind=st.sampled_from(["relative", "absolute"]))

@@ -61,6 +61,7 @@ def test_min_p_table_published_cutoffs():
         figures.min_p_table([])
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 def test_wilcoxon_table_matches_scipy_on_every_setting():
     cohort = cohort_frame()
     table = figures.wilcoxon_table(cohort, {"rest": ("rest_pre", "rest_post")})

@@ -42,6 +42,7 @@ def test_rank_sum_exact_floor_documented_value():
     assert "C(18, 9) = 48620" in sk.attainable_p(9, "rank-sum", n2=9).detail
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 @pytest.mark.parametrize("n1,n2", [(2, 2), (2, 3), (2, 4), (3, 3)])
 def test_rank_sum_asymptotic_floor_bounds_every_small_dataset(n1, n2):
     floor = sk.min_attainable_p(n1, "rank-sum", "asymptotic", n2=n2)              # ties="any"
@@ -97,6 +98,7 @@ def test_kruskal_exact_floor_by_enumeration(sizes):
     assert max(hs) == pytest.approx(stats.kruskal(*groups).statistic, rel=1e-12)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 def test_kruskal_ties_any_floor_is_attained_and_bounds_small_datasets():
     sizes = (2, 2, 3)
     floor = sk.min_attainable_p(sizes, "kruskal", "asymptotic")        # H = N - 1 = 6

@@ -214,6 +214,7 @@ def brute_force_pairs(n, values, d):
     return out
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 @pytest.mark.parametrize("n,lattice,items,step,scale", [
     (2, range(0, 6), 1, 1, (0, 5)), (3, range(0, 6), 1, 1, (0, 5)), (4, range(1, 8), 1, 1, (1, 7)),
     (5, range(0, 5), 1, 1, (0, 4)), (6, range(0, 5), 1, 1, (0, 4)), (7, range(1, 5), 1, 1, (1, 4)),
@@ -241,6 +242,7 @@ def test_grimmer_equals_brute_force(n, lattice, items, step, scale):
             assert all(Fraction(scale[0]) <= v <= Fraction(scale[1]) for v, _ in r.witness)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 @pytest.mark.parametrize("n", [2, 3, 4])
 def test_grimmer_open_scale_equals_brute_force_on_a_wide_lattice(n):
     # On an open scale GRIMMER uses Samuelson's bound; for small SDs every value lies within a few units of the
@@ -322,6 +324,7 @@ def test_debit_vignette_example_and_proof():
     assert sk.debit("0.35", "0.49", 20).witness_k == 7
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 @pytest.mark.parametrize("n", [2, 3, 5, 10, 17, 30])
 def test_debit_equals_brute_force(n):
     attainable = {(print_half_up(Fraction(k, n), 2), print_sqrt_half_up(Fraction(k * (n - k), n * (n - 1)), 2))

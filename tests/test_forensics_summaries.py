@@ -179,6 +179,7 @@ def test_min_max_that_are_not_lattice_values_regression():
     assert sk.check_median_range(9, "1.5", "4", "8", scale=(0, 10), step=Fraction(1, 2)).verdict == "consistent"
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6])
 def test_median_range_equals_brute_force(n):
     lattice = [Fraction(i) for i in range(5)]
@@ -229,6 +230,7 @@ def test_percentage_n_without_k_equals_brute_force(n):
             assert got.consistent_k == tuple(prints.get(text[:-1], ())), (n, text)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 @pytest.mark.parametrize("k", [0, 1, 2, 5, 13, 42])
 def test_percentage_k_without_n_equals_brute_force(k):
     for p in range(0, 101):

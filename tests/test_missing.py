@@ -174,6 +174,7 @@ def test_tipping_point_clopper_pearson_uses_exact_binomial_test(card):
         assert row.holds == (row.pvalue < 0.025)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 @settings(max_examples=60, deadline=None)
 @given(yes=st.integers(0, 40), no=st.integers(0, 40), missing=st.integers(0, 15),
        null=st.sampled_from([0.3, 0.5, 0.7]), method=st.sampled_from(["wilson", "clopper-pearson"]))

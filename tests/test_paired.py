@@ -338,6 +338,7 @@ def test_hodges_lehmann_is_the_median_of_walsh_averages():
         assert hl.estimate == pytest.approx(float(np.median(_brute_walsh(list(d)))), abs=1e-12)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 @pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
 @pytest.mark.parametrize("conf_level", [0.8, 0.9, 0.95, 0.99])
 def test_exact_interval_inverts_scipys_exact_test(alternative, conf_level):
@@ -542,6 +543,7 @@ def test_walsh_selection_equals_sorting(monkeypatch):
     assert _walsh.select(d, ranks) == {r: walsh[r - 1] for r in ranks}
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 @pytest.mark.parametrize("collect_limit", [100_000, 50, 1])
 def test_walsh_selection_is_exact_on_hard_samples(monkeypatch, collect_limit):
     """Ties by the thousand, 300 orders of magnitude in one sample, and brackets forced down to single values."""

@@ -50,6 +50,7 @@ def _samples():
             yield rng.integers(0, 11, n)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 @pytest.mark.parametrize("hf_type", HF_TYPES)
 def test_every_type_matches_numpy_and_the_exact_definition(hf_type):
     for sample in _samples():

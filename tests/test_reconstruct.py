@@ -210,6 +210,7 @@ def test_verification_catches_a_broken_cohort(card, cohorts):
     assert (table["ok"] == False).sum() >= 1  # noqa: E712 (nullable boolean)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 def test_default_method_is_the_first_that_fits(card, cohorts):
     assert {c.attrs["quantile_method"] for c in cohorts} == {4}
     assert reconstruct(card, seed=3, quantile_type=5)[0].attrs["quantile_method"] == 5

@@ -31,6 +31,7 @@ def plan(card):
     return R._plan(card, None, "up_or_down", None, R.RECONSTRUCTION_COUNT_MAX)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 def test_import_does_not_load_numba():
     code = "import sys, sacro_kit; sacro_kit.load_reported(); print('numba' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -94,6 +95,7 @@ def test_edge_of_the_p_window_is_decided_by_scipy(plan):
         assert bool(edge_ok[e]) == _p_satisfied(_p_value(d, np.zeros_like(d)), chain.blocks[edge_block[e]].spec.p)
 
 
+@pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
 def test_stacked_verification_agrees_with_verify_cohort(card, plan):
     cohorts = R.reconstruct(card, n_cohorts=40, seed=5, verify=False)
     rng = np.random.default_rng(0)

@@ -264,3 +264,11 @@ def test_every_literature_card_is_refused_with_its_claim_and_the_reason(path):
     assert ("real-valued with no step" in message and "lattice" in message) or "maps no cohort column" in message
     if "mean" in message:
         assert "reconstruct draws scores on a lattice from medians and quartiles" in message
+
+
+def test_a_time_point_column_that_is_not_a_number_is_named_with_its_row(three):
+    card, cohorts = three
+    broken = cohorts[0].astype({"pain_w1": "string"})
+    broken.loc[2, "pain_w1"] = "seven"
+    with pytest.raises(ValueError, match=r"cohort column 'pain_w1', data row 3 \(patient .+\): 'seven' is not a number"):
+        verify_cohort(broken, card)

@@ -68,7 +68,15 @@ def _column(cohort, name: str) -> np.ndarray:
     if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
         # an extra column load_cohort kept as text (the score columns of an outcome at several time points)
         text = column.astype("string").str.strip()
-        column = pd.to_numeric(text.mask(text == ""), errors="raise")
+        numbers = pd.to_numeric(text.mask(text == ""), errors="coerce")
+        bad = text.notna() & (text != "") & numbers.isna()
+        if bad.any():
+            row = bad.to_numpy().nonzero()[0][0]
+            raise ValueError(
+                f"cohort column {name!r}, data row {row + 1} (patient {cohort.iloc[row].get('patient_id', '?')}): "
+                f"{text.iloc[row]!r} is not a number; verify_cohort reads this column as the scores of a time point"
+            )
+        column = numbers
     return column.to_numpy(dtype=float, na_value=np.nan)
 
 

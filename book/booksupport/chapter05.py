@@ -51,6 +51,7 @@ def rule_facts(cohort, claim, rel, absolute, threshold, kind, farrar) -> dict:
     return {
         "rel_k": int(rel.k), "rel_n": int(rel.n), "abs_k": int(absolute.k), "abs_n": int(absolute.n),
         "only_rel": only_rel, "only_abs": only_abs, "zero_baseline": int(rel.n_zero_baseline),
+        "zero_baseline_sentence": sentences.zero_baseline(int(rel.n_zero_baseline)),
         "reproduces": ("reproduces the reported count exactly" if reproduces else
                        "does not reproduce a reported count (or the card has none)"),
         "rules_compared": sentences.rules_compared(

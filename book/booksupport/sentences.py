@@ -13,6 +13,21 @@ def _patients(k: int) -> str:
     return f"{k} patient" + ("" if k == 1 else "s")
 
 
+def zero_baseline(k: int) -> Text:
+    """Who has no relative change: the patients whose baseline score is 0, worded from their count.
+
+    >>> zero_baseline(0)
+    No patient started at 0, so every one has a relative change.
+    >>> zero_baseline(1)
+    1 patient started at 0 and has no relative change.
+    >>> zero_baseline(3)
+    3 patients started at 0 and have no relative change.
+    """
+    if k == 0:
+        return Text("No patient started at 0, so every one has a relative change.")
+    return Text(f"{_patients(k)} started at 0 and {'has' if k == 1 else 'have'} no relative change.")
+
+
 def rules_compared(rest: tuple[int, int], activity: tuple[int, int] | None = None,
                    threshold_text: str = "the paper's threshold", points: int = 2) -> Text:
     """How the relative and the absolute responder rules differ on this cohort, worded from the counts.

@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUILD := _build
 
-.PHONY: install book test test-stream-book test-stream-unit test-stream-lab kernels check lint unit nbval browser labtest chromium notebooks lab launch bench clean
+.PHONY: install book test test-stream-book test-stream-unit test-stream-lab kernels check lint unit byo nbval browser labtest chromium notebooks lab launch bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,10 +32,11 @@ book: $(STAMP)
 ## the built book in a browser and the chapters in JupyterLab.
 ## Each chapter is executed once per cohort: nbval executes it (and tests its outputs and prose numbers) and hands
 ## the execution to the book's cache, so the book build that follows executes nothing; the unit tests execute
-## every chapter once more on a second cohort (tests/test_byo_cohort.py), except chapter 5, which the browser test's
-## mini book executes on that cohort.
+## every chapter once more on a second cohort (`make byo`, tests/test_byo_cohort.py), except chapter 5, which the
+## browser test's mini book executes on that cohort.
 ## Three independent streams share the machine's cores: (numba kernels, nbval, book, browser), (numba kernels,
-## unit) and (JupyterLab, lint). The phases that mostly wait on a browser run beside the ones that keep a core busy.
+## unit) and (JupyterLab, lint, byo). The phases that mostly wait on a browser run beside the ones that keep a core
+## busy; the chapters' second-cohort runs sit in the stream that would otherwise end first.
 ## Each stream's output is printed, whole, when it ends, with each phase's wall and CPU time; the first failure
 ## stops its stream and fails `make test`.
 XDIST ?= -n 2
@@ -47,15 +48,21 @@ test: $(STAMP)
 test-stream-book: $(STAMP)
 	+@$(call PHASE,kernels) && $(call PHASE,nbval) && $(call PHASE,book) && $(call PHASE,browser)
 
-## In `make test` chapter 5 runs on the bring-your-own cohort once, in the browser stream: the mini book the explorer
-## test opens (tests/built_book/minibook.py) is that chapter executed on that cohort, and its build fails on any error
-## output. So the unit stream leaves out the unit test's run of the same chapter; `make unit` alone runs it.
-test-stream-unit: export UNIT_ARGS := --deselect "tests/test_byo_cohort.py::test_chapter_runs_on_another_cohort[05_responders]"
+## In `make test` the chapters' runs on the bring-your-own cohort are the lab stream's `byo` phase, so the unit
+## stream leaves them out; `make unit` alone runs them.
+test-stream-unit: export UNIT_ARGS := --deselect tests/test_byo_cohort.py::test_chapter_runs_on_another_cohort
 test-stream-unit: $(STAMP)
 	+@$(call PHASE,kernels) && $(call PHASE,unit)
 
 test-stream-lab: $(STAMP)
-	+@$(call PHASE,labtest) && $(call PHASE,lint)
+	+@$(call PHASE,labtest) && $(call PHASE,lint) && $(call PHASE,byo)
+
+## byo: every chapter executed on a second cohort and card (tests/test_byo_cohort.py). Chapter 5 runs on that cohort
+## once, in the browser stream: the mini book the explorer test opens (tests/built_book/minibook.py) is that chapter
+## executed on that cohort, and its build fails on any error output; so this phase leaves it out.
+byo: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_byo_cohort.py \
+	  --deselect "tests/test_byo_cohort.py::test_chapter_runs_on_another_cohort[05_responders]"
 
 ## kernels: compile the numba kernels once (cached beside their source) before the test processes need them; a lock
 ## makes a second caller wait for the first and then find them compiled

@@ -31,9 +31,9 @@ book: $(STAMP)
 ## test: everything: lint and types, unit/property tests and doctests, nbval over every chapter, the book build,
 ## the built book in a browser and the chapters in JupyterLab.
 ## Each chapter is executed once per cohort: nbval executes it (and tests its outputs and prose numbers) and hands
-## the execution to the book's cache, so the book build that follows executes nothing; the unit tests execute
-## every chapter once more on a second cohort (`make byo`, tests/test_byo_cohort.py), except chapter 5, which the
-## browser test's mini book executes on that cohort.
+## the execution to the book's cache, so the book build that follows executes nothing; the byo phase executes
+## every chapter once more on a second cohort (tests/test_byo_cohort.py), except chapter 5, which the browser
+## test's mini book executes on that cohort.
 ## Three independent streams share the machine's cores: (numba kernels, nbval, book, browser), (numba kernels,
 ## unit) and (JupyterLab, lint, byo). The phases that mostly wait on a browser run beside the ones that keep a core
 ## busy; the chapters' second-cohort runs sit in the stream that would otherwise end first.

@@ -3,8 +3,8 @@
 Run by ``make labtest`` (part of ``make test``). The test starts ``jupyter lab`` on a free loopback port with a token
 it sets (no browser, ``--allow-root`` when run as root, settings and workspaces in a temporary folder), loads
 JupyterLab once in Debian's Chromium through Playwright (no browser download; every non-loopback request is blocked),
-opens every chapter of ``_toc.yml`` in it one after another (``docmanager:open``; the previous chapter's kernel is
-stopped and its tab disposed), and checks what jupyterlab-myst renders:
+opens every chapter of ``_toc.yml`` in it one after another (``docmanager:open``, without a kernel unless the
+chapter is run; the previous chapter's tab is disposed), and checks what jupyterlab-myst renders:
 
 * no MyST source shows as text: no ``{glue``, ``{eval``, ``{exercise``, ``{solution``, ``:label:``, ``{numref`` or
   ``{cite``;
@@ -188,23 +188,34 @@ def lab_page(browser, lab):
     page.close()
 
 
-OPEN_CHAPTER = """async path => {
+# A chapter opened only to be read gets no kernel: what jupyterlab-myst renders comes from the notebook file (its
+# stored outputs and the {eval} values in its metadata), and nine kernel start-ups cost about 3 s of this test's 20 s
+# of CPU. The notebook factory's preference is what `--LabApp.notebook_starts_kernel` sets for the whole
+# server; here it is set per opening, so the chapter that is run (chapter 5's explorer) starts its kernel as a
+# trainee's does.
+OPEN_CHAPTER = """async ([path, startKernel]) => {
   const app = window.jupyterapp;
   for (const w of [...app.shell.widgets('main')]) {   // the previous chapter: its kernel stopped, its tab gone
     if (w.sessionContext) { await w.sessionContext.shutdown().catch(() => {}); }
     w.dispose();
   }
+  app.docRegistry.getWidgetFactory('Notebook')._preferKernel = startKernel;
   const widget = await app.commands.execute('docmanager:open', {path});
   await widget.context.ready;
   return widget.id;
 }"""
+RUNNING_KERNELS = """async () => {
+  const kernels = window.jupyterapp.serviceManager.kernels;
+  await kernels.refreshRunning();
+  return [...kernels.running()].length;
+}"""
 
 
-def _open(lab_page: LabPage, chapter: str):
+def _open(lab_page: LabPage, chapter: str, *, kernel: bool = False):
     page = lab_page.page
     lab_page.console_messages.clear()
     lab_page.outside.clear()
-    widget_id = page.evaluate(OPEN_CHAPTER, f"{chapter}.ipynb")
+    widget_id = page.evaluate(OPEN_CHAPTER, [f"{chapter}.ipynb", kernel])
     page.wait_for_function("document.querySelectorAll('.jp-NotebookPanel').length === 1", timeout=60_000)
     page.wait_for_selector(f"[id='{widget_id}'] .jp-MarkdownCell", timeout=120_000)
     source = nbformat.read(BOOK / f"{chapter}.ipynb", as_version=4)
@@ -228,6 +239,7 @@ def _markdown_texts(page) -> list[str]:
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_reads_as_the_book(lab_page, chapter):
     page, source = _open(lab_page, chapter)
+    assert page.evaluate(RUNNING_KERNELS) == 0, "a chapter opened to be read started a kernel"
     outside = lab_page.outside
     texts = _markdown_texts(page)
     assert len(texts) == sum(c.cell_type == "markdown" for c in source.cells), "a Markdown cell is missing"
@@ -311,7 +323,7 @@ def test_chapter_reads_as_the_book(lab_page, chapter):
 
 @pytest.mark.skipif("05_responders" not in CHAPTERS, reason="chapter 5 is not in _toc.yml")
 def test_kernel_explorer_slider_changes_the_count(lab_page):
-    page, _ = _open(lab_page, "05_responders")
+    page, _ = _open(lab_page, "05_responders", kernel=True)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-KernelStatus", timeout=60_000)
     # run every cell (Run > Run All Cells) and wait for the explorer
     page.locator(".jp-Notebook").click()

@@ -1,5 +1,5 @@
-"""Session fixtures of the browser tests: one headless Debian Chromium (``browser``), and chapter 5 built on the
-bring-your-own test cohort in the background (``byo_book_build``).
+"""Session fixtures of the browser tests: one headless Debian Chromium (``browser``), one reused tab per window size
+(``reader``), and chapter 5 built on the bring-your-own test cohort in the background (``byo_book_build``).
 
 The bring-your-own build is mostly a kernel executing chapter 5, which takes tens of seconds while the browser tests of
 the real book wait on Chromium; it is started at the first test, in a thread (the build is a subprocess, see
@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import pytest
 import yaml
 
-from browsing import BYO_CHAPTER, ROOT, launch
+from browsing import BYO_CHAPTER, ROOT, Reader, launch
 
 #: The browser tests that open the bring-your-own build (they ask for ``byo_book_build``).
 BYO_TESTS = ("test_explorer_agrees_on_a_bring_your_own_cohort",)
@@ -29,6 +29,22 @@ def browser():
         chromium = launch(pw)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def reader(browser):
+    """``reader(viewport)``: the one tab of that size (browsing.Reader), made at its first use, closed at the end."""
+    tabs: dict[tuple[int, int], Reader] = {}
+
+    def tab(viewport: dict) -> Reader:
+        key = (viewport["width"], viewport["height"])
+        if key not in tabs:
+            tabs[key] = Reader(browser, viewport)
+        return tabs[key]
+
+    yield tab
+    for opened in tabs.values():
+        opened.close()
 
 
 def _byo_cohort_module():

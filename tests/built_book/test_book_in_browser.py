@@ -21,12 +21,13 @@ times the SVG's screen scale; both must be at least ``style.MIN_TEXT_PX`` = 10 C
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 import yaml
-from browsing import DESKTOP, HTML, PHONE, ROOT, SHOTS, open_offline
+from browsing import DESKTOP, HTML, PHONE, ROOT, SHOTS
 from PIL import Image
 
 from sacro_kit.plotting import style
@@ -90,20 +91,37 @@ OVERFLOWING = """() => {
 }"""
 
 
+@dataclass
+class PhoneReading:
+    """What the figure checks need of a page shown at 390 px, measured while it was open."""
+
+    images: list = field(default_factory=list)  # SHOWN_IMAGES
+    svg_text: list = field(default_factory=list)  # SHOWN_SVG_TEXT
+
+
+class PhoneTab:
+    """The 390 px tab and each page's figure measurements: :meth:`open` goes to a page and measures it,
+    :meth:`reading` returns a page's measurements (opening it first if it has not been), so every check of this
+    module loads each page once at 390 px (a load with MathJax typesetting costs about a second of CPU)."""
+
+    def __init__(self, tab):
+        self.tab = tab
+        self.readings: dict[str, PhoneReading] = {}
+
+    def open(self, page_path: str):
+        opened = self.tab.open(_html(page_path))
+        self.readings[page_path] = PhoneReading(opened.page.evaluate(SHOWN_IMAGES), opened.page.evaluate(SHOWN_SVG_TEXT))
+        return opened
+
+    def reading(self, page_path: str) -> PhoneReading:
+        if page_path not in self.readings:
+            self.open(page_path)
+        return self.readings[page_path]
+
+
 @pytest.fixture(scope="module")
-def opened_on_phone(browser):
-    """Each page opened once at 390 px and kept open for every phone-width check of this module (a page load, with
-    MathJax typesetting, costs about a second of CPU); all closed at the end."""
-    pages: dict[str, object] = {}
-
-    def open_page(page_path: str):
-        if page_path not in pages:
-            pages[page_path] = open_offline(browser, _html(page_path), PHONE)
-        return pages[page_path]
-
-    yield open_page
-    for opened in pages.values():
-        opened.page.close()
+def on_phone(reader):
+    return PhoneTab(reader(PHONE))
 
 
 def _html(page_path: str) -> Path:
@@ -115,45 +133,41 @@ def _html(page_path: str) -> Path:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_reads_offline(browser, opened_on_phone, page_path, viewport):
-    opened = opened_on_phone(page_path) if viewport is PHONE else open_offline(browser, _html(page_path), viewport)
+def test_page_reads_offline(reader, on_phone, page_path, viewport):
+    opened = on_phone.open(page_path) if viewport is PHONE else reader(viewport).open(_html(page_path))
     page = opened.page
-    try:
-        assert page.title(), f"{page_path}: no title"
-        assert not opened.problems(), f"{page_path}: " + "; ".join(opened.problems())
-        raw = sorted(set(RAW_TEX.findall(page.evaluate(VISIBLE_TEXT))))
-        assert not raw, f"{page_path}: raw TeX in the rendered text: {raw}"
-        errors = page.eval_on_selector_all("mjx-merror", "els => els.map(e => e.getAttribute('data-mjx-error'))")
-        assert not errors, f"{page_path}: MathJax could not typeset: {errors}"
-        empty = page.evaluate(EMPTY_OUTPUTS)
-        assert not empty, f"{page_path}: empty output areas: {empty}"
-        if viewport is PHONE:
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, (
-                f"{page_path}: the page is {overflow} px wider than a 390 px phone: {page.evaluate(OVERFLOWING)}"
-            )
-            clipped = page.evaluate(CLIPPED)
-            assert not clipped, f"{page_path}: content cut off on a 390 px phone: {clipped}"
-        images = page.eval_on_selector_all(
-            "article img",
-            "els => els.map(e => ({src: e.currentSrc.slice(0, 80), ok: e.complete && e.naturalWidth > 0, alt: e.alt}))",
+    assert page.title(), f"{page_path}: no title"
+    assert not opened.problems(), f"{page_path}: " + "; ".join(opened.problems())
+    raw = sorted(set(RAW_TEX.findall(page.evaluate(VISIBLE_TEXT))))
+    assert not raw, f"{page_path}: raw TeX in the rendered text: {raw}"
+    errors = page.eval_on_selector_all("mjx-merror", "els => els.map(e => e.getAttribute('data-mjx-error'))")
+    assert not errors, f"{page_path}: MathJax could not typeset: {errors}"
+    empty = page.evaluate(EMPTY_OUTPUTS)
+    assert not empty, f"{page_path}: empty output areas: {empty}"
+    if viewport is PHONE:
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (
+            f"{page_path}: the page is {overflow} px wider than a 390 px phone: {page.evaluate(OVERFLOWING)}"
         )
-        broken = [i["src"] for i in images if not i["ok"]]
-        assert not broken, f"{page_path}: images not rendered: {broken}"
-        no_alt = [i["src"] for i in images if not i["alt"].strip()]
-        assert not no_alt, f"{page_path}: images without alt text: {no_alt}"
-        figures = page.eval_on_selector_all(
-            "article figure",
-            "els => els.map(f => { const i = f.querySelector('img'); "
-            "return {ok: !!i && i.complete && i.naturalWidth > 0, caption: !!f.querySelector('figcaption')}; })",
-        )
-        assert all(f["ok"] for f in figures), f"{page_path}: a figure has no rendered image"
-        assert all(f["caption"] for f in figures), f"{page_path}: a figure has no caption"
-        explorers = page.eval_on_selector_all(".sk-explorer", "els => els.map(e => e.dataset.ready)")
-        assert all(state == "true" for state in explorers), f"{page_path}: an explorer did not start: {explorers}"
-    finally:
-        if viewport is not PHONE:
-            page.close()
+        clipped = page.evaluate(CLIPPED)
+        assert not clipped, f"{page_path}: content cut off on a 390 px phone: {clipped}"
+    images = page.eval_on_selector_all(
+        "article img",
+        "els => els.map(e => ({src: e.currentSrc.slice(0, 80), ok: e.complete && e.naturalWidth > 0, alt: e.alt}))",
+    )
+    broken = [i["src"] for i in images if not i["ok"]]
+    assert not broken, f"{page_path}: images not rendered: {broken}"
+    no_alt = [i["src"] for i in images if not i["alt"].strip()]
+    assert not no_alt, f"{page_path}: images without alt text: {no_alt}"
+    figures = page.eval_on_selector_all(
+        "article figure",
+        "els => els.map(f => { const i = f.querySelector('img'); "
+        "return {ok: !!i && i.complete && i.naturalWidth > 0, caption: !!f.querySelector('figcaption')}; })",
+    )
+    assert all(f["ok"] for f in figures), f"{page_path}: a figure has no rendered image"
+    assert all(f["caption"] for f in figures), f"{page_path}: a figure has no caption"
+    explorers = page.eval_on_selector_all(".sk-explorer", "els => els.map(e => e.dataset.ready)")
+    assert all(state == "true" for state in explorers), f"{page_path}: an explorer did not start: {explorers}"
 
 
 # Every image the reader can see, with the width it is shown at; every visible SVG text with its shown font size.
@@ -176,11 +190,11 @@ def _local_file(src: str) -> Path:
 
 
 @pytest.mark.parametrize("page_path", PAGES)
-def test_figures_are_legible_on_a_phone(opened_on_phone, page_path):
+def test_figures_are_legible_on_a_phone(on_phone, page_path):
     """The smallest text of every figure a page shows, at the size a 390 px phone shows it, is >= 10 CSS px."""
-    page = opened_on_phone(page_path).page
+    reading = on_phone.reading(page_path)
     too_small, unmeasured, measured = [], [], []
-    for image in page.evaluate(SHOWN_IMAGES):
+    for image in reading.images:
         path = _local_file(image["src"]) if not image["src"].startswith("data:") else None
         if path is None or path.suffix.lower() != ".png":
             unmeasured.append(f"{image['figure']}: {image['src'][:60]}")
@@ -199,8 +213,7 @@ def test_figures_are_legible_on_a_phone(opened_on_phone, page_path):
                 f"{image['figure']}: {shown:.2f} px ({image['natural']} px image shown "
                 f"{image['shown']:.0f} px wide, text {recorded} px in the image)"
             )
-    svg_text = page.evaluate(SHOWN_SVG_TEXT)
-    for text in svg_text:
+    for text in reading.svg_text:
         measured.append(text["px"])
         if text["px"] < style.MIN_TEXT_PX - 0.01:
             too_small.append(f"chart {text['chart']}: {text['text']!r} at {text['px']:.2f} px")
@@ -210,12 +223,9 @@ def test_figures_are_legible_on_a_phone(opened_on_phone, page_path):
         assert measured, f"{page_path}: no figure measured"
 
 
-def test_the_legibility_measure_sees_every_figure(opened_on_phone):
+def test_the_legibility_measure_sees_every_figure(on_phone):
     """Every figure of the chapters is measured: as many images as the built pages have PNG outputs."""
-    shown = sum(
-        len([i for i in opened_on_phone(page_path).page.evaluate(SHOWN_IMAGES) if i["src"].endswith(".png")])
-        for page_path in PAGES
-    )
+    shown = sum(len([i for i in on_phone.reading(page_path).images if i["src"].endswith(".png")]) for page_path in PAGES)
     built = sum(
         len(re.findall(r"<img[^>]+src=\"[^\"]*_images/[^\"]+\.png\"", p.read_text()))
         for p in HTML.rglob("*.html")
@@ -224,12 +234,9 @@ def test_the_legibility_measure_sees_every_figure(opened_on_phone):
     assert shown >= 15 and shown == built, (shown, built)
 
 
-def test_home_screenshot(browser):
+def test_home_screenshot(reader):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    opened = open_offline(browser, _html(PAGES[0]))
-    try:
-        target = SHOTS / "home.png"
-        opened.page.screenshot(path=str(target), full_page=False)
-        assert target.stat().st_size > 10_000, f"{target} looks empty"
-    finally:
-        opened.page.close()
+    opened = reader(DESKTOP).open(_html(PAGES[0]))
+    target = SHOTS / "home.png"
+    opened.page.screenshot(path=str(target), full_page=False)
+    assert target.stat().st_size > 10_000, f"{target} looks empty"

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 import sacro_kit as sk
-from browsing import BYO_CHAPTER, DESKTOP, HTML, PHONE, SHOTS, open_offline
+from browsing import BYO_CHAPTER, DESKTOP, HTML, PHONE, SHOTS
 from sacro_kit.plotting.paired_figures import PAIRED_VARIABLES, reported_responders
 
 CHAPTER = BYO_CHAPTER  # the chapter with the explorer, also built on the bring-your-own cohort
@@ -111,43 +111,36 @@ def sweep(page, cohort: pd.DataFrame, card) -> dict:
     return checked
 
 
-def test_explorer_agrees_with_sacro_kit(browser, capsys):
+def test_explorer_agrees_with_sacro_kit(reader, capsys):
     path = HTML / f"{CHAPTER}.html"
     if not path.exists():
         pytest.fail(f"{path} is missing: run `make book` first")
-    opened = open_offline(browser, path)
-    try:
-        checked = sweep(opened.page, sk.load_cohort(), sk.load_reported())
-        assert not opened.problems(), "; ".join(opened.problems())
-    finally:
-        opened.page.close()
+    opened = reader(DESKTOP).open(path)
+    checked = sweep(opened.page, sk.load_cohort(), sk.load_reported())
+    assert not opened.problems(), "; ".join(opened.problems())
     assert sum(checked.values()) == len(checked) // 2 * (101 + 11)
     with capsys.disabled():
         print(f"\nexplorer agrees with sacro_kit at {sum(checked.values())} thresholds: {checked}")
 
 
-def test_explorer_band_is_the_chapters_reconstruction_band(browser):
+def test_explorer_band_is_the_chapters_reconstruction_band(reader):
     """The band at every threshold equals sk.responder_bands(card, n_cohorts=<the chapter's>, seed=2014)."""
-    opened = open_offline(browser, HTML / f"{CHAPTER}.html")
-    page = opened.page
-    try:
-        root = page.query_selector(".sk-explorer")
-        n_cohorts = int(re.search(r"(\d+) (?:reconstructed )?cohorts", root.evaluate(READ)["text"]).group(1))
-        bands = sk.responder_bands(sk.load_reported(), n_cohorts=n_cohorts, seed=2014)
-        for (variable, kind), band in bands.items():
-            if band is None:
-                continue
-            _set(page, variable, kind)
-            for x in GRID[kind][::5]:
-                result, _ = _expected(sk.load_cohort(), variable, kind, x)
-                page.evaluate(MOVE, [SLIDER[kind], x])
-                page.wait_for_function(SHOWN, arg=[f"{variable}|{kind}|{x}", f"{result.k}/{result.n}"])
-                row = band.iloc[int(np.argmin(np.abs(band["threshold"] - (x / 100 if kind == "relative" else x))))]
-                low, high = (f"{100 * row[c]:.1f}%" for c in ("min", "max"))
-                shown = root.evaluate(READ)["band"]
-                assert shown == (low if row["min"] == row["max"] else f"{low} to {high}"), (variable, kind, x, shown)
-    finally:
-        page.close()
+    page = reader(DESKTOP).open(HTML / f"{CHAPTER}.html").page
+    root = page.query_selector(".sk-explorer")
+    n_cohorts = int(re.search(r"(\d+) (?:reconstructed )?cohorts", root.evaluate(READ)["text"]).group(1))
+    bands = sk.responder_bands(sk.load_reported(), n_cohorts=n_cohorts, seed=2014)
+    for (variable, kind), band in bands.items():
+        if band is None:
+            continue
+        _set(page, variable, kind)
+        for x in GRID[kind][::5]:
+            result, _ = _expected(sk.load_cohort(), variable, kind, x)
+            page.evaluate(MOVE, [SLIDER[kind], x])
+            page.wait_for_function(SHOWN, arg=[f"{variable}|{kind}|{x}", f"{result.k}/{result.n}"])
+            row = band.iloc[int(np.argmin(np.abs(band["threshold"] - (x / 100 if kind == "relative" else x))))]
+            low, high = (f"{100 * row[c]:.1f}%" for c in ("min", "max"))
+            shown = root.evaluate(READ)["band"]
+            assert shown == (low if row["min"] == row["max"] else f"{low} to {high}"), (variable, kind, x, shown)
 
 
 @pytest.fixture(scope="module")
@@ -157,16 +150,13 @@ def byo_book(byo_book_build):
     return byo_book_build.result()
 
 
-def test_explorer_agrees_on_a_bring_your_own_cohort(browser, byo_book, capsys):
+def test_explorer_agrees_on_a_bring_your_own_cohort(reader, byo_book, capsys):
     path, cohort_path, card_path, seconds = byo_book
     cohort, card = sk.load_cohort(cohort_path), sk.load_reported(card_path)
-    opened = open_offline(browser, path)
-    try:
-        text = opened.page.inner_text(".sk-explorer-readout")
-        checked = sweep(opened.page, cohort, card)
-        assert not opened.problems(), "; ".join(opened.problems())
-    finally:
-        opened.page.close()
+    opened = reader(DESKTOP).open(path)
+    text = opened.page.inner_text(".sk-explorer-readout")
+    checked = sweep(opened.page, cohort, card)
+    assert not opened.problems(), "; ".join(opened.problems())
     claim = card["rest_responders"]  # the explorer starts at the card's own responder claim, on its own cohort
     start = sk.responders(cohort.rest_pre, cohort.rest_post, claim.threshold, claim.threshold_kind)
     assert text.startswith(f"{start.k} of {start.n} patients"), text
@@ -186,34 +176,31 @@ def _screenshot(page, target, viewport):
 
 
 @pytest.mark.parametrize("name, viewport", [("desktop", DESKTOP), ("phone", {**PHONE, "height": 1100})])
-def test_chapter5_screenshots(browser, name, viewport):
+def test_chapter5_screenshots(reader, name, viewport):
     """Before and after moving the slider (30 % -> 60 %) and switching to activity pain."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    opened = open_offline(browser, HTML / f"{CHAPTER}.html", viewport)
+    opened = reader(viewport).open(HTML / f"{CHAPTER}.html")
     page = opened.page
-    try:
-        before = page.inner_text(".sk-explorer-readout")
-        _screenshot(page, SHOTS / f"ch05_{name}_before.png", viewport)
-        page.evaluate(MOVE, ["rel", 60])
-        page.wait_for_function("() => document.querySelector('.sk-explorer-readout').dataset.key.endsWith('|60')")
-        after = page.inner_text(".sk-explorer-readout")
-        assert after != before, "moving the slider did not change the readout"
-        _screenshot(page, SHOTS / f"ch05_{name}_after.png", viewport)
-        page.check('.sk-explorer-controls input[name="variable"][value="activity"]')
-        page.wait_for_function("() => document.querySelector('.sk-explorer-readout').dataset.key"
-                               ".startsWith('activity|')")
-        _screenshot(page, SHOTS / f"ch05_{name}_activity.png", viewport)
-        # a formula a reader must see typeset (the Wald interval, offline MathJax)
-        page.evaluate("() => { const m = document.querySelector('article mjx-container'); "
-                      "window.scrollTo(0, m.getBoundingClientRect().top + window.scrollY - 200); }")
-        page.wait_for_timeout(200)
-        page.screenshot(path=str(SHOTS / f"ch05_{name}_formula.png"))
-        assert not opened.problems(), "; ".join(opened.problems())
-    finally:
-        page.close()
+    before = page.inner_text(".sk-explorer-readout")
+    _screenshot(page, SHOTS / f"ch05_{name}_before.png", viewport)
+    page.evaluate(MOVE, ["rel", 60])
+    page.wait_for_function("() => document.querySelector('.sk-explorer-readout').dataset.key.endsWith('|60')")
+    after = page.inner_text(".sk-explorer-readout")
+    assert after != before, "moving the slider did not change the readout"
+    _screenshot(page, SHOTS / f"ch05_{name}_after.png", viewport)
+    page.check('.sk-explorer-controls input[name="variable"][value="activity"]')
+    page.wait_for_function("() => document.querySelector('.sk-explorer-readout').dataset.key"
+                           ".startsWith('activity|')")
+    _screenshot(page, SHOTS / f"ch05_{name}_activity.png", viewport)
+    # a formula a reader must see typeset (the Wald interval, offline MathJax)
+    page.evaluate("() => { const m = document.querySelector('article mjx-container'); "
+                  "window.scrollTo(0, m.getBoundingClientRect().top + window.scrollY - 200); }")
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(SHOTS / f"ch05_{name}_formula.png"))
+    assert not opened.problems(), "; ".join(opened.problems())
 
 
-def test_standalone_page_agrees_on_edge_cases(browser, tmp_path):
+def test_standalone_page_agrees_on_edge_cases(reader, tmp_path):
     """A page saved by StaticExplorer.save: zero baselines, worsening, missing values, k = 0 and k = n thresholds."""
     cohort = pd.DataFrame({
         "rest_pre": pd.array([10, 10, 8, 8, 7, 7, 6, 5, 5, 4, 3, 2, 0, 0, 9, None, 6], dtype="Int64"),
@@ -222,14 +209,11 @@ def test_standalone_page_agrees_on_edge_cases(browser, tmp_path):
         "activity_post": pd.array([0, 6, 4, 8, 3] + [None] * 12, dtype="Int64"),
     })
     page_path = sk.static_responder_explorer(cohort).save(tmp_path / "explorer.html")
-    opened = open_offline(browser, page_path, PHONE)
-    try:
-        text = opened.page.inner_text(".sk-explorer-readout")
-        checked = sweep(opened.page, cohort, None)
-        assert not opened.problems(), "; ".join(opened.problems())
-        width = opened.page.evaluate("document.documentElement.scrollWidth")
-    finally:
-        opened.page.close()
+    opened = reader(PHONE).open(page_path)
+    text = opened.page.inner_text(".sk-explorer-readout")
+    checked = sweep(opened.page, cohort, None)
+    assert not opened.problems(), "; ".join(opened.problems())
+    width = opened.page.evaluate("document.documentElement.scrollWidth")
     assert checked == {(v, k): len(g) for v in ("rest", "activity") for k, g in GRID.items()}
     assert "2 patients with a baseline of 0 cannot have a relative decrease" in text, text
     assert "No band of reconstructed cohorts" in text, text

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import cached_property
 
 #: Rounding conventions a printed number may have come from ("up_or_down": either tie direction, as scrutiny's
 #: default).
@@ -31,15 +32,16 @@ class Printed:
     value: Fraction
     decimals: int
 
-    @property
+    # computed once per printed number (the searches read them at every step)
+    @cached_property
     def half(self) -> Fraction:
         return Fraction(1, 2 * 10**self.decimals)
 
-    @property
+    @cached_property
     def low(self) -> Fraction:
         return self.value - self.half
 
-    @property
+    @cached_property
     def high(self) -> Fraction:
         return self.value + self.half
 
@@ -89,13 +91,16 @@ def round_exact(value: Fraction, decimals: int, rule: str) -> Fraction:
     >>> round_exact(Fraction(27, 4), 1, "half_up"), round_exact(Fraction(9, 4), 1, "half_even")
     (Fraction(34, 5), Fraction(11, 5))
     """
+    if not isinstance(value, Fraction):
+        value = Fraction(value)
     scale = 10**decimals
-    scaled = Fraction(value) * scale
-    floor = math.floor(scaled)
-    rest = scaled - floor
-    if rest > Fraction(1, 2):
+    # integer arithmetic on numerator and denominator: the checks call this millions of times, and Fraction
+    # arithmetic (a gcd per operation) made it their slowest step
+    floor, rest = divmod(value.numerator * scale, value.denominator)  # floor division, also for negative values
+    twice_rest = 2 * rest
+    if twice_rest > value.denominator:
         result = floor + 1
-    elif rest < Fraction(1, 2):
+    elif twice_rest < value.denominator:
         result = floor
     elif rule == "half_even":
         result = floor if floor % 2 == 0 else floor + 1

@@ -14,6 +14,7 @@ Tukey JW. Exploratory Data Analysis. Addison-Wesley, 1977 (hinges; R ``stats::fi
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -124,7 +125,12 @@ def order_statistic(n: int, p: float | Fraction, quantile_type: Method = 7) -> O
     p_exact = Fraction(p).limit_denominator(10**6) if isinstance(p, float) else Fraction(p)
     if not 0 <= p_exact <= 1:
         raise ValueError(f"p must lie in [0, 1], got {float(p_exact)}")
+    return _order_statistic(n, p_exact, method)
 
+
+# the consistency checks ask for the same few (n, p, type) triples hundreds of thousands of times
+@functools.lru_cache(maxsize=4096)
+def _order_statistic(n: int, p_exact: Fraction, method: Method) -> OrderStatistic:
     def clamp(i: int) -> int:
         return min(max(i, 1), n)
 

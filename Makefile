@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUILD := _build
 
-.PHONY: install book test test-stream-book test-stream-unit test-stream-lab kernels check lint unit byo nbval browser labtest chromium notebooks lab launch bench clean
+.PHONY: install book test test-stream-book test-stream-unit test-stream-lab kernels check lint unit byo commands nbval browser labtest chromium notebooks lab launch bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,9 +34,11 @@ book: $(STAMP)
 ## the execution to the book's cache, so the book build that follows executes nothing; the byo phase executes
 ## every chapter once more on a second cohort (tests/test_byo_cohort.py), except chapter 5, which the browser
 ## test's mini book executes on that cohort.
-## Three independent streams share the machine's cores: (numba kernels, nbval, book, browser), (numba kernels,
-## unit) and (JupyterLab, lint, byo). The phases that mostly wait on a browser run beside the ones that keep a core
-## busy; the chapters' second-cohort runs sit in the stream that would otherwise end first.
+## Three independent streams share the machine's cores: (numba kernels, nbval, book, browser), (lint, numba kernels,
+## unit) and (JupyterLab, byo, commands). The phases that mostly wait on a browser run beside the ones that keep a
+## core busy; the unit stream lints while the book stream compiles the kernels it then waits for, and the tests that
+## run other processes (the `subprocess` marker: builds, installs, the command line) and the chapters' second-cohort
+## runs sit in the stream that would otherwise end first.
 ## Each stream's output is printed, whole, when it ends, with each phase's wall and CPU time; the first failure
 ## stops its stream and fails `make test`.
 XDIST ?= -n 2
@@ -48,14 +50,19 @@ test: $(STAMP)
 test-stream-book: $(STAMP)
 	+@$(call PHASE,kernels) && $(call PHASE,nbval) && $(call PHASE,book) && $(call PHASE,browser)
 
-## In `make test` the chapters' runs on the bring-your-own cohort are the lab stream's `byo` phase, so the unit
-## stream leaves them out; `make unit` alone runs them.
-test-stream-unit: export UNIT_ARGS := --deselect tests/test_byo_cohort.py::test_chapter_runs_on_another_cohort
+## In `make test` the chapters' runs on the bring-your-own cohort are the lab stream's `byo` phase and the tests
+## marked `subprocess` its `commands` phase, so the unit stream leaves them out; `make unit` alone runs them.
+test-stream-unit: export UNIT_ARGS := -m "not subprocess" --deselect tests/test_byo_cohort.py::test_chapter_runs_on_another_cohort
 test-stream-unit: $(STAMP)
-	+@$(call PHASE,kernels) && $(call PHASE,unit)
+	+@$(call PHASE,lint) && $(call PHASE,kernels) && $(call PHASE,unit)
 
 test-stream-lab: $(STAMP)
-	+@$(call PHASE,labtest) && $(call PHASE,lint) && $(call PHASE,byo)
+	+@$(call PHASE,labtest) && $(call PHASE,byo) && $(call PHASE,commands)
+
+## commands: the unit tests that run other processes (marker `subprocess`): the wheel and Colab installs, the cached
+## book build, nbval's hand-over to the book cache, the command line
+commands: $(STAMP)
+	$(BIN)/python -m pytest -q -m subprocess tests --ignore=tests/built_book --ignore=tests/lab
 
 ## byo: every chapter executed on a second cohort and card (tests/test_byo_cohort.py). Chapter 5 runs on that cohort
 ## once, in the browser stream: the mini book the explorer test opens (tests/built_book/minibook.py) is that chapter

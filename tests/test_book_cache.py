@@ -117,6 +117,7 @@ def test_the_book_stamp_counts_the_cohort_settings(tmp_path, monkeypatch):
     assert input_stamp_for_book(root) not in (base, with_cohort)
 
 @pytest.mark.slow
+@pytest.mark.subprocess
 def test_cached_build_reexecutes_exactly_when_inputs_change(tmp_path):
     root, log = tmp_path / "book", tmp_path / "executions.log"
     root.mkdir()

@@ -80,6 +80,7 @@ def test_bad_card_exits_2_with_file_line_key(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.subprocess
 def test_python_dash_m_and_console_script():
     result = subprocess.run([sys.executable, "-m", "sacro_kit", "check", str(SEED), "--brief"], capture_output=True,
                             text=True, cwd=REPO)

@@ -43,6 +43,7 @@ def _run(*args, cwd, env=None) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
+@pytest.mark.subprocess
 def test_a_chapter_installs_the_kit_and_runs_without_a_checkout(tmp_path):
     if not (ROOT / ".git").exists():
         pytest.skip("needs a git checkout to clone from")

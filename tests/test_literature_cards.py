@@ -24,6 +24,7 @@ def test_shipped_csv_is_what_the_command_generates(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.subprocess
 def test_the_documented_command_writes_the_shipped_table(tmp_path):
     out = tmp_path / "studies.csv"
     subprocess.run([sys.executable, "-m", "sacro_kit.io.literature", "--write", "--out", str(out)],

@@ -65,6 +65,7 @@ def session(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.subprocess
 def test_a_current_prose_number_passes_and_a_stale_or_missing_one_fails(session):
     _, _, result, failures = session
     assert result.returncode == 1, result.stdout[-3000:]
@@ -81,6 +82,7 @@ def test_a_current_prose_number_passes_and_a_stale_or_missing_one_fails(session)
 
 
 @pytest.mark.slow
+@pytest.mark.subprocess
 def test_only_chapters_that_passed_are_handed_to_the_book_cache(session):
     root, cache, _, _ = session
     from jupyter_cache import get_cache

@@ -301,6 +301,7 @@ def test_count_samples_on_a_wide_scale_equals_the_pair_matrix_programme():
 
 
 @pytest.mark.slow
+@pytest.mark.subprocess
 def test_command_line_writes_no_file_unless_asked(tmp_path):
     result = subprocess.run([sys.executable, "-m", "sacro_kit.forensics.reconstruction", "--seed", "2014"], check=True,
                             capture_output=True, text=True, cwd=tmp_path)

@@ -32,6 +32,7 @@ def plan(card):
 
 
 @pytest.mark.slow  # brute force or many cases: `make test`, not `make check`'s inner loop
+@pytest.mark.subprocess
 def test_import_does_not_load_numba():
     code = "import sys, sacro_kit; sacro_kit.load_reported(); print('numba' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

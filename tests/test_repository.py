@@ -67,3 +67,21 @@ def test_no_private_name_is_imported_across_subpackages():
             imported = [n.split(" as ")[0].strip() for n in names.strip("()").replace("\n", " ").split(",")]
             offenders += [f"{path}: {n} from sacro_kit.{subpackage}" for n in imported if n.startswith("_")]
     assert not offenders, offenders
+
+
+def test_make_test_runs_the_subprocess_tests_outside_the_unit_phase_exactly_once():
+    """`make test`'s unit phase leaves out the tests marked ``subprocess`` and its commands phase runs exactly those,
+    over the same folders, so each runs once; `make unit` alone (no UNIT_ARGS) still runs them."""
+    makefile = (ROOT / "Makefile").read_text()
+    unit_args = re.search(r"^test-stream-unit: export UNIT_ARGS := (.*)$", makefile, re.M)
+    assert unit_args is not None and '-m "not subprocess"' in unit_args.group(1)
+    lab_stream = re.search(r"^test-stream-lab:.*\n\t(.*)$", makefile, re.M)
+    assert lab_stream is not None and "$(call PHASE,commands)" in lab_stream.group(1)
+    commands = re.search(r"^commands: .*\n\t(.*)$", makefile, re.M)
+    assert commands is not None and " -m subprocess tests " in commands.group(1) + " "
+    unit = re.search(r"^unit: .*\n\t(.*)$", makefile, re.M)
+    assert unit is not None and " tests " in unit.group(1)
+    # the marker is declared (pytest would otherwise select nothing silently) and used
+    assert "subprocess:" in (ROOT / "pyproject.toml").read_text()
+    marked = [p for p in (ROOT / "tests").glob("test_*.py") if "@pytest.mark.subprocess" in p.read_text()]
+    assert len(marked) >= 5, marked

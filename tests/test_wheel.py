@@ -43,6 +43,7 @@ def wheel(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.subprocess
 def test_wheel_ships_the_package_data_and_no_book_code(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("sacro_kit/__init__.py", "sacro_kit/py.typed", "sacro_kit/data/__init__.py",
@@ -57,6 +58,7 @@ def test_wheel_ships_the_package_data_and_no_book_code(wheel):
 
 
 @pytest.mark.slow
+@pytest.mark.subprocess
 def test_wheel_works_in_a_fresh_environment_from_any_directory(wheel, tmp_path):
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)

@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BUILD := _build
 
-.PHONY: install book test test-stream-book test-stream-unit test-stream-lab kernels check lint unit byo commands nbval browser labtest chromium notebooks lab launch bench clean
+.PHONY: install book test test-stream-book test-stream-unit test-stream-lab kernels check lint unit byo commands nbval browser labtest chromium chromium-install notebooks lab launch bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ book: $(STAMP)
 ## every chapter once more on a second cohort (tests/test_byo_cohort.py), except chapter 5, which the browser
 ## test's mini book executes on that cohort.
 ## Three independent streams share the machine's cores: (numba kernels, nbval, book, browser), (lint, numba kernels,
-## unit) and (JupyterLab, byo, commands). The phases that mostly wait on a browser run beside the ones that keep a
+## unit) and (byo, JupyterLab, commands). The phases that mostly wait on a browser run beside the ones that keep a
 ## core busy; the unit stream lints while the book stream compiles the kernels it then waits for, and the tests that
 ## run other processes (the `subprocess` marker: builds, installs, the command line) and the chapters' second-cohort
 ## runs sit in the stream that would otherwise end first.
@@ -43,9 +43,12 @@ book: $(STAMP)
 ## stops its stream and fails `make test`.
 XDIST ?= -n 2
 PHASE = { TIMEFORMAT="[make test] $(1): %0R s wall, %0U s user + %0S s system CPU"; time $(MAKE) --no-print-directory $(1); }
+## On a machine without Chromium its install (Debian's package, as root) is a fourth job from the start, beside the
+## streams, instead of the first step of the lab stream; the phases that need it come later in their streams and
+## wait for it on a lock.
 test: $(STAMP)
 	@TIMEFORMAT="[make test] all phases: %0R s wall, %0U s user + %0S s system CPU"; \
-	  time $(MAKE) --no-print-directory -j3 --output-sync=recurse test-stream-book test-stream-unit test-stream-lab
+	  time $(MAKE) --no-print-directory -j4 --output-sync=recurse chromium test-stream-book test-stream-unit test-stream-lab
 
 test-stream-book: $(STAMP)
 	+@$(call PHASE,kernels) && $(call PHASE,nbval) && $(call PHASE,book) && $(call PHASE,browser)
@@ -57,7 +60,7 @@ test-stream-unit: $(STAMP)
 	+@$(call PHASE,lint) && $(call PHASE,kernels) && $(call PHASE,unit)
 
 test-stream-lab: $(STAMP)
-	+@$(call PHASE,labtest) && $(call PHASE,byo) && $(call PHASE,commands)
+	+@$(call PHASE,byo) && $(call PHASE,labtest) && $(call PHASE,commands)
 
 ## commands: the unit tests that run other processes (marker `subprocess`): the wheel and Colab installs, the cached
 ## book build, nbval's hand-over to the book cache, the command line
@@ -111,7 +114,13 @@ browser: $(STAMP) chromium
 labtest: $(STAMP) chromium
 	$(BIN)/python -m pytest tests/lab
 
+## chromium: Debian's Chromium for the browser tests, installed when missing and possible; a second caller waits on
+## the lock for the first and then finds it installed
 chromium:
+	@mkdir -p $(BUILD)
+	@$$(command -v flock >/dev/null && echo flock $(BUILD)/.chromium.lock) $(MAKE) --no-print-directory chromium-install
+
+chromium-install:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Debian's chromium package for the browser test"; \

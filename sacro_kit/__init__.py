@@ -190,3 +190,9 @@ def __getattr__(name: str):
 
 def __dir__():
     return __all__
+
+
+# the 0.1 module paths (sacro_kit.quantiles, sacro_kit.reconstruction, ...) import for one more release, with a warning
+from sacro_kit import _moved  # noqa: E402
+
+_moved.install()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 import sacro_kit as sk
+from sacro_kit._moved import MOVED, WARNED
 
 RENAMED = [  # (function, positional args, old keyword, new keyword, value)
     ("quantile", ([1, 2, 3, 4, 5, 6], 0.25), "method", "quantile_type", 6),
@@ -100,3 +101,79 @@ def test_description_field_is_quantile_type_and_method_warns():
     assert d.to_dict()["quantile_type"] == 6 and "method" not in d.to_dict()
     with pytest.warns(DeprecationWarning, match="use quantile_type"):
         assert d.method == 6
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The 0.1 module paths (sacro_kit/_moved.py; CHANGELOG.md, 0.2.0, "Layout")
+
+
+
+def _forget(name):
+    import sys
+
+    WARNED.discard(name)
+    for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+        del sys.modules[key]
+
+
+@pytest.mark.parametrize("old", sorted(MOVED))
+def test_an_old_module_path_imports_with_a_warning_and_forwards_to_the_new_module(old):
+    import importlib
+
+    new = MOVED[old]
+    _forget(old)
+    with pytest.warns(DeprecationWarning, match=rf"{old} moved to {new} in 0\.2\.0") as caught:
+        module = importlib.import_module(old)
+    assert caught[0].filename == __file__, "the warning points at the import, not at the import machinery"
+    target = importlib.import_module(new)
+    public = [n for n in dir(target) if not n.startswith("_")]
+    assert public and all(getattr(module, n) is getattr(target, n) for n in public)
+    _forget(old)
+
+
+def test_from_an_old_module_import_a_name_is_the_same_object():
+    _forget("sacro_kit.quantiles")
+    with pytest.warns(DeprecationWarning):
+        from sacro_kit.quantiles import quantile
+    assert quantile is sk.quantile
+    _forget("sacro_kit.quantiles")
+
+
+def test_python_dash_m_of_the_old_reconstruction_path_still_runs(monkeypatch, capsys):
+    import runpy
+    import sys
+
+    _forget("sacro_kit.reconstruction")
+    monkeypatch.setattr(sys, "argv", ["sacro_kit.reconstruction", "--help"])
+    with pytest.warns(DeprecationWarning, match="sacro_kit.reconstruction moved to sacro_kit.forensics.reconstruction"):
+        with pytest.raises(SystemExit) as done:
+            runpy.run_module("sacro_kit.reconstruction", run_name="__main__", alter_sys=True)
+    assert done.value.code == 0
+    assert "--seed" in capsys.readouterr().out
+    _forget("sacro_kit.reconstruction")
+
+
+@pytest.mark.parametrize("old", ["sacro_kit.answers", "sacro_kit.exercises", "sacro_kit.synthesis"])
+def test_an_old_book_module_says_where_it_went(old):
+    with pytest.raises(ModuleNotFoundError, match="booksupport"):
+        __import__(old)
+
+
+def test_a_real_module_is_never_shadowed_and_a_typo_is_still_an_error():
+    import sacro_kit.stats.quantiles as real
+
+    assert real.__name__ == "sacro_kit.stats.quantiles" and real.__spec__.name == "sacro_kit.stats.quantiles"
+    with pytest.raises(ModuleNotFoundError):
+        __import__("sacro_kit.quantile")
+
+
+def test_the_reconstruction_command_takes_quantile_type_and_the_old_method_flag_warns(run_main, tmp_path):
+    from sacro_kit.forensics.reconstruction.output import main
+
+    status, new_out, _ = run_main(main, ["--seed", "3", "--quantile-type", "5"], tmp_path)
+    assert status == 0 and new_out.startswith("patient_id,")
+    status, old_out, old_err = run_main(main, ["--seed", "3", "--method", "5"], tmp_path)
+    assert status == 0 and old_out == new_out
+    assert "--method is deprecated" in old_err and "--quantile-type" in old_err
+    with pytest.raises(SystemExit):
+        run_main(main, ["--method", "7", "--quantile-type", "7"], tmp_path)

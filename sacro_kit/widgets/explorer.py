@@ -47,7 +47,7 @@ from sacro_kit.plotting.paired_figures import (
 )
 from sacro_kit.stats.responders import responder_curve, responders
 
-#: What the band is, in one sentence (the law of sacro_kit.reconstruction).
+#: What the band is, in one sentence (the law of sacro_kit.forensics.reconstruction).
 BAND_LAW = (
     "The band's cohorts are drawn from the uniform law over the distinct joint cohorts (multisets of "
     "patient rows) that reproduce every printed number of the card."

@@ -57,7 +57,8 @@ def cohort_csv(cohort: pd.DataFrame) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m sacro_kit.forensics.reconstruction --seed 2014 [--out PATH] [--card PATH] [--decimals K]``: one cohort.
+    """``python -m sacro_kit.forensics.reconstruction --seed 2014 [--out PATH] [--card PATH] [--quantile-type TYPE]
+    [--decimals K]``: one cohort.
 
     The CSV goes to standard output unless ``--out`` names a file: the command never writes over anything by
     default (the shipped cohort is regenerated with ``--out data/cohort_reconstructed.csv``).
@@ -75,7 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="output CSV file (default: standard output; nothing is written otherwise)",
     )
     parser.add_argument("--card", type=Path, default=None, help="reported card YAML (default: the Dougherty card)")
-    parser.add_argument("--method", default=None, help="quantile definition 1-9 or tukey (default: first that fits)")
+    parser.add_argument(
+        "--quantile-type",
+        default=None,
+        metavar="TYPE",
+        help="quantile definition 1-9 or tukey (default: the first that fits)",
+    )
+    # 0.1's spelling, as the Python API's method= became quantile_type=: accepted for one release, with a warning
+    parser.add_argument("--method", dest="old_method", default=None, help=argparse.SUPPRESS)
     parser.add_argument(
         "--decimals",
         type=int,
@@ -87,8 +95,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.decimals is not None and args.decimals < 0:
         parser.error(f"--decimals must be a non-negative integer, got {args.decimals}")
-    method = None if args.method is None else (int(args.method) if args.method.isdigit() else args.method)
-    cohort = reconstruct(args.card, n_cohorts=1, seed=args.seed, quantile_type=method, decimals=args.decimals)[0]
+    if args.old_method is not None:
+        if args.quantile_type is not None:
+            parser.error("give --quantile-type only (--method is its deprecated spelling)")
+        print(
+            "warning: --method is deprecated and will be removed in the next release; use --quantile-type",
+            file=sys.stderr,
+        )
+        args.quantile_type = args.old_method
+    chosen = args.quantile_type
+    quantile_type = None if chosen is None else (int(chosen) if chosen.isdigit() else chosen)
+    cohort = reconstruct(args.card, n_cohorts=1, seed=args.seed, quantile_type=quantile_type, decimals=args.decimals)[0]
     if args.out is None:
         sys.stdout.write(cohort_csv(cohort))
         sys.stdout.flush()

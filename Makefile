@@ -35,7 +35,7 @@ book: $(STAMP)
 ## every chapter once more on a second cohort (tests/test_byo_cohort.py), except chapter 5, which the browser
 ## test's mini book executes on that cohort.
 ## Three independent streams share the machine's cores: (numba kernels, nbval, book, browser), (lint, numba kernels,
-## unit) and (byo, JupyterLab, commands). The phases that mostly wait on a browser run beside the ones that keep a
+## unit) and (JupyterLab, byo, commands). The phases that mostly wait on a browser run beside the ones that keep a
 ## core busy; the unit stream lints while the book stream compiles the kernels it then waits for, and the tests that
 ## run other processes (the `subprocess` marker: builds, installs, the command line) and the chapters' second-cohort
 ## runs sit in the stream that would otherwise end first.
@@ -44,8 +44,9 @@ book: $(STAMP)
 XDIST ?= -n 2
 PHASE = { TIMEFORMAT="[make test] $(1): %0R s wall, %0U s user + %0S s system CPU"; time $(MAKE) --no-print-directory $(1); }
 ## On a machine without Chromium its install (Debian's package, as root) is a fourth job from the start, beside the
-## streams, instead of the first step of the lab stream; the phases that need it come later in their streams and
-## wait for it on a lock.
+## streams; the browser and JupyterLab phases wait for it on a lock. The lab stream starts with JupyterLab, not byo:
+## the chapters byo runs need the numba kernels, which the book stream is still compiling then (JupyterLab runs
+## chapter 5 only at its end).
 test: $(STAMP)
 	@TIMEFORMAT="[make test] all phases: %0R s wall, %0U s user + %0S s system CPU"; \
 	  time $(MAKE) --no-print-directory -j4 --output-sync=recurse chromium test-stream-book test-stream-unit test-stream-lab
@@ -60,7 +61,7 @@ test-stream-unit: $(STAMP)
 	+@$(call PHASE,lint) && $(call PHASE,kernels) && $(call PHASE,unit)
 
 test-stream-lab: $(STAMP)
-	+@$(call PHASE,byo) && $(call PHASE,labtest) && $(call PHASE,commands)
+	+@$(call PHASE,labtest) && $(call PHASE,byo) && $(call PHASE,commands)
 
 ## commands: the unit tests that run other processes (marker `subprocess`): the wheel and Colab installs, the cached
 ## book build, nbval's hand-over to the book cache, the command line

@@ -125,7 +125,8 @@ def order_statistic(n: int, p: float | Fraction, quantile_type: Method = 7) -> O
     p_exact = Fraction(p).limit_denominator(10**6) if isinstance(p, float) else Fraction(p)
     if not 0 <= p_exact <= 1:
         raise ValueError(f"p must lie in [0, 1], got {float(p_exact)}")
-    return _order_statistic(n, p_exact, method)
+    # a numpy integer n is the same cache key as the int: give the cache (and the result) the int
+    return _order_statistic(int(n) if isinstance(n, np.integer) else n, p_exact, method)
 
 
 # the consistency checks ask for the same few (n, p, type) triples hundreds of thousands of times
